@@ -1,0 +1,211 @@
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
+import { showValue } from './show.ts';
+
+/**
+ * The scenario file: the one source of truth for its shape, defaults and limits. schemas/scenario.schema.json is
+ * generated from it (scripts/gen-schemas.ts). In the parsed form every duration is in milliseconds and every size in
+ * bytes.
+ */
+
+export const API_VERSION = 'meshtax.dev/v1alpha1';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const MIB = 1024 * 1024;
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+const metadataSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .max(40, { error: (iss) => `must be at most 40 characters; got ${String(iss.input).length}` })
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+        error: (iss) => `must be a lowercase DNS label (a-z, 0-9 and '-', starting and ending with a letter or digit); got ${showValue(iss.input)}`,
+      })
+      .describe('Scenario name: a lowercase DNS label of at most 40 characters; names results and Kubernetes objects')
+      .meta({ examples: ['quickstart'] }),
+    description: z.string().optional().describe('What this scenario measures, for people'),
+  })
+  .describe('Identifies the scenario');
+
+const localSchema = z
+  .strictObject({
+    bindAddress: z
+      .string()
+      .superRefine((address, ctx) => {
+        const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+        if (isIP(address) === 0 || !loopback.check(address, family)) {
+          addProblem(
+            ctx,
+            `must be a loopback address (127.0.0.0/8 or ::1); got ${showValue(address)}`,
+            'the local runtime only listens on loopback; use 127.0.0.1 or ::1',
+          );
+        }
+      })
+      .default('127.0.0.1')
+      .describe('Loopback address (127.0.0.0/8 or ::1) the local runtime binds its servers and proxies to'),
+  })
+  .prefault({})
+  .describe('Settings for runtime: local');
+
+const kubernetesSchema = z
+  .strictObject({
+    context: z.string().min(1, { error: 'must not be empty' }).optional().describe('kubeconfig context to use; default: the current context'),
+  })
+  .prefault({})
+  .describe('Settings for runtime: kubernetes');
+
+const workloadSchema = z
+  .strictObject({
+    payloadBytes: size({ min: 0, max: 64 * MIB })
+      .prefault(1024)
+      .describe('Response body size, bytes: whole bytes or 512B, 4KiB, 4KB (= 4000), 1MiB; 0 to 64 MiB'),
+    responseDelay: duration({ min: 0, max: 60 * SECOND })
+      .prefault('0ms')
+      .describe('Time the echo server waits before responding, as 250us, 5ms, 1s; 0 to 60s'),
+  })
+  .prefault({})
+  .describe('What the echo server does per request');
+
+const rateError = (iss: { input?: unknown }) => `must be greater than 0 and at most 1000000 requests/second; got ${showValue(iss.input)}`;
+const rate = z
+  .number({ error: rateError })
+  .gt(0, { error: rateError })
+  .max(1_000_000, { error: rateError })
+  .describe('Requests per second, greater than 0 and at most 1000000');
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const loadSchema = z
+  .strictObject({
+    loop: z
+      .enum(['open', 'closed'])
+      .default('open')
+      .describe('open: requests sent on a schedule at each rate, latency counted from the intended send time; closed: each connection sends its next request when the previous one completes'),
+    arrival: z
+      .enum(['uniform', 'poisson'])
+      .default('uniform')
+      .describe('Spacing of requests in the open loop: uniform (evenly spaced) or poisson (random, exponential gaps)'),
+    rates: uniqueList(rate, 'rate')
+      .optional()
+      .describe('Open loop only: the request rates to measure, requests/second, each once; default [1000]'),
+    connections: integer(1, 10_000).default(8).describe('Concurrent HTTP connections, 1 to 10000'),
+    duration: duration({ min: SECOND, max: 24 * HOUR }).prefault('20s').describe('Measured window per phase, as 20s or 1m30s; 1s to 24h'),
+    warmup: duration({ min: 0, max: HOUR }).prefault('5s').describe('Load before each measured window, discarded, as 5s; 0 to 1h'),
+    repetitions: integer(1, 1000).default(1).describe('Times each mode and rate is measured (interleaved), 1 to 1000'),
+    workers: integer(1, 64).default(1).describe('Load generator worker threads, 1 to 64, at most connections'),
+    timeout: duration({ min: 1, max: 10 * MINUTE }).prefault('10s').describe('Per-request timeout, counted from the intended send time, as 10s; 1ms to 10m'),
+    seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals, an integer from 0 to 4294967295; default: random'),
+  })
+  // Cross-field checks run even when a field failed (`when`), so that every problem is reported at once; the values
+  // may therefore be of any type, hence the typeof checks.
+  .superRefine(
+    (load, ctx) => {
+      if (load.loop === 'closed' && load.rates !== undefined) {
+        addProblem(ctx, 'rates apply to the open loop; remove load.rates or set load.loop: open', undefined, ['rates']);
+      }
+      if (load.loop === 'closed' && load.arrival === 'poisson') {
+        addProblem(ctx, 'arrival applies to the open loop; remove load.arrival or set load.loop: open', undefined, ['arrival']);
+      }
+      const fine = (key: string) => !ctx.issues.some((issue) => issue.path?.[0] === key);
+      if (typeof load.workers === 'number' && typeof load.connections === 'number' && fine('workers') && fine('connections')) {
+        if (load.workers > load.connections) {
+          addProblem(
+            ctx,
+            `must be at most connections (${load.connections}): each worker needs a connection of its own; got ${load.workers}`,
+            `lower load.workers to ${load.connections} or raise load.connections to ${load.workers}`,
+            ['workers'],
+          );
+        }
+      }
+    },
+    { when: (payload) => isRecord(payload.value) },
+  )
+  .transform(({ rates, ...load }) => ({ ...load, rates: load.loop === 'open' ? (rates ?? [1000]) : [] }))
+  .prefault({})
+  .describe('How load is generated');
+
+const modeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, { error: (iss) => `must be a mode name: lowercase letters, digits and '-', starting with a letter; got ${showValue(iss.input)}` });
+
+const thresholdModes = uniqueList(modeName, 'mode').optional().describe('Modes this threshold applies to; default: all modes');
+
+const LATENCY_METRICS = ['p50-delta', 'p90-delta', 'p95-delta', 'p99-delta', 'p999-delta', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
+
+const thresholdSchema = z
+  .discriminatedUnion('metric', [
+    z.strictObject({
+      metric: z.enum(LATENCY_METRICS).describe('Latency percentile (pNN) or its increase over baseline (pNN-delta)'),
+      max: duration({ min: 0, max: 10 * MINUTE }, 'latency metrics take a duration such as 5ms or 250us as max').describe('Largest acceptable latency, a duration such as 5ms; 0 to 10m'),
+      modes: thresholdModes,
+    }),
+    z.strictObject({
+      metric: z.enum(['mesh-cpu-cores', 'mesh-cpu-per-1k-rps']).describe('CPU used by the mesh, cores (in total or per 1000 requests/second)'),
+      max: number(0, 1_000_000, 'CPU metrics take a number of cores from 0 to 1000000 as max, such as 0.5').describe('Largest acceptable CPU, cores (a number >= 0, e.g. 0.5)'),
+      modes: thresholdModes,
+    }),
+    z.strictObject({
+      metric: z.literal('mesh-memory-per-proxy').describe('Memory per mesh proxy'),
+      max: size({ min: 0, max: Number.MAX_SAFE_INTEGER }, 'mesh-memory-per-proxy takes a size such as 64MiB as max').describe('Largest acceptable memory per proxy, a size such as 64MiB'),
+      modes: thresholdModes,
+    }),
+    z.strictObject({
+      metric: z.literal('error-rate').describe('Failed requests (errors, timeouts, non-2xx) as a fraction of all requests'),
+      max: number(0, 1, 'error-rate takes a fraction from 0 to 1 as max (0.01 = 1%)').describe('Largest acceptable error rate, a fraction from 0 to 1 (0.01 = 1%)'),
+      modes: thresholdModes,
+    }),
+  ])
+  .describe('A gate: the run fails (exit code 3) when the metric exceeds max');
+
+export const scenarioSchema = z
+  .strictObject({
+    apiVersion: z.literal(API_VERSION).describe(`Scenario format version: ${API_VERSION}`),
+    kind: z.literal('Scenario').describe('Always Scenario'),
+    metadata: metadataSchema,
+    runtime: z.enum(['local', 'kubernetes']).default('local').describe('Where to run: local (processes on this host) or kubernetes (the current cluster)'),
+    local: localSchema,
+    kubernetes: kubernetesSchema,
+    modes: uniqueList(modeName, 'mode')
+      .default(['baseline'])
+      .describe('Mesh modes to compare, each once; which exist depends on the runtime (e.g. baseline, sidecar, node-proxy)'),
+    workload: workloadSchema,
+    load: loadSchema,
+    thresholds: z.array(thresholdSchema).default([]).describe('Gates checked after the run'),
+    output: z
+      .strictObject({ dir: z.string().min(1, { error: 'must not be empty' }).default('results').describe('Directory results are written under') })
+      .prefault({})
+      .describe('Where results go'),
+  })
+  // Runs even when other fields failed, like the load checks above.
+  .superRefine(
+    (scenario, ctx) => {
+      const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
+      const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];
+      thresholds.forEach((threshold, i) => {
+        if (!isRecord(threshold) || !Array.isArray(threshold.modes)) return;
+        threshold.modes.forEach((mode: unknown, j) => {
+          if (typeof mode === 'string' && !modes.includes(mode)) {
+            addProblem(ctx, `mode '${mode}' is not in modes (${modes.join(', ')})`, `add '${mode}' to modes or remove it from this threshold`, [
+              'thresholds',
+              i,
+              'modes',
+              j,
+            ]);
+          }
+        });
+      });
+    },
+    { when: (payload) => isRecord(payload.value) },
+  )
+  .describe('A meshtax scenario: what to measure, under which load, and the gates to apply');
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Threshold = Scenario['thresholds'][number];

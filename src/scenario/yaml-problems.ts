@@ -1,0 +1,95 @@
+import { type Alias, type Document, isAlias, isMap, isNode, isScalar, type LineCounter, visit, type YAMLError, type YAMLMap } from 'yaml';
+import type { Problem } from './errors.ts';
+
+/** Problems in a scenario file as YAML, before its content is looked at. */
+
+type At = (offset: number) => Pick<Problem, 'source' | 'line' | 'col'>;
+
+export function positions(source: string, lineCounter: LineCounter): At {
+  return (offset) => ({ source, ...lineCounter.linePos(offset) });
+}
+
+function fromYamlError(error: YAMLError, at: At): Problem {
+  const where = at(error.pos[0]);
+  switch (error.code) {
+    case 'MULTIPLE_DOCS':
+      return { ...where, message: 'a scenario file holds one YAML document; found another after ---', hint: 'split it into two files' };
+    case 'TAG_RESOLVE_FAILED':
+      return { ...where, message: `invalid YAML: ${error.message.split(' at line ')[0]}`, hint: 'scenario files use no tags; remove it' };
+    default:
+      // With prettyErrors off the message is the parser's own, without the source excerpt.
+      return { ...where, message: `invalid YAML: ${error.message.split(' at line ')[0]}` };
+  }
+}
+
+/** Syntax errors and warnings (unknown tags), each at its place. */
+export function syntaxProblems(doc: Document, at: At): Problem[] {
+  return [...doc.errors, ...doc.warnings].map((error) => fromYamlError(error, at));
+}
+
+const MAX_ALIASES = 100;
+
+/**
+ * Duplicate keys (checked here in linear time: the parser's own uniqueKeys check is quadratic in the size of a
+ * mapping), keys that are not plain scalars, aliases without an anchor before them and more than 100 aliases.
+ * How many times aliases expand is limited separately, by `maxAliasCount` when the document is converted.
+ */
+export function structureProblems(doc: Document, at: At): Problem[] {
+  const problems: Problem[] = [];
+  const anchors = new Set<string>();
+  let aliases = 0;
+  const place = (node: unknown) => {
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    return offset === undefined ? { source: at(0).source } : at(offset);
+  };
+  const checkKeys = (map: YAMLMap) => {
+    const seen = new Map<string, unknown>();
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) {
+        problems.push({ ...place(pair.key), message: 'a key must be a plain word, not a list, mapping or alias' });
+        continue;
+      }
+      const key = String(pair.key.value);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, pair.key);
+      else {
+        problems.push({
+          ...place(pair.key),
+          message: `duplicate key '${key}' (first at line ${place(first).line ?? '?'})`,
+          hint: 'a key may appear once in each mapping; keep one of them',
+        });
+      }
+    }
+  };
+  const checkAlias = (alias: Alias) => {
+    aliases++;
+    if (!anchors.has(alias.source)) {
+      problems.push({ ...place(alias), message: `alias *${alias.source} has no anchor &${alias.source} before it` });
+    } else if (aliases === MAX_ALIASES + 1) {
+      problems.push({
+        ...place(alias),
+        message: `more than ${MAX_ALIASES} aliases; a scenario file has no need for so many`,
+        hint: 'write the values out instead of using anchors (&name) and aliases (*name)',
+      });
+    }
+  };
+  visit(doc, (_, node) => {
+    if (isAlias(node)) checkAlias(node);
+    else if (isNode(node) && node.anchor !== undefined) anchors.add(node.anchor);
+    if (isMap(node)) checkKeys(node);
+    return undefined;
+  });
+  return problems;
+}
+
+/** Offset of the first alias in the document, if any. */
+export function firstAlias(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      offset = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
+}

@@ -1,0 +1,34 @@
+import { expect, it } from 'vitest';
+import { loadScenarioText } from '../../src/scenario/load.ts';
+import { HEAD, yaml } from './helpers.ts';
+
+it('gives a minimal file exactly the documented defaults, in milliseconds and bytes', () => {
+  expect(loadScenarioText(yaml(...HEAD), 'test.yaml').scenario).toStrictEqual({
+    apiVersion: 'meshtax.dev/v1alpha1',
+    kind: 'Scenario',
+    metadata: { name: 'demo' },
+    runtime: 'local',
+    local: { bindAddress: '127.0.0.1' },
+    kubernetes: {},
+    modes: ['baseline'],
+    workload: { payloadBytes: 1024, responseDelay: 0 },
+    load: {
+      loop: 'open',
+      arrival: 'uniform',
+      rates: [1000],
+      connections: 8,
+      duration: 20_000,
+      warmup: 5000,
+      repetitions: 1,
+      workers: 1,
+      timeout: 10_000,
+    },
+    thresholds: [],
+    output: { dir: 'results' },
+  });
+});
+
+it('gives the closed loop no rates', () => {
+  const { scenario } = loadScenarioText(yaml(...HEAD, 'load: {loop: closed}'), 'test.yaml');
+  expect(scenario.load.rates).toStrictEqual([]);
+});
