@@ -1,0 +1,156 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { HTTPParser, type ResponseInfo } from 'http-parser-js';
+import type { Target } from './target.ts';
+
+/** What a connection tells its pool. One handler object per pool: no closure per request. */
+export interface ConnectionEvents {
+  onReady(connection: Connection): void;
+  onResponse(connection: Connection, status: number, bytes: number): void;
+  /** The request in flight failed (reset, closed early, malformed response) or the connection could not open. */
+  onFailure(connection: Connection, message: string, hadRequest: boolean): void;
+}
+
+const MAX_BACKOFF_MS = 1000;
+
+/**
+ * One keep-alive HTTP/1.1 connection written to directly: the request bytes are prebuilt and the response is
+ * parsed with http-parser-js (the parser autocannon uses). The Node http client was measured to add tens of
+ * microseconds and millisecond tails per request, which the instrument must not do.
+ */
+export class Connection {
+  /** Intended send time (µs) of the request in flight. */
+  intendedUs = 0;
+  /** Actual send time (µs) of the request in flight. */
+  sentUs = 0;
+  /** Whether the request in flight belongs to the measured window. */
+  measured = false;
+  busy = false;
+  ready = false;
+
+  private socket: net.Socket | undefined;
+  private parser: HTTPParser;
+  private status = 0;
+  private bytes = 0;
+  private keepAlive = true;
+  private backoffMs = 10;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly target: Target;
+  private readonly request: Buffer;
+  private readonly events: ConnectionEvents;
+
+  constructor(target: Target, request: Buffer, events: ConnectionEvents) {
+    this.target = target;
+    this.request = request;
+    this.events = events;
+    this.parser = this.newParser();
+  }
+
+  open(): void {
+    if (this.closed) return;
+    const { host, port } = this.target;
+    const socket = this.target.tls
+      ? tls.connect({ host, port, ...(this.target.servername ? { servername: this.target.servername } : {}) })
+      : net.connect({ host, port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on(this.target.tls ? 'secureConnect' : 'connect', () => {
+      this.ready = true;
+      this.backoffMs = 10;
+      this.events.onReady(this);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      this.bytes += chunk.length;
+      const result = this.parser.execute(chunk);
+      if (result instanceof Error) this.fail(`malformed HTTP response: ${result.message}`);
+    });
+    socket.on('end', () => {
+      // A close-delimited body completes at end of stream.
+      if (this.busy) this.parser.finish();
+    });
+    socket.on('error', (error: Error) => this.fail(error.message));
+    socket.on('close', () => {
+      if (this.socket === socket) this.fail('connection closed by the server');
+    });
+  }
+
+  send(intendedUs: number, sentUs: number, measured: boolean): void {
+    this.intendedUs = intendedUs;
+    this.sentUs = sentUs;
+    this.measured = measured;
+    this.busy = true;
+    this.bytes = 0;
+    this.socket?.write(this.request);
+  }
+
+  /** Abandons the request in flight (timeout) and reconnects. */
+  abandon(): void {
+    this.busy = false;
+    this.dropSocket();
+    this.scheduleReconnect(0);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.dropSocket();
+  }
+
+  private newParser(): HTTPParser {
+    const parser = new HTTPParser(HTTPParser.RESPONSE);
+    parser[HTTPParser.kOnHeadersComplete] = (info: ResponseInfo) => {
+      this.status = info.statusCode;
+      this.keepAlive = info.shouldKeepAlive;
+    };
+    parser[HTTPParser.kOnBody] = () => {};
+    parser[HTTPParser.kOnMessageComplete] = () => this.complete();
+    return parser;
+  }
+
+  private complete(): void {
+    if (!this.busy) return;
+    this.busy = false;
+    if (!this.keepAlive) {
+      // The server will close: report, then reconnect before the connection is used again.
+      this.ready = false;
+      this.dropSocket();
+      this.events.onResponse(this, this.status, this.bytes);
+      this.scheduleReconnect(0);
+      return;
+    }
+    this.events.onResponse(this, this.status, this.bytes);
+  }
+
+  private fail(message: string): void {
+    if (this.closed || !this.socket) return;
+    const hadRequest = this.busy;
+    this.busy = false;
+    this.ready = false;
+    this.dropSocket();
+    this.events.onFailure(this, message, hadRequest);
+    this.scheduleReconnect(this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+  }
+
+  private dropSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.ready = false;
+    if (socket) {
+      socket.removeAllListeners();
+      socket.on('error', () => {});
+      socket.destroy();
+    }
+    this.parser = this.newParser();
+  }
+
+  private scheduleReconnect(delayMs: number): void {
+    if (this.closed) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.open();
+    }, delayMs);
+  }
+}

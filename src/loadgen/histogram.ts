@@ -1,0 +1,100 @@
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+
+/** Every latency histogram in meshtax: values in microseconds, 1 µs to 60 s, 3 significant digits. */
+export const HISTOGRAM_LOWEST_US = 1;
+export const HISTOGRAM_HIGHEST_US = 60_000_000;
+export const HISTOGRAM_DIGITS = 3;
+
+export type { Histogram };
+
+/**
+ * Percentiles and summary statistics of one histogram, all in microseconds. A percentile is null when the
+ * histogram holds too few samples to locate it (see MIN_TAIL_SAMPLES): too few samples is a warning, not a number.
+ */
+export interface LatencySummary {
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number;
+  mean: number;
+}
+
+/** A percentile p is reported only when at least this many samples lie above it: count × (1 − p) ≥ 10. */
+export const MIN_TAIL_SAMPLES = 10;
+
+export const PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
+export type PercentileKey = keyof typeof PERCENTILES;
+
+/** Fewest samples that support percentile `percent` (e.g. 99.9 → 10 000). */
+export function samplesNeeded(percent: number): number {
+  // (100 - percent) in hundredths of a percent is exact for the percentiles meshtax uses; 1 - 0.999 is not.
+  const tailBasisPoints = Math.round((100 - percent) * 100);
+  return Math.ceil((MIN_TAIL_SAMPLES * 10_000) / tailBasisPoints);
+}
+
+export function newHistogram(): Histogram {
+  // highestTrackableValue is set explicitly: the library default is 2, and autoResize would hide the bound.
+  return hdr.build({
+    lowestDiscernibleValue: HISTOGRAM_LOWEST_US,
+    highestTrackableValue: HISTOGRAM_HIGHEST_US,
+    numberOfSignificantValueDigits: HISTOGRAM_DIGITS,
+    autoResize: false,
+    useWebAssembly: false,
+  });
+}
+
+/**
+ * Records a duration in microseconds, rounded to the nearest microsecond and clamped to the histogram's range.
+ * Returns true when the value had to be clamped (above 60 s), so callers can count saturation.
+ */
+export function recordUs(histogram: Histogram, us: number): boolean {
+  const value = Math.round(us);
+  if (value > HISTOGRAM_HIGHEST_US) {
+    histogram.recordValue(HISTOGRAM_HIGHEST_US);
+    return true;
+  }
+  histogram.recordValue(value < 0 ? 0 : value);
+  return false;
+}
+
+export function encodeHistogram(histogram: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(histogram);
+}
+
+export function decodeHistogram(base64: string): Histogram {
+  const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
+  // Re-home into the standard shape so merges never depend on the encoder's settings.
+  const histogram = newHistogram();
+  histogram.add(decoded);
+  return histogram;
+}
+
+/** Adds every histogram into a new one. HdrHistograms with the same settings merge exactly. */
+export function mergeHistograms(parts: readonly Histogram[]): Histogram {
+  const merged = newHistogram();
+  for (const part of parts) merged.add(part);
+  return merged;
+}
+
+/**
+ * Summary of a histogram; percentiles without enough samples are null, an empty histogram has max and mean 0.
+ * Percentiles are the highest value equivalent to their bucket (HdrHistogram's convention); so is max once a
+ * histogram has been through encode/decode, i.e. within 0.1% of the recorded maximum.
+ */
+export function summarize(histogram: Histogram): LatencySummary {
+  const count = histogram.totalCount;
+  const at = (percent: number): number | null =>
+    count >= samplesNeeded(percent) ? histogram.getValueAtPercentile(percent) : null;
+  return {
+    p50: at(PERCENTILES.p50),
+    p90: at(PERCENTILES.p90),
+    p95: at(PERCENTILES.p95),
+    p99: at(PERCENTILES.p99),
+    p999: at(PERCENTILES.p999),
+    max: count === 0 ? 0 : histogram.maxValue,
+    mean: count === 0 ? 0 : Math.round(histogram.mean * 1000) / 1000,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Intended send times for the open loop, in microseconds after the phase's time zero.
+ * Uniform: evenly spaced. Poisson: exponential gaps from a seeded generator, so runs repeat exactly.
+ * A worker k of W takes rate/W; uniform workers are offset by k/W of an interval so their union is evenly spaced,
+ * and the union of independent Poisson processes is Poisson at the summed rate.
+ */
+export interface Schedule {
+  /** The next intended time, without consuming it. */
+  peek(): number;
+  /** Consumes the next intended time. */
+  next(): number;
+}
+
+export function uniformSchedule(ratePerWorker: number, worker: number, workers: number): Schedule {
+  const intervalUs = 1e6 / ratePerWorker;
+  const offset = (intervalUs * worker) / workers;
+  let i = 0;
+  return {
+    peek: () => offset + i * intervalUs,
+    next: () => offset + i++ * intervalUs,
+  };
+}
+
+export function poissonSchedule(ratePerWorker: number, seed: number): Schedule {
+  const random = mulberry32(seed);
+  const meanGapUs = 1e6 / ratePerWorker;
+  let upcoming = gap();
+  function gap(): number {
+    // 1 - u lies in (0, 1], so the logarithm is finite.
+    return -Math.log(1 - random()) * meanGapUs;
+  }
+  return {
+    peek: () => upcoming,
+    next: () => {
+      const current = upcoming;
+      upcoming += gap();
+      return current;
+    },
+  };
+}
+
+/** Small, well-known 32-bit PRNG (mulberry32); returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

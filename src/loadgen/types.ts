@@ -1,0 +1,105 @@
+import type { LatencySummary } from './histogram.ts';
+
+/** What one load phase should do. Times in milliseconds, rates in requests per second. */
+export interface PhaseSpec {
+  url: string;
+  loop: 'open' | 'closed';
+  arrival: 'uniform' | 'poisson';
+  /** Requested rate for the open loop; null for the closed loop (as fast as the connections allow). */
+  rate: number | null;
+  connections: number;
+  workers: number;
+  durationMs: number;
+  warmupMs: number;
+  timeoutMs: number;
+  seed: number;
+}
+
+/** Outcome counts of the requests whose intended send time fell in the measured window. */
+export interface Counts {
+  /** Responses with a 2xx status. */
+  ok: number;
+  /** Complete responses with any other status. */
+  non2xx: number;
+  /** Connection errors: refused, reset, closed before a complete response, malformed response. */
+  errors: number;
+  /** Requests without a response within the timeout (counted from the intended send time). */
+  timeouts: number;
+}
+
+/** What one worker thread measured; histograms travel compressed so they merge exactly in the parent. */
+export interface WorkerReport {
+  counts: Counts;
+  /** Requests written to a connection during the measured window. */
+  sent: number;
+  /** Requests that found every connection busy and waited in the generator. */
+  queued: number;
+  bytesReceived: number;
+  /** Values clamped to the histogram's 60 s ceiling. */
+  saturated: number;
+  latency: string;
+  serviceTime: string;
+  /** Generator lateness: time from intended send to the moment the scheduler handled the request. */
+  slip: string;
+}
+
+/** The generator's own health during a phase. */
+export interface GeneratorStats {
+  /** CPU used by the generator process during the measured window, in cores (1.0 = one core busy). */
+  cpuCores: number;
+  /** How late the scheduler handled requests relative to their intended time, in microseconds. */
+  slipUs: { p50: number; p99: number; max: number };
+  queued: number;
+  workers: number;
+}
+
+/** One measured phase as the engine reports it (run.json adds mode and repetition). */
+export interface PhaseMeasurement {
+  loop: 'open' | 'closed';
+  rate: number | null;
+  connections: number;
+  startedAt: string;
+  /** Length of the measured window in seconds (warmup excluded). */
+  durationS: number;
+  achievedRps: number;
+  counts: Counts;
+  bytesReceived: number;
+  /** Latency from the intended send time (correct under coordinated omission), microseconds. */
+  latencyUs: LatencySummary;
+  /** Service time from the actual send, microseconds. */
+  serviceTimeUs: LatencySummary;
+  /** Latency HdrHistogram, compressed base64 (values in microseconds). */
+  histogram: string;
+  /** Service-time HdrHistogram, compressed base64 (values in microseconds). */
+  serviceTimeHistogram: string;
+  generator: GeneratorStats;
+  warnings: Warning[];
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** Events a running phase emits; progress display subscribes, the engine never draws. */
+export interface ProgressEvent {
+  stage: 'warmup' | 'measure' | 'drain';
+  elapsedMs: number;
+  totalMs: number;
+  completed: number;
+  errors: number;
+}
+
+/** Messages between the phase runner and its worker threads. */
+export type ToWorker = { type: 'start'; t0Us: number } | { type: 'stop' };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'progress'; completed: number; errors: number }
+  | { type: 'report'; report: WorkerReport }
+  | { type: 'failed'; message: string };
+
+export interface WorkerInput {
+  spec: PhaseSpec;
+  index: number;
+}

@@ -1,0 +1,48 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ClosedLoop } from './closed-loop.ts';
+import { OpenLoop } from './open-loop.ts';
+import { parseTarget } from './target.ts';
+import type { FromWorker, ToWorker, WorkerInput } from './types.ts';
+import { USER_AGENT } from '../tool.ts';
+
+/** One generator thread: connects, waits for the common start time, runs its share, reports its histograms. */
+const port = parentPort;
+if (!port) throw new Error('loadgen worker must run in a worker thread');
+const input = workerData as WorkerInput;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const target = parseTarget(input.spec.url);
+const loop =
+  input.spec.loop === 'open'
+    ? new OpenLoop(input.spec, input.index, target, USER_AGENT)
+    : new ClosedLoop(input.spec, input.index, input.spec.url, USER_AGENT);
+
+let progressTimer: NodeJS.Timeout | undefined;
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'stop') {
+    loop.stop();
+    return;
+  }
+  progressTimer = setInterval(() => {
+    post({ type: 'progress', completed: loop.recorder.completed, errors: loop.recorder.failed });
+  }, 250);
+  loop
+    .run(message.t0Us)
+    .then(() => {
+      clearInterval(progressTimer);
+      post({ type: 'report', report: loop.recorder.report() });
+      loop.close();
+      port.close();
+    })
+    .catch((error: unknown) => fail(error));
+});
+
+function fail(error: unknown): void {
+  clearInterval(progressTimer);
+  loop.close();
+  post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  port?.close();
+}
+
+loop.connect().then(() => post({ type: 'ready' }), fail);
