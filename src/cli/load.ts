@@ -1,0 +1,102 @@
+import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
+import { parseTarget, TargetError } from '../loadgen/target.ts';
+import type { PhaseSpec } from '../loadgen/types.ts';
+import { phaseRecord } from '../pipeline/phase-record.ts';
+import { phaseTable, warningLines } from '../report/terminal.ts';
+import { parseDuration } from '../scenario/units.ts';
+import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { cleanupScope, interrupted } from './interrupt.ts';
+import { progressObserver } from './progress.ts';
+
+export interface LoadFlags {
+  rate?: string;
+  duration: string;
+  warmup: string;
+  connections: string;
+  workers: string;
+  arrival: string;
+  timeout: string;
+  closedLoop: boolean;
+  json: boolean;
+}
+
+/** `meshtax load`: one ad-hoc phase against any HTTP URL, on the same engine as `run`. */
+export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCode> {
+  const spec = loadSpec(url, flags);
+  const endScope = cleanupScope();
+  const progress = progressObserver();
+  const runner = new PhaseRunner();
+  runner.on('progress', (event) => progress.progress?.(event));
+  progress.phaseStarted?.({ mode: 'external', rate: spec.rate, repetition: 1 }, 0, 1);
+  try {
+    const record = phaseRecord('external', 1, await runner.run(spec, interrupted));
+    progress.stop();
+    if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    else process.stdout.write(`${[phaseTable([record]), ...warningLines([record], [])].join('\n')}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof PhaseInterrupted) return EXIT.interrupted;
+    if (error instanceof LoadError) {
+      process.stderr.write(`meshtax: load failed against ${url}: ${error.message}\n`);
+      return EXIT.runFailed;
+    }
+    throw error;
+  } finally {
+    progress.stop();
+    endScope();
+  }
+}
+
+export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
+  try {
+    parseTarget(url);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (flags.closedLoop && flags.rate !== undefined) {
+    throw new UsageError('--rate and --closed-loop exclude each other: the closed loop sends as fast as the connections allow');
+  }
+  if (!flags.closedLoop && flags.rate === undefined) {
+    throw new UsageError('--rate is required for the open loop (or give --closed-loop for maximum throughput)');
+  }
+  const rate = flags.closedLoop ? null : number('--rate', flags.rate ?? '', 0.001, 1_000_000, false);
+  const connections = number('--connections', flags.connections, 1, 10_000, true);
+  const workers = number('--workers', flags.workers, 1, 64, true);
+  if (workers > connections) throw new UsageError(`--workers (${workers}) cannot exceed --connections (${connections})`);
+  if (flags.arrival !== 'uniform' && flags.arrival !== 'poisson') {
+    throw new UsageError(`--arrival must be uniform or poisson, not '${flags.arrival}'`);
+  }
+  const durationMs = duration('--duration', flags.duration, 100, 24 * 3600_000);
+  return {
+    url,
+    loop: flags.closedLoop ? 'closed' : 'open',
+    arrival: flags.arrival,
+    rate,
+    connections,
+    workers,
+    durationMs,
+    warmupMs: duration('--warmup', flags.warmup, 0, 3600_000),
+    timeoutMs: duration('--timeout', flags.timeout, 1, 600_000),
+    seed: 1,
+  };
+}
+
+function number(flag: string, raw: string, min: number, max: number, integer: boolean): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not '${raw}'`);
+  }
+  return value;
+}
+
+function duration(flag: string, raw: string, minMs: number, maxMs: number): number {
+  let ms: number;
+  try {
+    ms = parseDuration(raw);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (ms < minMs || ms > maxMs) throw new UsageError(`${flag} must lie between ${minMs} ms and ${maxMs} ms, not '${raw}'`);
+  return ms;
+}

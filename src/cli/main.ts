@@ -1,0 +1,77 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ScenarioError, formatProblems } from '../scenario/errors.ts';
+import { TOOL } from '../tool.ts';
+import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
+import { loadCommand, type LoadFlags } from './load.ts';
+import { runCommand, type RunFlags } from './run.ts';
+import { validateCommand } from './validate.ts';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function program(setExit: (code: ExitCode) => void): Command {
+  const root = new Command('meshtax')
+    .description('Measure what a service mesh costs: latency percentiles, CPU and memory per mode.')
+    .version(TOOL.version)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  root
+    .command('run')
+    .description('run a scenario: bring up its modes, drive load, write <out>/<run-id>/run.json')
+    .argument('[scenario]', 'scenario file (default: the embedded scenarios/quickstart.yaml)')
+    .option('--out <dir>', 'output directory (default: the scenario\'s output.dir)')
+    .option('--set <path=value>', 'override a scenario field, e.g. --set load.duration=5s (repeatable)', collect, [])
+    .option('--json', 'print run.json on stdout instead of the summary table', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
+
+  root
+    .command('load')
+    .description('drive load against any HTTP URL with the same engine as run, and print one phase')
+    .argument('<url>', 'target, e.g. http://127.0.0.1:8080/')
+    .option('--rate <rps>', 'requests per second (open loop)')
+    .option('--duration <duration>', 'measured window, e.g. 10s', '10s')
+    .option('--warmup <duration>', 'warmup before the window, discarded', '2s')
+    .option('--connections <n>', 'keep-alive connections', '8')
+    .option('--workers <n>', 'generator worker threads', '1')
+    .addOption(new Option('--arrival <kind>', 'arrival process of the open loop').choices(['uniform', 'poisson']).default('uniform'))
+    .option('--timeout <duration>', 'per-request timeout, from the intended send time', '10s')
+    .option('--closed-loop', 'maximum throughput instead of a fixed rate', false)
+    .option('--json', 'print the phase as JSON (the same fields as run.json phases)', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (url: string, flags: LoadFlags) => setExit(await loadCommand(url, flags)));
+
+  root
+    .command('validate')
+    .description('check a scenario file without running anything')
+    .argument('<scenario>', 'scenario file')
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (scenario: string, flags: { set: string[] }) => setExit(await validateCommand(scenario, flags)));
+
+  return root;
+}
+
+export async function main(argv: readonly string[]): Promise<ExitCode> {
+  let code: ExitCode = EXIT.ok;
+  try {
+    await program((value) => (code = value)).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end with exit 0; anything else commander rejects is a usage error (it printed why).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    }
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`${formatProblems(error.problems)}\n`);
+      return EXIT.invalidInput;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`meshtax: ${error.message}\n`);
+      return EXIT.invalidInput;
+    }
+    process.stderr.write(`meshtax: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.runFailed;
+  }
+}

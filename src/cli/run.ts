@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { runScenario } from '../pipeline/run.ts';
+import { RUN_FILE } from '../results/run-file.ts';
+import { runSummary } from '../report/terminal.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+import { cleanupScope, interrupted } from './interrupt.ts';
+import { progressObserver } from './progress.ts';
+import path from 'node:path';
+
+/** The scenario `meshtax run` uses when none is named. */
+export const EMBEDDED_DEFAULT = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
+
+export interface RunFlags {
+  out?: string;
+  set: string[];
+  json: boolean;
+}
+
+export async function runCommand(scenarioPath: string | undefined, flags: RunFlags): Promise<ExitCode> {
+  const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, flags.set);
+  const endScope = cleanupScope();
+  const progress = progressObserver();
+  try {
+    const { run, runDir } = await runScenario(loaded, {
+      outDir: flags.out ?? loaded.scenario.output.dir,
+      signal: interrupted,
+      observer: progress,
+    });
+    progress.stop();
+    if (flags.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    else process.stdout.write(`${runSummary(run, path.join(runDir, RUN_FILE))}\n`);
+    if (run.status === 'interrupted') return EXIT.interrupted;
+    if (run.status === 'failed') {
+      if (flags.json) process.stderr.write(`meshtax: run failed: ${run.error ?? 'unknown error'}\n`);
+      return EXIT.runFailed;
+    }
+    return EXIT.ok;
+  } finally {
+    progress.stop();
+    endScope();
+  }
+}

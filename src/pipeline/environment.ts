@@ -1,0 +1,15 @@
+import os from 'node:os';
+import type { RunDocument } from '../results/schema.ts';
+
+/** The machine the run happened on, as recorded in run.json. */
+export function describeEnvironment(runtime: Record<string, unknown>): RunDocument['environment'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    os: { platform: os.platform(), release: os.release(), arch: os.arch() },
+    cpus: { count: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown' },
+    memoryBytes: os.totalmem(),
+    loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    runtime,
+  };
+}

@@ -1,0 +1,25 @@
+import type { PhaseMeasurement } from '../loadgen/types.ts';
+import type { PhaseRecord } from '../results/schema.ts';
+
+/** A measurement from the engine, labelled with what it measured, as run.json stores it. */
+export function phaseRecord(mode: string, repetition: number, measurement: PhaseMeasurement): PhaseRecord {
+  const { rate, loop, connections, startedAt, durationS, achievedRps, counts, bytesReceived } = measurement;
+  return {
+    mode,
+    rate,
+    repetition,
+    loop,
+    connections,
+    startedAt,
+    durationS,
+    achievedRps,
+    counts,
+    bytesReceived,
+    latencyUs: measurement.latencyUs,
+    serviceTimeUs: measurement.serviceTimeUs,
+    histogram: measurement.histogram,
+    serviceTimeHistogram: measurement.serviceTimeHistogram,
+    generator: measurement.generator,
+    warnings: measurement.warnings,
+  };
+}

@@ -1,0 +1,23 @@
+import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunDocument } from './schema.ts';
+
+export const RUN_FILE = 'run.json';
+
+/**
+ * Writes run.json atomically: a temporary file beside it, then rename, so a reader (or a crash) never sees half a
+ * file. Called after every phase, so a later failure or Ctrl-C loses no completed phase.
+ */
+export async function writeRunFile(runDir: string, run: RunDocument): Promise<string> {
+  await mkdir(runDir, { recursive: true });
+  const target = path.join(runDir, RUN_FILE);
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, `${JSON.stringify(run, null, 2)}\n`, { mode: 0o644 });
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return target;
+}

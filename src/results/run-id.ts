@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * A run id: UTC time to the second plus 4 hex digits, e.g. 20261122-034501-a1b2. Short enough that
+ * `meshtax-<runId>-<mode>` stays a valid Kubernetes namespace name, sortable by time.
+ */
+export function newRunId(now: Date = new Date()): string {
+  const iso = now.toISOString();
+  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,35 @@
+import type { LoadedScenario } from '../scenario/load.ts';
+import { ScenarioError, type Problem } from '../scenario/errors.ts';
+import { localRuntime } from './local/runtime.ts';
+import type { RuntimeFactory } from './types.ts';
+
+/** Every runtime meshtax can run on, by the name a scenario's `runtime:` uses. */
+const runtimes: Record<string, RuntimeFactory> = {
+  local: localRuntime,
+};
+
+/** The runtime factory for a scenario, after checking that its modes exist there (errors carry file:line). */
+export function runtimeFor(loaded: LoadedScenario): RuntimeFactory {
+  const { scenario } = loaded;
+  const factory = runtimes[scenario.runtime];
+  if (!factory) {
+    throw new ScenarioError([
+      {
+        ...loaded.where(['runtime']),
+        message: `runtime '${scenario.runtime}' is not available in this version of meshtax; available: ${Object.keys(runtimes).join(', ')}`,
+        hint: 'use runtime: local',
+      },
+    ]);
+  }
+  const problems: Problem[] = [];
+  scenario.modes.forEach((mode, index) => {
+    if (!factory.modes.includes(mode)) {
+      problems.push({
+        ...loaded.where(['modes', index]),
+        message: `mode '${mode}' is not offered by the ${factory.name} runtime; it offers: ${factory.modes.join(', ')}`,
+      });
+    }
+  });
+  if (problems.length > 0) throw new ScenarioError(problems);
+  return factory;
+}

@@ -1,0 +1,78 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { RunDocument } from '../../src/results/schema.ts';
+import { echoServerPids, readRun, startCli, tempDir } from '../helpers/cli.ts';
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+describe('Ctrl-C during a run', () => {
+  it('exits 130 after clean-up, keeps the completed phases and leaves no process', async () => {
+    const out = tempDir();
+    const { child, done } = startCli([
+      'run',
+      'scenarios/quickstart.yaml',
+      '--out',
+      out,
+      '--set',
+      'load.duration=1s',
+      '--set',
+      'load.warmup=0s',
+      '--set',
+      'load.rates=[100,200,300]',
+      '--set',
+      'load.repetitions=3',
+    ]);
+    const phasesDone = (): number => {
+      try {
+        const { runDir } = readRun(out);
+        const file = path.join(runDir, 'run.json');
+        return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunDocument).phases.length : 0;
+      } catch {
+        return 0;
+      }
+    };
+    await waitFor(() => phasesDone() >= 1, 20_000);
+    await sleep(300);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(130);
+    const { run } = readRun(out);
+    expect(run.status).toBe('interrupted');
+    expect(run.phases.length).toBeGreaterThanOrEqual(1);
+    expect(run.phases.length).toBeLessThan(9);
+    expect(run.finishedAt).not.toBeNull();
+    expect(echoServerPids()).toEqual([]);
+  });
+
+  for (const [moment, delayMs] of [
+    ['start-up', 120],
+    ['warmup', 900],
+  ] as const) {
+    it(`exits 130 and leaves no process or temporary file when interrupted during ${moment}`, async () => {
+      const out = tempDir();
+      const { child, done } = startCli(['run', '--out', out, '--set', 'load.warmup=3s', '--set', 'load.duration=1s']);
+      await sleep(delayMs);
+      child.kill('SIGINT');
+      const result = await done;
+      // Before Node has run meshtax's first line the default action ends the process by SIGINT, which a shell
+      // also reports as 130; from then on meshtax exits 130 itself.
+      expect(result.code === 130 || result.signal === 'SIGINT').toBe(true);
+      expect(echoServerPids()).toEqual([]);
+      const runs = existsSync(out) ? readdirSync(out) : [];
+      for (const runId of runs) {
+        expect(readdirSync(path.join(out, runId))).toEqual(['run.json']);
+        const { run } = readRun(out);
+        expect(run.status).toBe('interrupted');
+        expect(run.phases).toEqual([]);
+      }
+    });
+  }
+});
