@@ -1,0 +1,32 @@
+import type { ResourceRecord } from '../../../results/schema.ts';
+import type { PhaseResources } from '../../types.ts';
+import { ResourceSampler } from './sampler.ts';
+import type { ResourceTarget } from './types.ts';
+
+/** The local runtime's resource measurement of a phase: /proc per process, as run.json records it. */
+export function procfsPhaseResources(targets: readonly ResourceTarget[]): PhaseResources {
+  const sampler = new ResourceSampler(targets);
+  return {
+    measureIdle: (ms, signal) => sampler.measureIdle(ms, signal),
+    start: () => sampler.start(),
+    stop: () => {
+      const usage = sampler.stop();
+      const rows: ResourceRecord[] = usage.map((row) => ({
+        pod: row.pod,
+        container: row.container,
+        role: row.role,
+        cpuCores: row.cpuCores,
+        memoryBytes: row.memoryBytes,
+        memoryBytesMax: row.memoryBytesMax,
+        memoryKind: row.memoryKind,
+        idleCpuCores: row.idleCpuCores,
+        idleMemoryBytes: row.idleMemoryBytes,
+      }));
+      return {
+        rows,
+        gaps: Math.max(0, ...usage.map((row) => row.gaps)),
+        exited: usage.filter((row) => row.exited).map((row) => `${row.pod}/${row.container}`),
+      };
+    },
+  };
+}
