@@ -7,7 +7,10 @@ const KILL_GRACE_MS = 2000;
 
 export interface StartedChild {
   readonly pid: number;
-  /** First JSON line the child printed on stdout (its announcement, e.g. the port it listens on). */
+  /**
+   * First JSON line the child printed on stdout (its announcement, e.g. the port it listens on); empty for a child
+   * started with a `ready` check instead.
+   */
   readonly announcement: Record<string, unknown>;
   /** The last few KiB of stderr. */
   stderrTail(): string;
@@ -16,18 +19,39 @@ export interface StartedChild {
   stop(): Promise<void>;
 }
 
+/** What a `ready` check is given: the child's pid, and a signal that aborts once the start has failed. */
+export interface ReadyContext {
+  pid: number;
+  signal: AbortSignal;
+}
+
+export interface StartChildOptions {
+  /** How long the child has to announce itself or pass `ready`; 10 s unless told. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Decides readiness instead of the JSON announcement line, for children that print none (HAProxy): start
+   * resolves when it resolves and fails with its message when it rejects. Its signal aborts once start has failed
+   * another way (the child exited, the timeout passed, the caller aborted), so a poll can stop.
+   */
+  ready?: (context: ReadyContext) => Promise<void>;
+}
+
 export class ChildStartError extends Error {}
 
 /**
- * Starts a helper process (the echo server, later the proxies) and waits for its one-line JSON announcement.
- * execa's `cleanup` kills the child when meshtax exits by any route it can observe; the child's stdin stays a pipe
- * and the child exits when it closes, which covers the route it cannot (meshtax killed with SIGKILL).
+ * Starts a helper process (the echo server, the proxies) and waits until it is ready: by default for its one-line
+ * JSON announcement on stdout, or until `options.ready` resolves. A child that exits first fails the start with
+ * the tail of its stderr. execa's `cleanup` kills the child when meshtax exits by any route it can observe; the
+ * child's stdin stays a pipe so a child that watches it can exit when it closes, which covers the route meshtax
+ * cannot observe (being killed with SIGKILL). Children that do not watch stdin need their own arrangement (HAProxy:
+ * a parent-death signal, see haproxy.ts).
  */
 export function startChild(
   name: string,
   command: string,
   args: readonly string[],
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: StartChildOptions = {},
 ): Promise<StartedChild> {
   const subprocess = execa(command, args, {
     stdin: 'pipe',
@@ -63,7 +87,11 @@ export function startChild(
   };
   return new Promise((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 10_000;
-    const lines = createInterface({ input: subprocess.stdout });
+    const { ready } = options;
+    const readyAbort = new AbortController();
+    const lines = ready ? undefined : createInterface({ input: subprocess.stdout });
+    // Nobody reads a ready-checked child's stdout: drain it so the child never blocks writing to a full pipe.
+    if (ready) subprocess.stdout.resume();
     let settled = false;
     const settle = (): boolean => {
       if (settled) return false;
@@ -74,17 +102,31 @@ export function startChild(
     };
     const fail = (reason: string): void => {
       if (!settle()) return;
-      lines.close();
+      lines?.close();
+      readyAbort.abort();
       void handle.stop().then(() => {
         const tail = handle.stderrTail();
         reject(new ChildStartError(`${name} did not start: ${reason}${tail ? `\n${tail}` : ''}`));
       });
     };
-    const timer = setTimeout(() => fail(`no announcement within ${timeoutMs} ms`), timeoutMs);
+    const waitingFor = ready ? 'not ready' : 'no announcement';
+    const timer = setTimeout(() => fail(`${waitingFor} within ${timeoutMs} ms`), timeoutMs);
     const onAbort = (): void => fail('interrupted');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
     void finished.then(() => fail(`exited with ${exitedAs}`));
-    lines.once('line', (line) => {
+    if (ready) {
+      const context: ReadyContext = { pid: handle.pid, signal: readyAbort.signal };
+      const passed = (): void => {
+        if (settle()) resolve(handle);
+      };
+      const failed = (error: unknown): void => fail(error instanceof Error ? error.message : String(error));
+      Promise.resolve()
+        .then(() => ready(context))
+        .then(passed, failed);
+      return;
+    }
+    lines?.once('line', (line) => {
       try {
         Object.assign(handle.announcement, JSON.parse(line) as Record<string, unknown>);
       } catch {

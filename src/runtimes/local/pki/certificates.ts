@@ -14,15 +14,21 @@ const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
 /** The DNS suffix of every identity's certificate; proxies check server names against it. */
 export const TRUST_DOMAIN = 'meshtax.local';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type CryptoKey = webcrypto.CryptoKey;
 
 async function keyPair(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
+}
+
+/** PEM text ending in a newline: @peculiar/x509 leaves it off, and OpenSSL cannot read two blocks run together. */
+function pem(text: string): string {
+  return `${text.trimEnd()}\n`;
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return pem(x509.PemConverter.encode(der, 'PRIVATE KEY'));
 }
 
 /** A per-run certificate authority, valid for one day from a minute ago (clock skew between processes is nil). */
@@ -42,7 +48,7 @@ export async function createAuthority(runId: string): Promise<PemPair & { keys: 
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey), keys, name };
+  return { certPem: pem(cert.toString('pem')), keyPem: await privateKeyPem(keys.privateKey), keys, name };
 }
 
 /** DNS name of an identity, e.g. `server-sidecar.baseline.meshtax.local`. */
@@ -79,5 +85,5 @@ export async function issueIdentity(
       await x509.AuthorityKeyIdentifierExtension.create(authority.keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+  return { certPem: pem(cert.toString('pem')), keyPem: await privateKeyPem(keys.privateKey) };
 }
