@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { script } from '../../../src/runtimes/local/scripts.ts';
+import type { ProxySpec } from '../../../src/runtimes/local/proxy/types.ts';
+import { Fixture, HOST } from './helpers.ts';
+
+describe('builtin proxy process', () => {
+  let fixture: Fixture | undefined;
+  afterEach(async () => fixture?.close());
+
+  it('exits when its stdin closes, so it never outlives meshtax', async () => {
+    fixture = await Fixture.create();
+    const spec: ProxySpec = {
+      name: 'orphan',
+      listeners: [{ name: 'l4', mode: 'tcp', listen: await fixture.endpoint(), upstream: { host: HOST, port: 9 } }],
+    };
+    const specFile = path.join(fixture.dir, 'orphan.json');
+    await writeFile(specFile, JSON.stringify(spec));
+    const child = spawn(process.execPath, [script('proxy/builtin-proxy'), '--spec', specFile], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const exited = once(child, 'exit');
+    try {
+      const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      expect(JSON.parse(line)).toEqual({ ready: true });
+
+      const closedAt = Date.now();
+      child.stdin.end();
+      const [code, signal] = await Promise.race([
+        exited,
+        new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('still running after 3 s')), 3000)),
+      ]);
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(Date.now() - closedAt).toBeLessThan(3000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+});
