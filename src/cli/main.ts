@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
+import { doctorCommand, type DoctorFlags } from './doctor.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import { validateCommand } from './validate.ts';
@@ -49,6 +50,14 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string, flags: { set: string[] }) => setExit(await validateCommand(scenario, flags)));
+
+  root
+    .command('doctor')
+    .description('check this machine: proxies and their versions, network namespaces, what would make numbers less trustworthy')
+    .addOption(new Option('--runtime <name>', 'runtime to check').choices(['local', 'kubernetes']).default('local'))
+    .option('--json', 'print the checks as JSON', false)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)
+    .action(async (flags: DoctorFlags) => setExit(await doctorCommand(flags)));
 
   return root;
 }

@@ -27,6 +27,10 @@ const workerUrl = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '
 
 export interface PhaseEvents {
   progress: [ProgressEvent];
+  /** The measured window (after warmup) begins: resource sampling starts here. */
+  windowStart: [];
+  /** The measured window ends: resource sampling stops here. */
+  windowEnd: [];
 }
 
 /**
@@ -41,7 +45,11 @@ export class PhaseRunner extends EventEmitter<PhaseEvents> {
       const input: WorkerInput = { spec, index };
       return new Worker(workerUrl, { workerData: input });
     });
-    const session = new WorkerSession(workers, spec, (event) => this.emit('progress', event));
+    const session = new WorkerSession(workers, spec, {
+      progress: (event) => this.emit('progress', event),
+      windowStart: () => this.emit('windowStart'),
+      windowEnd: () => this.emit('windowEnd'),
+    });
     const onAbort = (): void => session.stop();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -51,6 +59,12 @@ export class PhaseRunner extends EventEmitter<PhaseEvents> {
       await session.terminate();
     }
   }
+}
+
+interface SessionCallbacks {
+  progress(event: ProgressEvent): void;
+  windowStart(): void;
+  windowEnd(): void;
 }
 
 class WorkerSession {
@@ -65,12 +79,12 @@ class WorkerSession {
   private stopHandler: (() => void) | undefined;
   private readonly workers: Worker[];
   private readonly spec: PhaseSpec;
-  private readonly onProgress: (event: ProgressEvent) => void;
+  private readonly on: SessionCallbacks;
 
-  constructor(workers: Worker[], spec: PhaseSpec, onProgress: (event: ProgressEvent) => void) {
+  constructor(workers: Worker[], spec: PhaseSpec, on: SessionCallbacks) {
     this.workers = workers;
     this.spec = spec;
-    this.onProgress = onProgress;
+    this.on = on;
     this.progress = workers.map(() => ({ completed: 0, errors: 0 }));
   }
 
@@ -146,11 +160,13 @@ class WorkerSession {
       setTimeout(() => {
         this.cpuAtStart = process.cpuUsage();
         this.cpuStartUs = nowUs();
+        this.on.windowStart();
       }, toStartMs),
       setTimeout(() => {
         if (!this.cpuAtStart) return;
         const used = process.cpuUsage(this.cpuAtStart);
         this.cpuCores = (used.user + used.system) / (nowUs() - this.cpuStartUs);
+        this.on.windowEnd();
       }, toStartMs + this.spec.durationMs),
     );
   }
@@ -166,7 +182,7 @@ class WorkerSession {
       completed += part.completed;
       errors += part.errors;
     }
-    this.onProgress({ stage, elapsedMs: Math.min(elapsedMs, totalMs), totalMs, completed, errors });
+    this.on.progress({ stage, elapsedMs: Math.min(elapsedMs, totalMs), totalMs, completed, errors });
   }
 
   private measurement(): PhaseMeasurement {

@@ -1,8 +1,13 @@
 import type { PhaseMeasurement } from '../loadgen/types.ts';
-import type { PhaseRecord } from '../results/schema.ts';
+import type { PhaseRecord, ResourceRecord } from '../results/schema.ts';
 
 /** A measurement from the engine, labelled with what it measured, as run.json stores it. */
-export function phaseRecord(mode: string, repetition: number, measurement: PhaseMeasurement): PhaseRecord {
+export function phaseRecord(
+  mode: string,
+  repetition: number,
+  measurement: PhaseMeasurement,
+  resources: ResourceRecord[] = [],
+): PhaseRecord {
   const { rate, loop, connections, startedAt, durationS, achievedRps, counts, bytesReceived } = measurement;
   return {
     mode,
@@ -20,6 +25,7 @@ export function phaseRecord(mode: string, repetition: number, measurement: Phase
     histogram: measurement.histogram,
     serviceTimeHistogram: measurement.serviceTimeHistogram,
     generator: measurement.generator,
-    warnings: measurement.warnings,
+    resources,
+    warnings: [...measurement.warnings],
   };
 }

@@ -1,11 +1,14 @@
+import { randomInt } from 'node:crypto';
 import path from 'node:path';
-import { PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
+import { compareModes } from '../analysis/comparisons.ts';
+import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
 import { newRunId } from '../results/run-id.ts';
 import { writeRunFile } from '../results/run-file.ts';
-import type { RunDocument } from '../results/schema.ts';
+import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { RUN_SCHEMA_VERSION } from '../results/schema.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
+import { RuntimeFailure, type Runtime } from '../runtimes/types.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
@@ -13,11 +16,15 @@ import { describeEnvironment } from './environment.ts';
 import { phaseRecord } from './phase-record.ts';
 import { planPhases, type PlannedPhase } from './plan.ts';
 
+/** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
+const IDLE_MS = 500;
+
 export interface RunObserver {
   runStarted?(runId: string, runDir: string, phases: number): void;
   phaseStarted?(phase: PlannedPhase, index: number, total: number): void;
   progress?(event: ProgressEvent): void;
   phaseFinished?(phase: PlannedPhase, index: number, total: number): void;
+  phaseFailed?(phase: PlannedPhase, error: string): void;
 }
 
 export interface RunOptions {
@@ -31,13 +38,16 @@ export interface RunOutcome {
   runDir: string;
 }
 
+/** A phase that could not be measured; the pipeline records it and stops or goes on as the scenario says. */
+class PhaseFailure extends Error {}
+
 /**
  * The whole `run` pipeline: validate the scenario against its runtime, bring the modes up, measure every planned
  * phase, write run.json after each one, and always clean up. Scenario problems throw before anything starts;
  * everything after that ends in run.json with status completed, failed or interrupted.
  */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunOutcome> {
-  const { scenario } = loaded;
+  const scenario = withSeed(loaded.scenario);
   const factory = runtimeFor(loaded);
   const plan = planPhases(scenario);
   const runId = newRunId();
@@ -55,25 +65,38 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     scenarioSource: loaded.source,
     warnings: [],
     phases: [],
+    failures: [],
+    comparisons: [],
   };
   await writeRunFile(runDir, run);
   options.observer?.runStarted?.(runId, runDir, plan.length);
   const runner = new PhaseRunner();
   if (options.observer?.progress) runner.on('progress', options.observer.progress);
+  const failedModes = new Set<string>();
   try {
     const prepared = await runtime.prepare(scenario.modes, options.signal);
+    run.environment = describeEnvironment(runtime.describe());
     const targets = new Map(prepared.map((mode) => [mode.mode, mode.targetUrl]));
     for (const [index, phase] of plan.entries()) {
       if (options.signal.aborted) throw new PhaseInterrupted('interrupted between phases');
+      if (failedModes.has(phase.mode)) continue;
       options.observer?.phaseStarted?.(phase, index, plan.length);
-      runtime.checkHealth(phase.mode);
-      const measurement = await runner.run(phaseSpec(scenario, phase, targets.get(phase.mode) ?? ''), options.signal);
-      runtime.checkHealth(phase.mode);
-      run.phases.push(phaseRecord(phase.mode, phase.repetition, measurement));
+      try {
+        const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
+        run.phases.push(await measurePhase(runtime, runner, phase, spec, options.signal));
+        options.observer?.phaseFinished?.(phase, index, plan.length);
+      } catch (error) {
+        if (!(error instanceof PhaseFailure)) throw error;
+        run.failures.push({ mode: phase.mode, rate: phase.rate, repetition: phase.repetition, error: error.message });
+        options.observer?.phaseFailed?.(phase, error.message);
+        if (scenario.load.onPhaseFailure === 'stop') throw error;
+        failedModes.add(phase.mode);
+      }
+      run.comparisons = compareModes(run.phases);
       await writeRunFile(runDir, run);
-      options.observer?.phaseFinished?.(phase, index, plan.length);
     }
-    run.status = 'completed';
+    run.status = run.failures.length > 0 ? 'failed' : 'completed';
+    if (run.failures.length > 0) run.error = `${run.failures.length} phase(s) failed; the first: ${run.failures[0]!.error}`;
   } catch (error) {
     if (options.signal.aborted || error instanceof PhaseInterrupted) {
       run.status = 'interrupted';
@@ -87,6 +110,71 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     await writeRunFile(runDir, run);
   }
   return { run, runDir };
+}
+
+/** One phase: idle level, load with resources sampled over exactly the measured window, health before and after. */
+async function measurePhase(
+  runtime: Runtime,
+  runner: PhaseRunner,
+  phase: PlannedPhase,
+  spec: PhaseSpec,
+  signal: AbortSignal,
+): Promise<PhaseRecord> {
+  const healthy = (): void => {
+    try {
+      runtime.checkHealth(phase.mode);
+    } catch (error) {
+      if (error instanceof RuntimeFailure) throw new PhaseFailure(error.message);
+      throw error;
+    }
+  };
+  healthy();
+  const resources = runtime.resources?.(phase.mode);
+  await resources?.measureIdle(IDLE_MS, signal);
+  let sampled: ReturnType<NonNullable<typeof resources>['stop']> | undefined;
+  let started = false;
+  const onStart = (): void => {
+    started = true;
+    resources?.start();
+  };
+  const onEnd = (): void => {
+    if (started) sampled = resources?.stop();
+  };
+  runner.on('windowStart', onStart);
+  runner.on('windowEnd', onEnd);
+  try {
+    const measurement = await runner.run(spec, signal);
+    healthy();
+    const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? []);
+    if (sampled && sampled.exited.length > 0) {
+      throw new PhaseFailure(`${sampled.exited.join(', ')} exited during the measured window`);
+    }
+    if (sampled && sampled.gaps > 0) {
+      record.warnings.push({
+        code: 'resource-sampling-gaps',
+        message: `${sampled.gaps} memory samples were missed because the sampler ran late`,
+        hint: 'the machine was overloaded; memory means rest on fewer samples (CPU figures are unaffected)',
+      });
+    }
+    return record;
+  } catch (error) {
+    if (error instanceof LoadError) {
+      // A dead proxy or server shows first as refused connections: prefer the runtime's account of it.
+      healthy();
+      throw new PhaseFailure(error.message);
+    }
+    throw error;
+  } finally {
+    runner.off('windowStart', onStart);
+    runner.off('windowEnd', onEnd);
+    if (started && !sampled) resources?.stop();
+  }
+}
+
+/** The scenario with a seed: the one given, or a random one recorded in run.json so the run can be repeated. */
+function withSeed(scenario: Scenario): Scenario {
+  if (scenario.load.seed !== undefined) return scenario;
+  return { ...scenario, load: { ...scenario.load, seed: randomInt(0, 2 ** 32 - 1) } };
 }
 
 export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string): PhaseSpec {

@@ -17,3 +17,28 @@ export function formatRate(rps: number | null): string {
 export function formatCount(count: number): string {
   return count.toLocaleString('en-US');
 }
+
+/** A latency delta in microseconds with its sign, e.g. "+212 µs", "-0.04 ms"; null as "—". */
+export function formatDeltaUs(us: number | null): string {
+  if (us === null) return '—';
+  const sign = us > 0 ? '+' : us < 0 ? '-' : '±';
+  return `${sign}${formatUs(Math.abs(us))}`;
+}
+
+export function formatCores(cores: number | null): string {
+  if (cores === null) return '—';
+  return cores < 0.1 ? cores.toFixed(3) : cores.toFixed(2);
+}
+
+/** Bytes in binary units with three significant digits, e.g. "12.3 MiB". */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(value >= 10 ? 1 : 2)} ${units[unit]}`;
+}

@@ -1,7 +1,6 @@
 import Table from 'cli-table3';
-import type { RunDocument } from '../results/schema.ts';
-import type { PhaseRecord } from '../results/schema.ts';
-import { formatCount, formatRate, formatUs } from './format.ts';
+import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
+import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs } from './format.ts';
 
 /**
  * The terminal summary: one row per phase, latency from the intended send time, then the warnings with hints.
@@ -32,6 +31,38 @@ export function phaseTable(phases: readonly PhaseRecord[]): string {
   return table.toString();
 }
 
+/** The mesh tax: each mode against baseline at each rate, latency deltas from pooled histograms and proxy cost. */
+export function comparisonTable(comparisons: readonly Comparison[]): string {
+  const table = new Table({
+    head: ['mode', 'rate', 'Δp50', 'Δp90', 'Δp99', 'Δp99.9', 'mesh CPU', 'CPU/1k rps', 'mesh memory', 'per proxy'],
+    style: { head: [], border: [] },
+    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  });
+  for (const row of comparisons) {
+    table.push([
+      row.mode,
+      formatRate(row.rate),
+      formatDeltaUs(row.latencyDeltaUs.p50),
+      formatDeltaUs(row.latencyDeltaUs.p90),
+      formatDeltaUs(row.latencyDeltaUs.p99),
+      formatDeltaUs(row.latencyDeltaUs.p999),
+      `${formatCores(row.meshCpuCores)} cores`,
+      formatCores(row.meshCpuPer1kRps),
+      formatBytes(row.meshMemoryBytes),
+      formatBytes(row.meshMemoryPerProxyBytes),
+    ]);
+  }
+  return table.toString();
+}
+
+/** Which proxy carried the traffic, as every report must say; undefined for runtimes that do not record one. */
+export function proxyLine(run: RunDocument): string | undefined {
+  const runtime = run.environment.runtime as { proxy?: { kind?: string; version?: string }; mtls?: boolean };
+  if (!runtime.proxy?.kind) return undefined;
+  const name = runtime.proxy.kind === 'builtin' ? 'built-in Node proxy' : runtime.proxy.kind;
+  return `proxy: ${name} ${runtime.proxy.version ?? ''}`.trimEnd() + (runtime.mtls === false ? ' (mTLS off)' : ' (mTLS on)');
+}
+
 export function warningLines(phases: readonly PhaseRecord[], runWarnings: RunDocument['warnings']): string[] {
   const lines: string[] = [];
   for (const warning of runWarnings) {
@@ -52,7 +83,16 @@ export function runSummary(run: RunDocument, runFile: string): string {
     `meshtax run ${run.runId}: ${run.status}${run.error ? ` — ${run.error}` : ''}`,
     'latency is measured from the intended send time (open loop, corrected for coordinated omission)',
   ];
+  const proxy = run.phases.some((phase) => phase.mode !== 'baseline') ? proxyLine(run) : undefined;
+  if (proxy) lines.push(proxy);
   if (run.phases.length > 0) lines.push(phaseTable(run.phases));
+  if (run.comparisons.length > 0) {
+    lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
+    lines.push(comparisonTable(run.comparisons));
+  }
+  for (const failure of run.failures) {
+    lines.push(`failed [${failure.mode} @ ${formatRate(failure.rate)} rps, rep ${failure.repetition}]: ${failure.error}`);
+  }
   lines.push(...warningLines(run.phases, run.warnings));
   lines.push(`results: ${runFile}`);
   return lines.join('\n');

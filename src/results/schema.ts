@@ -34,6 +34,22 @@ export const countsSchema = z
   })
   .describe('Outcomes of the requests whose intended send time fell in the measured window');
 
+export const roleSchema = z
+  .enum(['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen', 'control-plane'])
+  .describe('What the process or container does: the mesh cost lives in sidecar, node-proxy and waypoint');
+
+export const resourceSchema = z.strictObject({
+  pod: z.string(),
+  container: z.string(),
+  role: roleSchema,
+  cpuCores: z.number().nonnegative().describe('CPU over the measured window, cores (cumulative CPU time differenced over the window)'),
+  memoryBytes: z.number().nonnegative().describe('mean memory over the window, bytes (PSS where available, else RSS; working set on Kubernetes)'),
+  memoryBytesMax: z.number().nonnegative().describe('largest memory sample in the window, bytes'),
+  memoryKind: z.enum(['pss', 'rss', 'working-set']).describe('which memory figure the memory fields hold'),
+  idleCpuCores: z.number().nonnegative().nullable().describe('CPU before load, cores; null when not measured'),
+  idleMemoryBytes: z.number().nonnegative().nullable().describe('memory before load, bytes; null when not measured'),
+});
+
 export const phaseSchema = z.strictObject({
   mode: z.string().describe('mesh mode measured (for `meshtax load`, "external")'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
@@ -57,7 +73,34 @@ export const phaseSchema = z.strictObject({
     queued: z.number().int().nonnegative().describe('requests that waited for a free connection'),
     workers: z.number().int().positive().describe('generator worker threads'),
   }),
+  resources: z.array(resourceSchema).describe('per process or container, attributed to pod, container and role'),
   warnings: z.array(warningSchema),
+});
+
+const deltaUs = (what: string) => z.number().nullable().describe(`${what} of the mode minus baseline, microseconds; null when either lacks the samples`);
+
+export const comparisonSchema = z.strictObject({
+  mode: z.string(),
+  baseline: z.string().describe('the mode compared against'),
+  rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
+  repetitions: z.number().int().positive().describe('repetitions pooled on each side'),
+  latencyDeltaUs: z
+    .strictObject({ p50: deltaUs('p50'), p90: deltaUs('p90'), p95: deltaUs('p95'), p99: deltaUs('p99'), p999: deltaUs('p999') })
+    .describe('percentiles of the pooled histograms (all repetitions), mode minus baseline'),
+  meshCpuCores: z.number().nonnegative().describe('CPU of the mesh roles (sidecar, node-proxy, waypoint), cores, mean over repetitions'),
+  meshMemoryBytes: z.number().nonnegative().describe('memory of the mesh roles, bytes, mean over repetitions'),
+  meshCpuPer1kRps: z.number().nonnegative().nullable().describe('meshCpuCores per 1000 requests per second achieved'),
+  meshMemoryPerProxyBytes: z.number().nonnegative().nullable().describe('meshMemoryBytes divided by the number of mesh proxies'),
+  proxies: z.number().int().nonnegative().describe('mesh proxies on the request path'),
+  appCpuDeltaCores: z.number().describe('change of the app containers\' CPU against baseline, cores'),
+  loadgenCpuDeltaCores: z.number().describe('change of the load generator\'s CPU against baseline, cores'),
+});
+
+export const failureSchema = z.strictObject({
+  mode: z.string(),
+  rate: z.number().positive().nullable(),
+  repetition: z.number().int().positive(),
+  error: z.string(),
 });
 
 export const runSchema = z.strictObject({
@@ -82,8 +125,13 @@ export const runSchema = z.strictObject({
   scenarioSource: z.string().describe('the scenario file the run was made from'),
   warnings: z.array(warningSchema),
   phases: z.array(phaseSchema),
+  failures: z.array(failureSchema).describe('phases that failed; with load.onPhaseFailure: continue the run went on without them'),
+  comparisons: z.array(comparisonSchema).describe('each mode against baseline, per rate'),
 });
 
 export type RunDocument = z.infer<typeof runSchema>;
 export type PhaseRecord = z.infer<typeof phaseSchema>;
 export type RunStatus = RunDocument['status'];
+export type ResourceRecord = z.infer<typeof resourceSchema>;
+export type Comparison = z.infer<typeof comparisonSchema>;
+export type Role = z.infer<typeof roleSchema>;

@@ -50,6 +50,18 @@ const localSchema = z
       })
       .default('127.0.0.1')
       .describe('Loopback address (127.0.0.0/8 or ::1) the local runtime binds its servers and proxies to'),
+    proxy: z
+      .enum(['auto', 'haproxy', 'builtin'])
+      .default('auto')
+      .describe('Proxy for sidecars, node proxies and waypoints: haproxy, builtin (meshtax\'s own Node proxy), or auto (HAProxy when installed, else builtin)'),
+    mtls: z
+      .boolean()
+      .default(true)
+      .describe('Mutual TLS between proxies with a per-run CA (false shows what the proxies cost without TLS)'),
+    isolation: z
+      .enum(['loopback', 'netns'])
+      .default('loopback')
+      .describe('loopback: every process on this host\'s loopback; netns (root on Linux): each pod in its own network namespace, traffic intercepted with iptables REDIRECT'),
   })
   .prefault({})
   .describe('Settings for runtime: local');
@@ -101,7 +113,11 @@ const loadSchema = z
     repetitions: integer(1, 1000).default(1).describe('Times each mode and rate is measured (interleaved), 1 to 1000'),
     workers: integer(1, 64).default(1).describe('Load generator worker threads, 1 to 64, at most connections'),
     timeout: duration({ min: 1, max: 10 * MINUTE }).prefault('10s').describe('Per-request timeout, counted from the intended send time, as 10s; 1ms to 10m'),
-    seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals, an integer from 0 to 4294967295; default: random'),
+    seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals and shuffles, an integer from 0 to 4294967295; default: random, recorded in run.json'),
+    onPhaseFailure: z
+      .enum(['stop', 'continue'])
+      .default('stop')
+      .describe('When a phase fails (a proxy or server died, the target refused): stop the run, or continue with the other modes (the failed mode is skipped from then on)'),
   })
   // Cross-field checks run even when a field failed (`when`), so that every problem is reported at once; the values
   // may therefore be of any type, hence the typeof checks.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../src/results/schema.ts';
-import { echoServerPids, readRun, startCli, tempDir } from '../helpers/cli.ts';
+import { runProcessPids, readRun, startCli, tempDir } from '../helpers/cli.ts';
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -49,7 +49,7 @@ describe('Ctrl-C during a run', () => {
     expect(run.phases.length).toBeGreaterThanOrEqual(1);
     expect(run.phases.length).toBeLessThan(9);
     expect(run.finishedAt).not.toBeNull();
-    expect(echoServerPids()).toEqual([]);
+    expect(runProcessPids()).toEqual([]);
   });
 
   for (const [moment, delayMs] of [
@@ -65,7 +65,7 @@ describe('Ctrl-C during a run', () => {
       // Before Node has run meshtax's first line the default action ends the process by SIGINT, which a shell
       // also reports as 130; from then on meshtax exits 130 itself.
       expect(result.code === 130 || result.signal === 'SIGINT').toBe(true);
-      expect(echoServerPids()).toEqual([]);
+      expect(runProcessPids()).toEqual([]);
       const runs = existsSync(out) ? readdirSync(out) : [];
       for (const runId of runs) {
         expect(readdirSync(path.join(out, runId))).toEqual(['run.json']);

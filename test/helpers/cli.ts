@@ -42,11 +42,16 @@ export function readRun(outDir: string): { runDir: string; run: RunDocument } {
   return { runDir, run: JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunDocument };
 }
 
-/** PIDs of meshtax's echo servers still alive on this machine. */
-export function echoServerPids(): number[] {
+/** PIDs of processes a meshtax run starts (echo servers, built-in proxies, HAProxy) still alive on this machine. */
+export function runProcessPids(): number[] {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
   return out
     .split('\n')
-    .filter((line) => /runtimes\/local\/echo-server\.(js|ts)/.test(line))
+    .filter((line) => /runtimes\/local\/(echo-server|proxy\/builtin-proxy)\.(js|ts)|haproxy .*meshtax-\d{8}-/.test(line))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** A run's work directories (certificates, keys, proxy configuration) left in the temp directory. */
+export function runWorkDirs(): string[] {
+  return readdirSync(os.tmpdir()).filter((name) => /^meshtax-\d{8}-\d{6}-[0-9a-f]{4}-/.test(name));
 }

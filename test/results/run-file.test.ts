@@ -26,6 +26,8 @@ const run: RunDocument = {
   scenarioSource: 'scenarios/quickstart.yaml',
   warnings: [],
   phases: [],
+  failures: [],
+  comparisons: [],
 };
 
 describe('run.json', () => {

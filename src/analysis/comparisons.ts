@@ -1,0 +1,70 @@
+import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
+import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
+
+/** Roles whose usage is the mesh's cost. */
+export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
+export const BASELINE_MODE = 'baseline';
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function sumRoles(resources: readonly ResourceRecord[], roles: readonly Role[], field: 'cpuCores' | 'memoryBytes'): number {
+  return resources.filter((row) => roles.includes(row.role)).reduce((total, row) => total + row[field], 0);
+}
+
+/** Percentiles of the histograms of several phases pooled into one. */
+export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<PercentileKey, number | null> {
+  const summary = summarize(mergeHistograms(phases.map((phase) => decodeHistogram(phase.histogram))));
+  return { p50: summary.p50, p90: summary.p90, p95: summary.p95, p99: summary.p99, p999: summary.p999 };
+}
+
+/**
+ * Each mode against baseline at each rate: latency deltas from histograms pooled over repetitions, the mesh's CPU
+ * and memory (what the proxy roles use, mean over repetitions), normalised per 1000 rps and per proxy, and beside it
+ * the change in what the app and the generator use. Confidence intervals are a later layer on the same inputs.
+ */
+export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE_MODE): Comparison[] {
+  const groups = new Map<string, PhaseRecord[]>();
+  for (const phase of phases) {
+    const key = `${phase.mode}\u0000${phase.rate ?? 'closed'}`;
+    groups.set(key, [...(groups.get(key) ?? []), phase]);
+  }
+  const comparisons: Comparison[] = [];
+  for (const [key, modePhases] of groups) {
+    const first = modePhases[0]!;
+    if (first.mode === baseline) continue;
+    const basePhases = groups.get(`${baseline}\u0000${key.split('\u0000')[1]}`);
+    if (!basePhases) continue;
+    const modeLatency = pooledPercentiles(modePhases);
+    const baseLatency = pooledPercentiles(basePhases);
+    const latencyDeltaUs = Object.fromEntries(
+      (Object.keys(PERCENTILES) as PercentileKey[]).map((p) => {
+        const a = modeLatency[p];
+        const b = baseLatency[p];
+        return [p, a === null || b === null ? null : a - b];
+      }),
+    ) as Comparison['latencyDeltaUs'];
+    const meshCpuCores = mean(modePhases.map((phase) => sumRoles(phase.resources, MESH_ROLES, 'cpuCores')));
+    const meshMemoryBytes = mean(modePhases.map((phase) => sumRoles(phase.resources, MESH_ROLES, 'memoryBytes')));
+    const proxies = first.resources.filter((row) => MESH_ROLES.includes(row.role)).length;
+    const achieved = mean(modePhases.map((phase) => phase.achievedRps));
+    const roleDelta = (role: Role): number =>
+      mean(modePhases.map((phase) => sumRoles(phase.resources, [role], 'cpuCores'))) -
+      mean(basePhases.map((phase) => sumRoles(phase.resources, [role], 'cpuCores')));
+    comparisons.push({
+      mode: first.mode,
+      baseline,
+      rate: first.rate,
+      repetitions: Math.min(modePhases.length, basePhases.length),
+      latencyDeltaUs,
+      meshCpuCores: round(meshCpuCores, 4),
+      meshMemoryBytes: Math.round(meshMemoryBytes),
+      meshCpuPer1kRps: achieved > 0 ? round(meshCpuCores / (achieved / 1000), 4) : null,
+      meshMemoryPerProxyBytes: proxies > 0 ? Math.round(meshMemoryBytes / proxies) : null,
+      proxies,
+      appCpuDeltaCores: round(roleDelta('app'), 4),
+      loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
+    });
+  }
+  return comparisons;
+}

@@ -1,0 +1,110 @@
+import type { RunPki } from './pki/run-pki.ts';
+import { freePort } from './proxy/free-port.ts';
+import type { Endpoint, Listener, ProxySpec } from './proxy/types.ts';
+import type { Role } from './resources/types.ts';
+
+/** The modes of the local runtime, each the shape of a real mesh data path. */
+export const LOCAL_MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-waypoint'] as const;
+export type LocalMode = (typeof LOCAL_MODES)[number];
+
+
+/** Where a process sits, the way a Kubernetes pod and container would name it. */
+export interface Placement {
+  pod: string;
+  container: string;
+  role: Role;
+}
+
+/** One proxy on the path from the load generator to the echo server. */
+interface Hop extends Placement {
+  name: string;
+  mode: Listener['mode'];
+}
+
+/**
+ * Each mode is a chain of proxy hops, client side first. The link from the generator to the first hop and from
+ * the last hop to the app stay inside a "pod" and are plain; every link between two proxies carries mTLS when the
+ * scenario asks for it.
+ * - sidecar: an L7 proxy beside the client and one beside the server (Istio or Linkerd sidecars);
+ * - node-proxy: an L4 tunnel per logical node, client and server on different nodes (Istio ambient's ztunnel);
+ * - node-proxy-waypoint: the node proxies with an L7 waypoint between them (ambient with a waypoint).
+ */
+const CHAINS: Record<LocalMode, readonly Hop[]> = {
+  baseline: [],
+  sidecar: [
+    { name: 'client-sidecar', mode: 'http', pod: 'client', container: 'client-sidecar', role: 'sidecar' },
+    { name: 'server-sidecar', mode: 'http', pod: 'server', container: 'server-sidecar', role: 'sidecar' },
+  ],
+  'node-proxy': [
+    { name: 'node-a', mode: 'tcp', pod: 'node-a', container: 'node-proxy', role: 'node-proxy' },
+    { name: 'node-b', mode: 'tcp', pod: 'node-b', container: 'node-proxy', role: 'node-proxy' },
+  ],
+  'node-proxy-waypoint': [
+    { name: 'node-a', mode: 'tcp', pod: 'node-a', container: 'node-proxy', role: 'node-proxy' },
+    { name: 'waypoint', mode: 'http', pod: 'waypoint', container: 'waypoint', role: 'waypoint' },
+    { name: 'node-b', mode: 'tcp', pod: 'node-b', container: 'node-proxy', role: 'node-proxy' },
+  ],
+};
+
+export const APP_PLACEMENT: Placement = { pod: 'server', container: 'echo', role: 'app' };
+export const LOADGEN_PLACEMENT: Placement = { pod: 'client', container: 'meshtax', role: 'loadgen' };
+
+export function isLocalMode(mode: string): mode is LocalMode {
+  return (LOCAL_MODES as readonly string[]).includes(mode);
+}
+
+/** Identities that need certificates in a mode (one per proxy). */
+export function identitiesOf(mode: LocalMode): string[] {
+  return CHAINS[mode].map((hop) => hop.name);
+}
+
+export interface PlannedProxy {
+  spec: ProxySpec;
+  placement: Placement;
+}
+
+export interface ModeTopology {
+  mode: LocalMode;
+  /** Where the load generator sends: the first hop, or the app itself in baseline. */
+  entry: Endpoint;
+  proxies: PlannedProxy[];
+}
+
+/**
+ * Ports and listeners for a mode whose app listens at `app`. Proxies are listed server side first, so starting
+ * them in order never points a proxy at a listener that is not up yet.
+ */
+export async function planTopology(mode: LocalMode, app: Endpoint, pki: RunPki | undefined): Promise<ModeTopology> {
+  const chain = CHAINS[mode];
+  const ports: Endpoint[] = [];
+  for (let i = 0; i < chain.length; i++) ports.push({ host: app.host, port: await freePort(app.host) });
+  const proxies: PlannedProxy[] = chain.map((hop, i) => {
+    const next = chain[i + 1];
+    const previous = chain[i - 1];
+    const listener: Listener = {
+      name: i === 0 ? 'outbound' : 'inbound',
+      mode: hop.mode,
+      listen: ports[i]!,
+      upstream: next ? ports[i + 1]! : app,
+    };
+    if (pki && previous) {
+      const own = pki.identity(hop.name);
+      listener.tls = { certFile: own.certFile, keyFile: own.keyFile, bundleFile: own.bundleFile, caFile: pki.caFile };
+    }
+    if (pki && next) {
+      const own = pki.identity(hop.name);
+      listener.upstreamTls = {
+        certFile: own.certFile,
+        keyFile: own.keyFile,
+        bundleFile: own.bundleFile,
+        caFile: pki.caFile,
+        serverName: pki.identity(next.name).dnsName,
+      };
+    }
+    return {
+      spec: { name: hop.name, listeners: [listener] },
+      placement: { pod: hop.pod, container: hop.container, role: hop.role },
+    };
+  });
+  return { mode, entry: ports[0] ?? app, proxies: proxies.reverse() };
+}

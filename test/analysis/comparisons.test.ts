@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { compareModes } from '../../src/analysis/comparisons.ts';
+import { encodeHistogram, newHistogram } from '../../src/loadgen/histogram.ts';
+import type { PhaseRecord, ResourceRecord } from '../../src/results/schema.ts';
+
+/** A histogram of `count` values: value i (0-based) is base + i. */
+function histogram(base: number, count: number): string {
+  const h = newHistogram();
+  for (let i = 0; i < count; i++) h.recordValue(base + i);
+  return encodeHistogram(h);
+}
+
+function resource(role: ResourceRecord['role'], cpuCores: number, memoryBytes: number, container: string = role): ResourceRecord {
+  return { pod: 'p', container, role, cpuCores, memoryBytes, memoryBytesMax: memoryBytes, memoryKind: 'pss', idleCpuCores: 0, idleMemoryBytes: 0 };
+}
+
+function phase(mode: string, repetition: number, base: number, resources: ResourceRecord[], achievedRps = 1000): PhaseRecord {
+  const empty = { p50: null, p90: null, p95: null, p99: null, p999: null, max: 0, mean: 0 };
+  return {
+    mode,
+    rate: 1000,
+    repetition,
+    loop: 'open',
+    connections: 8,
+    startedAt: '2026-11-22T00:00:00.000Z',
+    durationS: 1,
+    achievedRps,
+    counts: { ok: 1000, non2xx: 0, errors: 0, timeouts: 0 },
+    bytesReceived: 0,
+    latencyUs: empty,
+    serviceTimeUs: empty,
+    histogram: histogram(base, 1000),
+    serviceTimeHistogram: histogram(base, 1000),
+    generator: { cpuCores: 1, slipUs: { p50: 1, p99: 2, max: 3 }, queued: 0, workers: 1 },
+    resources,
+    warnings: [],
+  };
+}
+
+describe('comparing modes against baseline', () => {
+  it('pools repetitions, subtracts percentiles and sums the proxy roles exactly', () => {
+    const phases = [
+      phase('baseline', 1, 100, [resource('app', 0.2, 50e6), resource('loadgen', 1, 80e6)]),
+      phase('sidecar', 1, 300, [
+        resource('app', 0.25, 50e6),
+        resource('loadgen', 1, 80e6),
+        resource('sidecar', 0.1, 10e6, 'client-sidecar'),
+        resource('sidecar', 0.2, 20e6, 'server-sidecar'),
+      ]),
+      phase('baseline', 2, 100, [resource('app', 0.2, 50e6), resource('loadgen', 1, 80e6)]),
+      phase('sidecar', 2, 300, [
+        resource('app', 0.35, 50e6),
+        resource('loadgen', 1, 80e6),
+        resource('sidecar', 0.3, 10e6, 'client-sidecar'),
+        resource('sidecar', 0.2, 20e6, 'server-sidecar'),
+      ]),
+    ];
+    const [comparison, ...rest] = compareModes(phases);
+    expect(rest).toEqual([]);
+    // Pooled: baseline 2000 values 100…1099 (each twice), sidecar 300…1299: every percentile moves by 200 µs.
+    expect(comparison).toEqual({
+      mode: 'sidecar',
+      baseline: 'baseline',
+      rate: 1000,
+      repetitions: 2,
+      latencyDeltaUs: { p50: 200, p90: 200, p95: 200, p99: 200, p999: null },
+      meshCpuCores: 0.4,
+      meshMemoryBytes: 30e6,
+      meshCpuPer1kRps: 0.4,
+      meshMemoryPerProxyBytes: 15e6,
+      proxies: 2,
+      appCpuDeltaCores: 0.1,
+      loadgenCpuDeltaCores: 0,
+    });
+  });
+
+  it('normalises CPU by the achieved rate and compares only at equal rates', () => {
+    const phases = [
+      phase('baseline', 1, 100, []),
+      phase('node-proxy', 1, 150, [resource('node-proxy', 0.05, 4e6, 'a'), resource('node-proxy', 0.05, 4e6, 'b')], 500),
+      { ...phase('node-proxy', 1, 150, []), rate: 2000 },
+    ];
+    const comparisons = compareModes(phases);
+    expect(comparisons).toHaveLength(1);
+    expect(comparisons[0]!.meshCpuPer1kRps).toBe(0.2);
+    expect(comparisons[0]!.latencyDeltaUs.p50).toBe(50);
+  });
+
+  it('gives no comparison without a baseline phase', () => {
+    expect(compareModes([phase('sidecar', 1, 100, [])])).toEqual([]);
+  });
+});
