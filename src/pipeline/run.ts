@@ -18,6 +18,8 @@ import { planPhases, type PlannedPhase } from './plan.ts';
 
 /** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
 const IDLE_MS = 500;
+/** How often the runtime's processes are checked during a phase; a death stops the phase at once. */
+const HEALTH_POLL_MS = 200;
 
 export interface RunObserver {
   runStarted?(runId: string, runDir: string, phases: number): void;
@@ -142,8 +144,19 @@ async function measurePhase(
   };
   runner.on('windowStart', onStart);
   runner.on('windowEnd', onEnd);
+  // A proxy or server that dies mid-phase would otherwise show as errors until every request timed out.
+  const phaseAbort = new AbortController();
+  let died: string | undefined;
+  const watch = setInterval(() => {
+    try {
+      runtime.checkHealth(phase.mode);
+    } catch (error) {
+      died = error instanceof Error ? error.message : String(error);
+      phaseAbort.abort();
+    }
+  }, HEALTH_POLL_MS);
   try {
-    const measurement = await runner.run(spec, signal);
+    const measurement = await runner.run(spec, AbortSignal.any([signal, phaseAbort.signal]));
     healthy();
     const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? []);
     if (sampled && sampled.exited.length > 0) {
@@ -158,6 +171,7 @@ async function measurePhase(
     }
     return record;
   } catch (error) {
+    if (died !== undefined && !signal.aborted) throw new PhaseFailure(died);
     if (error instanceof LoadError) {
       // A dead proxy or server shows first as refused connections: prefer the runtime's account of it.
       healthy();
@@ -165,6 +179,7 @@ async function measurePhase(
     }
     throw error;
   } finally {
+    clearInterval(watch);
     runner.off('windowStart', onStart);
     runner.off('windowEnd', onEnd);
     if (started && !sampled) resources?.stop();
