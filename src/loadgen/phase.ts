@@ -76,6 +76,7 @@ class WorkerSession {
   private cpuStartUs = 0;
   private cpuCores = 0;
   private cpuTimers: NodeJS.Timeout[] = [];
+  private windowClosed = false;
   private stopHandler: (() => void) | undefined;
   private readonly workers: Worker[];
   private readonly spec: PhaseSpec;
@@ -95,6 +96,9 @@ class WorkerSession {
       const finish = (error: Error | undefined): void => {
         if (settled) return;
         settled = true;
+        // The last report can arrive before the window-end timer fires (Node's timers step in milliseconds):
+        // the window closes now then, so resource sampling always ends before the measurement is returned.
+        if (!error) this.closeWindow();
         for (const timer of this.cpuTimers) clearTimeout(timer);
         if (error) reject(error);
         else resolve(this.measurement());
@@ -157,18 +161,25 @@ class WorkerSession {
     // Generator CPU over the measured window: the whole process (all worker threads), differenced.
     const toStartMs = (this.t0 + this.spec.warmupMs * 1000 - nowUs()) / 1000;
     this.cpuTimers.push(
-      setTimeout(() => {
-        this.cpuAtStart = process.cpuUsage();
-        this.cpuStartUs = nowUs();
-        this.on.windowStart();
-      }, toStartMs),
-      setTimeout(() => {
-        if (!this.cpuAtStart) return;
-        const used = process.cpuUsage(this.cpuAtStart);
-        this.cpuCores = (used.user + used.system) / (nowUs() - this.cpuStartUs);
-        this.on.windowEnd();
-      }, toStartMs + this.spec.durationMs),
+      setTimeout(() => this.openWindow(), toStartMs),
+      setTimeout(() => this.closeWindow(), toStartMs + this.spec.durationMs),
     );
+  }
+
+  private openWindow(): void {
+    if (this.cpuAtStart) return;
+    this.cpuAtStart = process.cpuUsage();
+    this.cpuStartUs = nowUs();
+    this.on.windowStart();
+  }
+
+  /** Ends the measured window once, whether its timer or the workers' last report comes first. */
+  private closeWindow(): void {
+    if (!this.cpuAtStart || this.windowClosed) return;
+    this.windowClosed = true;
+    const used = process.cpuUsage(this.cpuAtStart);
+    this.cpuCores = (used.user + used.system) / (nowUs() - this.cpuStartUs);
+    this.on.windowEnd();
   }
 
   private emitProgress(): void {
