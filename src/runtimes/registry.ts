@@ -1,5 +1,6 @@
 import type { LoadedScenario } from '../scenario/load.ts';
 import { ScenarioError, type Problem } from '../scenario/errors.ts';
+import { netnsProblems, type HostProbe } from './local/netns/requirements.ts';
 import { localRuntime } from './local/runtime.ts';
 import type { RuntimeFactory } from './types.ts';
 
@@ -8,8 +9,12 @@ const runtimes: Record<string, RuntimeFactory> = {
   local: localRuntime,
 };
 
-/** The runtime factory for a scenario, after checking that its modes exist there (errors carry file:line). */
-export function runtimeFor(loaded: LoadedScenario): RuntimeFactory {
+/**
+ * The runtime factory for a scenario, after checking that its modes exist there and that this host can give it
+ * what it asks for (local.isolation: netns needs root on Linux with iproute2 and iptables); errors carry file:line.
+ * `probe` stands in for the host in tests.
+ */
+export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeFactory {
   const { scenario } = loaded;
   const factory = runtimes[scenario.runtime];
   if (!factory) {
@@ -30,6 +35,7 @@ export function runtimeFor(loaded: LoadedScenario): RuntimeFactory {
       });
     }
   });
+  problems.push(...netnsProblems(loaded, probe));
   if (problems.length > 0) throw new ScenarioError(problems);
   return factory;
 }

@@ -35,6 +35,12 @@ export interface StartChildOptions {
    * another way (the child exited, the timeout passed, the caller aborted), so a poll can stop.
    */
   ready?: (context: ReadyContext) => Promise<void>;
+  /**
+   * A network namespace (made by `ip netns add`) to run the child in: the command is started as
+   * `ip netns exec <netns> <command> <args…>`. iproute2 enters the namespace and exec()s the command without
+   * forking, so the pid meshtax holds, signals and measures in /proc is still the command's own.
+   */
+  netns?: string;
 }
 
 export class ChildStartError extends Error {}
@@ -53,7 +59,8 @@ export function startChild(
   args: readonly string[],
   options: StartChildOptions = {},
 ): Promise<StartedChild> {
-  const subprocess = execa(command, args, {
+  const [program, argv] = options.netns ? ['ip', ['netns', 'exec', options.netns, command, ...args]] : [command, args];
+  const subprocess = execa(program, argv, {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',

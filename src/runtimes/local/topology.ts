@@ -7,7 +7,6 @@ import type { Role } from './resources/types.ts';
 export const LOCAL_MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-waypoint'] as const;
 export type LocalMode = (typeof LOCAL_MODES)[number];
 
-
 /** Where a process sits, the way a Kubernetes pod and container would name it. */
 export interface Placement {
   pod: string;
@@ -58,6 +57,11 @@ export function identitiesOf(mode: LocalMode): string[] {
   return CHAINS[mode].map((hop) => hop.name);
 }
 
+/** Pods a mode's proxies run in (client side first); the app's pod `server` is in every mode. */
+export function podsOf(mode: LocalMode): string[] {
+  return [...new Set(CHAINS[mode].map((hop) => hop.pod))];
+}
+
 export interface PlannedProxy {
   spec: ProxySpec;
   placement: Placement;
@@ -65,27 +69,61 @@ export interface PlannedProxy {
 
 export interface ModeTopology {
   mode: LocalMode;
-  /** Where the load generator sends: the first hop, or the app itself in baseline. */
+  /** Where the load generator sends: the first hop, the app itself in baseline, or a pod address that is intercepted. */
   entry: Endpoint;
+  /** The first hop's listener, where the client side's traffic goes (intercepted or not); undefined in baseline. */
+  outbound: Endpoint | undefined;
   proxies: PlannedProxy[];
 }
 
+/** Where one hop listens, and the address the hop before it connects to (the same on loopback). */
+export interface HopAddress {
+  listen: Endpoint;
+  dial: Endpoint;
+}
+
+/** Which addresses a mode's hops get: all on loopback, or each pod's own in network namespaces. */
+export interface Addressing {
+  /** The app as the last hop reaches it. */
+  app: Endpoint;
+  /** Where the load generator sends; the first hop's listener (or the app) unless given. */
+  entry?: Endpoint;
+  /** Addresses of one hop, asked in chain order from the client side. */
+  hop(hop: Readonly<Placement & { name: string }>): Promise<HopAddress>;
+}
+
+/** Every hop on `app.host`, each on a port that was free a moment ago; the generator sends to the first hop. */
+export function loopbackAddressing(app: Endpoint): Addressing {
+  return {
+    app,
+    hop: async () => {
+      const endpoint = { host: app.host, port: await freePort(app.host) };
+      return { listen: endpoint, dial: endpoint };
+    },
+  };
+}
+
 /**
- * Ports and listeners for a mode whose app listens at `app`. Proxies are listed server side first, so starting
- * them in order never points a proxy at a listener that is not up yet.
+ * Ports and listeners for a mode whose app listens at `app`, all on loopback. Proxies are listed server side
+ * first, so starting them in order never points a proxy at a listener that is not up yet.
  */
-export async function planTopology(mode: LocalMode, app: Endpoint, pki: RunPki | undefined): Promise<ModeTopology> {
+export function planTopology(mode: LocalMode, app: Endpoint, pki: RunPki | undefined): Promise<ModeTopology> {
+  return planChain(mode, loopbackAddressing(app), pki);
+}
+
+/** Listeners for a mode with the addresses `addressing` gives; proxies server side first (see planTopology). */
+export async function planChain(mode: LocalMode, addressing: Addressing, pki: RunPki | undefined): Promise<ModeTopology> {
   const chain = CHAINS[mode];
-  const ports: Endpoint[] = [];
-  for (let i = 0; i < chain.length; i++) ports.push({ host: app.host, port: await freePort(app.host) });
+  const addresses: HopAddress[] = [];
+  for (const hop of chain) addresses.push(await addressing.hop(hop));
   const proxies: PlannedProxy[] = chain.map((hop, i) => {
     const next = chain[i + 1];
     const previous = chain[i - 1];
     const listener: Listener = {
       name: i === 0 ? 'outbound' : 'inbound',
       mode: hop.mode,
-      listen: ports[i]!,
-      upstream: next ? ports[i + 1]! : app,
+      listen: addresses[i]!.listen,
+      upstream: next ? addresses[i + 1]!.dial : addressing.app,
     };
     if (pki && previous) {
       const own = pki.identity(hop.name);
@@ -106,5 +144,6 @@ export async function planTopology(mode: LocalMode, app: Endpoint, pki: RunPki |
       placement: { pod: hop.pod, container: hop.container, role: hop.role },
     };
   });
-  return { mode, entry: ports[0] ?? app, proxies: proxies.reverse() };
+  const outbound = addresses[0]?.listen;
+  return { mode, entry: addressing.entry ?? outbound ?? addressing.app, outbound, proxies: proxies.reverse() };
 }

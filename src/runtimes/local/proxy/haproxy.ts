@@ -2,6 +2,7 @@ import { access, constants, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { startChild, type StartedChild } from '../child.ts';
+import { waitForOwnedListeners } from '../netns/listening.ts';
 import { renderHaproxyConfig, type HaproxyConfigOptions } from './haproxy-config.ts';
 import type { ProxyImplementation } from './implementation.ts';
 import { waitForListeners } from './ready.ts';
@@ -93,7 +94,7 @@ function haproxyImplementation(
     identity: { kind: 'haproxy', version },
     command,
     stopsWithParent,
-    start: async (spec: ProxySpec, workDir: string, signal?: AbortSignal): Promise<StartedChild> => {
+    start: async (spec: ProxySpec, workDir: string, signal?: AbortSignal, netns?: string): Promise<StartedChild> => {
       const text = renderHaproxyConfig(spec, config);
       const file = path.join(workDir, `${spec.name}.cfg`);
       await writeFile(file, text, { mode: 0o600 });
@@ -104,13 +105,19 @@ function haproxyImplementation(
         : [command, haproxyArgs];
       const endpoints = spec.listeners.map((listener) => listener.listen);
       // Ready once HAProxy itself listens on every endpoint: a port taken by another process since it was chosen
-      // accepts connections too, while HAProxy is on its way out with "cannot bind socket".
+      // accepts connections too, while HAProxy is on its way out with "cannot bind socket". In a network
+      // namespace (`ip netns exec … setpriv … haproxy`: both exec, so the pid is HAProxy's and the parent-death
+      // signal still points at meshtax) a probe from here would land in meshtax's own namespace; the sockets
+      // HAProxy holds in its namespace, read from /proc/<pid>/net, say it instead.
       return startChild(`haproxy ${spec.name}`, program, args, {
         // The listener check gives up first, with the endpoints it waited for in its message.
         timeoutMs: START_TIMEOUT_MS + 1000,
         signal,
+        netns,
         ready: ({ pid, signal: readySignal }) =>
-          waitForListeners(endpoints, { timeoutMs: START_TIMEOUT_MS, signal: readySignal, owner: pid }),
+          netns
+            ? waitForOwnedListeners(endpoints, { timeoutMs: START_TIMEOUT_MS, signal: readySignal, owner: pid })
+            : waitForListeners(endpoints, { timeoutMs: START_TIMEOUT_MS, signal: readySignal, owner: pid }),
       });
     },
   };

@@ -1,6 +1,6 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ownedListeners, socketKey } from '../proc-sockets.ts';
 import type { Endpoint } from './types.ts';
 
 /** How often listeners are probed while a proxy starts. */
@@ -85,51 +85,3 @@ function accepts(endpoint: Endpoint): Promise<boolean> {
   });
 }
 
-/**
- * The address and port of a socket as /proc/net/tcp{,6} print them: the address's 32-bit words in host byte order
- * (little-endian on every platform meshtax runs on), then the port, all in upper-case hex.
- */
-function socketKey(endpoint: Endpoint): string {
-  const port = endpoint.port.toString(16).toUpperCase().padStart(4, '0');
-  if (net.isIPv4(endpoint.host)) {
-    const bytes = endpoint.host.split('.').map(Number).reverse();
-    return `${bytes.map((byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join('')}:${port}`;
-  }
-  // Loopback is all assertLoopback lets through: ::1 is fifteen zero bytes and a one.
-  return `${'0'.repeat(24)}01000000:${port}`;
-}
-
-/** TCP state LISTEN in /proc/net/tcp. */
-const TCP_LISTEN = '0A';
-
-/**
- * Keys (see socketKey) of the sockets `pid` holds that are listening, as seen from its own network namespace;
- * undefined where /proc cannot tell (not Linux, or not allowed to look).
- */
-async function ownedListeners(pid: number): Promise<Set<string> | undefined> {
-  let links: string[];
-  try {
-    const fds = await readdir(`/proc/${pid}/fd`);
-    links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Gone: it exited, which the caller learns from its exit. No /proc or no permission: cannot tell.
-    return code === 'ENOENT' ? new Set() : undefined;
-  }
-  const inodes = new Set<string>();
-  for (const link of links) {
-    const match = /^socket:\[(\d+)\]$/.exec(link);
-    if (match) inodes.add(match[1]!);
-  }
-  const owned = new Set<string>();
-  for (const table of ['tcp', 'tcp6']) {
-    const text = await readFile(`/proc/${pid}/net/${table}`, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const [, local, , state] = fields;
-      const inode = fields[9];
-      if (local && state === TCP_LISTEN && inode && inodes.has(inode)) owned.add(local);
-    }
-  }
-  return owned;
-}

@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newRunId } from '../../src/results/run-id.ts';
+import { runTag } from '../../src/runtimes/local/netns/names.ts';
+import { removeRulesSync } from '../../src/runtimes/local/netns/redirect.ts';
+
+/**
+ * These tests create real network namespaces, veth pairs and iptables rules, which takes root. They never skip:
+ * CI runs as root, and a run without root must fail loudly rather than pass having tested nothing.
+ */
+export function requireRoot(): void {
+  if (process.platform !== 'linux' || process.geteuid?.() !== 0) {
+    throw new Error(
+      'test/netns needs root on Linux: it creates network namespaces, veth pairs and iptables rules. ' +
+        'Run the suite as root (CI does); these tests do not skip.',
+    );
+  }
+}
+
+/** A run id for a test, with a tag no other namespace, interface or rule on this host carries yet. */
+export function freshRunId(): string {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const runId = newRunId();
+    if (traces(runId).length === 0) return runId;
+  }
+  throw new Error('no unused run-id tag in 20 attempts');
+}
+
+/** Every line of `ip netns list`, `ip link` (root namespace) and `iptables-save` that names the run. */
+export function traces(runId: string): string[] {
+  const tag = runTag(runId);
+  const names = new RegExp(`\\bmtx-?${tag}-`);
+  const lines = [
+    ...command('ip', ['netns', 'list']).filter((line) => names.test(line)),
+    ...command('ip', ['-o', 'link', 'show']).filter((line) => names.test(line)),
+    ...command('iptables-save', []).filter((line) => line.includes(`meshtax:${runId}`)),
+  ];
+  return lines;
+}
+
+/** The run's leftovers once they have had `ms` to go (a veth pair goes with its namespace's last process). */
+export async function tracesAfter(runId: string, ms = 2000): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = traces(runId);
+    if (found.length === 0 || Date.now() > deadline) return found;
+    await sleep(100);
+  }
+}
+
+/**
+ * After a test, whatever it asserted: removes anything of the run still on the host, so one failure does not
+ * leave a rule or an address behind for the next test to trip over.
+ */
+export function scrub(runId: string | undefined): void {
+  if (runId === undefined) return;
+  const tag = runTag(runId);
+  removeRulesSync(runId);
+  for (const line of command('ip', ['-o', 'link', 'show'])) {
+    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+    if (name?.startsWith(`mtx${tag}-`)) execFileSync('ip', ['link', 'delete', name]);
+  }
+  for (const line of command('ip', ['netns', 'list'])) {
+    const name = line.split(' ')[0];
+    if (name?.startsWith(`mtx-${tag}-`)) execFileSync('ip', ['netns', 'delete', name]);
+  }
+}
+
+function command(name: string, args: string[]): string[] {
+  return execFileSync(name, args, { encoding: 'utf8' }).split('\n');
+}
+
+/**
+ * Processes of a meshtax run that live in a network namespace other than this one (echo servers and proxies
+ * started with `ip netns exec`), or whose arguments name `runId` (HAProxy and built-in proxies name their work
+ * directory). Processes of other meshtax runs on this machine (loopback runs of other tests) are not counted.
+ */
+export function runProcesses(runId: string): string[] {
+  const ownNet = readlinkSync('/proc/self/ns/net');
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => /runtimes\/local\/(echo-server|proxy\/builtin-proxy)\.(js|ts)|haproxy /.test(line))
+    .filter((line) => {
+      if (line.includes(runId)) return true;
+      const pid = line.trim().split(/\s+/)[0];
+      try {
+        return readlinkSync(`/proc/${pid}/ns/net`) !== ownNet;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Waits (bounded) until the run has no process left, and returns what is left then. */
+export async function runProcessesAfter(runId: string, ms = 3000): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = runProcesses(runId);
+    if (found.length === 0 || Date.now() > deadline) return found;
+    await sleep(100);
+  }
+}
+
+export const NETNS_MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-waypoint'];
+
+/** `meshtax run` with netns isolation, every mode, one short phase each (the built CLI: npm test builds first). */
+export function netnsRunArgs(out: string, proxy: string): string[] {
+  return [
+    'run',
+    '--set',
+    'local.isolation=netns',
+    '--set',
+    `modes=[${NETNS_MODES.join(',')}]`,
+    '--set',
+    'load.duration=1s',
+    '--set',
+    'load.warmup=200ms',
+    '--set',
+    'load.rates=[200]',
+    '--set',
+    `local.proxy=${proxy}`,
+    '--out',
+    out,
+  ];
+}
