@@ -1,5 +1,6 @@
 import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
+import { comparisonIntervals } from './intervals.ts';
 
 /** Roles whose usage is the mesh's cost. */
 export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
@@ -21,9 +22,9 @@ export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<Percen
 /**
  * Each mode against baseline at each rate: latency deltas from histograms pooled over repetitions, the mesh's CPU
  * and memory (what the proxy roles use, mean over repetitions), normalised per 1000 rps and per proxy, and beside it
- * the change in what the app and the generator use. Confidence intervals are a later layer on the same inputs.
+ * the change in what the app and the generator use; with bootstrap intervals over repetitions and significance.
  */
-export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE_MODE): Comparison[] {
+export function compareModes(phases: readonly PhaseRecord[], seed: number, baseline = BASELINE_MODE): Comparison[] {
   const groups = new Map<string, PhaseRecord[]>();
   for (const phase of phases) {
     const key = `${phase.mode}\u0000${phase.rate ?? 'closed'}`;
@@ -44,8 +45,10 @@ export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE
         return [p, a === null || b === null ? null : a - b];
       }),
     ) as Comparison['latencyDeltaUs'];
-    const meshCpuCores = mean(modePhases.map((phase) => sumRoles(phase.resources, MESH_ROLES, 'cpuCores')));
-    const meshMemoryBytes = mean(modePhases.map((phase) => sumRoles(phase.resources, MESH_ROLES, 'memoryBytes')));
+    const meshCpu = (phase: PhaseRecord): number => sumRoles(phase.resources, MESH_ROLES, 'cpuCores');
+    const meshMemory = (phase: PhaseRecord): number => sumRoles(phase.resources, MESH_ROLES, 'memoryBytes');
+    const meshCpuCores = mean(modePhases.map(meshCpu));
+    const meshMemoryBytes = mean(modePhases.map(meshMemory));
     const proxies = first.resources.filter((row) => MESH_ROLES.includes(row.role)).length;
     const achieved = mean(modePhases.map((phase) => phase.achievedRps));
     const roleDelta = (role: Role): number =>
@@ -64,6 +67,7 @@ export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE
       proxies,
       appCpuDeltaCores: round(roleDelta('app'), 4),
       loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
+      ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory, seed),
     });
   }
   return comparisons;

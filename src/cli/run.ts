@@ -35,6 +35,11 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
       if (flags.json) process.stderr.write(`meshtax: run failed: ${run.error ?? 'unknown error'}\n`);
       return EXIT.runFailed;
     }
+    const failed = run.thresholds.filter((result) => result.status === 'fail');
+    if (failed.length > 0) {
+      if (flags.json) for (const result of failed) process.stderr.write(`meshtax: threshold failed: ${result.reason}\n`);
+      return EXIT.gateFailed;
+    }
     return EXIT.ok;
   } finally {
     progress.stop();

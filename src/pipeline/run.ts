@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { compareModes } from '../analysis/comparisons.ts';
+import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
 import { newRunId } from '../results/run-id.ts';
@@ -69,6 +70,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     phases: [],
     failures: [],
     comparisons: [],
+    thresholds: [],
   };
   await writeRunFile(runDir, run);
   options.observer?.runStarted?.(runId, runDir, plan.length);
@@ -94,7 +96,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         if (scenario.load.onPhaseFailure === 'stop') throw error;
         failedModes.add(phase.mode);
       }
-      run.comparisons = compareModes(run.phases);
+      run.comparisons = compareModes(run.phases, scenario.load.seed ?? 1);
+      run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
       await writeRunFile(runDir, run);
     }
     run.status = run.failures.length > 0 ? 'failed' : 'completed';

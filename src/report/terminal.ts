@@ -90,6 +90,10 @@ export function runSummary(run: RunDocument, runFile: string): string {
     lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
     lines.push(comparisonTable(run.comparisons));
   }
+  for (const result of run.thresholds) {
+    const mark = result.status === 'pass' ? 'pass' : result.status === 'fail' ? 'FAIL' : 'no data';
+    lines.push(`threshold ${mark}: ${result.reason}`);
+  }
   for (const failure of run.failures) {
     lines.push(`failed [${failure.mode} @ ${formatRate(failure.rate)} rps, rep ${failure.repetition}]: ${failure.error}`);
   }

@@ -77,6 +77,15 @@ export const phaseSchema = z.strictObject({
   warnings: z.array(warningSchema),
 });
 
+const intervalSchema = z
+  .strictObject({ low: z.number(), high: z.number() })
+  .nullable()
+  .describe('confidence interval, in the unit of the value it bounds; null with fewer than 2 repetitions');
+
+const significanceSchema = z
+  .strictObject({ significant: z.boolean().nullable(), reason: z.string() })
+  .describe('null when there is no interval to judge by');
+
 const deltaUs = (what: string) => z.number().nullable().describe(`${what} of the mode minus baseline, microseconds; null when either lacks the samples`);
 
 export const comparisonSchema = z.strictObject({
@@ -94,6 +103,39 @@ export const comparisonSchema = z.strictObject({
   proxies: z.number().int().nonnegative().describe('mesh proxies on the request path'),
   appCpuDeltaCores: z.number().describe('change of the app containers\' CPU against baseline, cores'),
   loadgenCpuDeltaCores: z.number().describe('change of the load generator\'s CPU against baseline, cores'),
+  intervals: z
+    .strictObject({
+      method: z.string().describe('how the intervals were computed'),
+      confidence: z.number().describe('two-sided confidence level, e.g. 0.95'),
+      reliability: z.enum(['none', 'low', 'ok']).describe('none: fewer than 2 repetitions; low: fewer than 5'),
+      latencyDeltaUs: z.strictObject({ p50: intervalSchema, p90: intervalSchema, p95: intervalSchema, p99: intervalSchema, p999: intervalSchema }),
+      meshCpuCores: intervalSchema,
+      meshMemoryBytes: intervalSchema,
+    })
+    .describe('bootstrap confidence intervals over repetitions of the per-repetition values'),
+  significant: z
+    .strictObject({
+      p50: significanceSchema,
+      p90: significanceSchema,
+      p95: significanceSchema,
+      p99: significanceSchema,
+      p999: significanceSchema,
+      meshCpuCores: significanceSchema,
+      meshMemoryBytes: significanceSchema,
+    })
+    .describe('whether each delta is significant: its interval excludes 0 (and exceeds the noise floor when one was measured)'),
+});
+
+export const thresholdResultSchema = z.strictObject({
+  metric: z.string().describe('the scenario threshold\'s metric, e.g. p99-delta, mesh-cpu-per-1k-rps, error-rate'),
+  max: z.number().describe('the limit, in the metric\'s unit (µs for latency, cores, bytes, a fraction for error-rate)'),
+  unit: z.enum(['us', 'cores', 'bytes', 'fraction']),
+  mode: z.string(),
+  rate: z.number().positive().nullable(),
+  value: z.number().nullable().describe('the measured value (delta or absolute), null when there was nothing to judge'),
+  interval: z.strictObject({ low: z.number(), high: z.number() }).nullable().describe('its confidence interval, when repetitions allow one'),
+  status: z.enum(['pass', 'fail', 'no-data']).describe('fail when the value exceeds max; no-data when it could not be measured'),
+  reason: z.string().describe('one line a person reads in a CI log'),
 });
 
 export const failureSchema = z.strictObject({
@@ -127,6 +169,7 @@ export const runSchema = z.strictObject({
   phases: z.array(phaseSchema),
   failures: z.array(failureSchema).describe('phases that failed; with load.onPhaseFailure: continue the run went on without them'),
   comparisons: z.array(comparisonSchema).describe('each mode against baseline, per rate'),
+  thresholds: z.array(thresholdResultSchema).describe('the scenario\'s thresholds, one entry per metric, mode and rate'),
 });
 
 export type RunDocument = z.infer<typeof runSchema>;
@@ -135,3 +178,4 @@ export type RunStatus = RunDocument['status'];
 export type ResourceRecord = z.infer<typeof resourceSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;
 export type Role = z.infer<typeof roleSchema>;
+export type ThresholdResult = z.infer<typeof thresholdResultSchema>;

@@ -55,10 +55,11 @@ describe('comparing modes against baseline', () => {
         resource('sidecar', 0.2, 20e6, 'server-sidecar'),
       ]),
     ];
-    const [comparison, ...rest] = compareModes(phases);
+    const [comparison, ...rest] = compareModes(phases, 1);
     expect(rest).toEqual([]);
+    const { intervals, significant, ...values } = comparison!;
     // Pooled: baseline 2000 values 100…1099 (each twice), sidecar 300…1299: every percentile moves by 200 µs.
-    expect(comparison).toEqual({
+    expect(values).toEqual({
       mode: 'sidecar',
       baseline: 'baseline',
       rate: 1000,
@@ -72,6 +73,34 @@ describe('comparing modes against baseline', () => {
       appCpuDeltaCores: 0.1,
       loadgenCpuDeltaCores: 0,
     });
+    // Two repetitions of mesh CPU, 0.1 + 0.2 (0.30000000000000004 in floating point) and 0.3 + 0.2 = 0.5 cores: every resampled mean is 0.3, 0.4 or 0.5, each bound lands
+    // between equal neighbours, so the 95% interval is exactly [0.1 + 0.2, 0.5]. The synthetic phases carry no
+    // per-repetition percentiles (too few samples), so latency has no interval.
+    expect(intervals.reliability).toBe('low');
+    expect(intervals.confidence).toBe(0.95);
+    expect(intervals.meshCpuCores).toEqual({ low: 0.1 + 0.2, high: 0.5 });
+    expect(intervals.meshMemoryBytes).toEqual({ low: 30e6, high: 30e6 });
+    expect(intervals.latencyDeltaUs).toEqual({ p50: null, p90: null, p95: null, p99: null, p999: null });
+    expect(significant.meshCpuCores).toEqual({ significant: true, reason: 'interval excludes 0' });
+    expect(significant.p99.significant).toBeNull();
+  });
+
+  it('bounds latency deltas from the repetitions\' percentiles', () => {
+    const withPercentile = (mode: string, repetition: number, p50: number): PhaseRecord => {
+      const record = phase(mode, repetition, 100, []);
+      return { ...record, latencyUs: { ...record.latencyUs, p50 } };
+    };
+    const phases = [
+      withPercentile('baseline', 1, 100),
+      withPercentile('sidecar', 1, 300),
+      withPercentile('baseline', 2, 100),
+      withPercentile('sidecar', 2, 300),
+      withPercentile('baseline', 3, 100),
+      withPercentile('sidecar', 3, 300),
+    ];
+    const [comparison] = compareModes(phases, 7);
+    expect(comparison!.intervals.latencyDeltaUs.p50).toEqual({ low: 200, high: 200 });
+    expect(comparison!.significant.p50).toEqual({ significant: true, reason: 'interval excludes 0' });
   });
 
   it('normalises CPU by the achieved rate and compares only at equal rates', () => {
@@ -80,13 +109,13 @@ describe('comparing modes against baseline', () => {
       phase('node-proxy', 1, 150, [resource('node-proxy', 0.05, 4e6, 'a'), resource('node-proxy', 0.05, 4e6, 'b')], 500),
       { ...phase('node-proxy', 1, 150, []), rate: 2000 },
     ];
-    const comparisons = compareModes(phases);
+    const comparisons = compareModes(phases, 1);
     expect(comparisons).toHaveLength(1);
     expect(comparisons[0]!.meshCpuPer1kRps).toBe(0.2);
     expect(comparisons[0]!.latencyDeltaUs.p50).toBe(50);
   });
 
   it('gives no comparison without a baseline phase', () => {
-    expect(compareModes([phase('sidecar', 1, 100, [])])).toEqual([]);
+    expect(compareModes([phase('sidecar', 1, 100, [])], 1)).toEqual([]);
   });
 });

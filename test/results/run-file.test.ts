@@ -28,6 +28,7 @@ const run: RunDocument = {
   phases: [],
   failures: [],
   comparisons: [],
+  thresholds: [],
 };
 
 describe('run.json', () => {
