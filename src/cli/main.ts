@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
+import { compareCommand, type CompareFlags } from './compare.ts';
 import { doctorCommand, type DoctorFlags } from './doctor.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
@@ -50,6 +51,16 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string, flags: { set: string[] }) => setExit(await validateCommand(scenario, flags)));
+
+  root
+    .command('compare')
+    .description('compare a candidate run with a base run; exit 3 on a significant regression beyond the limit')
+    .argument('<base>', 'base run.json')
+    .argument('<candidate>', 'candidate run.json')
+    .option('--max-regression <metric=+N%>', 'largest tolerated increase of a metric, e.g. p99=+10% (repeatable; default +10% for every metric)', collect, [])
+    .option('--json', 'print the changes as JSON', false)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nA regression needs both runs to have at least 2 repetitions (load.repetitions): without an interval, no change is judged significant.`)
+    .action(async (base: string, candidate: string, flags: CompareFlags) => setExit(await compareCommand(base, candidate, flags)));
 
   root
     .command('doctor')
