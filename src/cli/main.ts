@@ -4,6 +4,7 @@ import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
 import { doctorCommand, type DoctorFlags } from './doctor.ts';
+import { historyCommand } from './history.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import { validateCommand } from './validate.ts';
@@ -61,6 +62,14 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--json', 'print the changes as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\nA regression needs both runs to have at least 2 repetitions (load.repetitions): without an interval, no change is judged significant.`)
     .action(async (base: string, candidate: string, flags: CompareFlags) => setExit(await compareCommand(base, candidate, flags)));
+
+  root
+    .command('history')
+    .description('a trend table across the runs in a results directory, oldest first')
+    .argument('<dir>', 'directory holding <run-id>/run.json (the output directory of meshtax run)')
+    .option('--json', 'print the trend points as JSON', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (dir: string, flags: { json: boolean }) => setExit(await historyCommand(dir, flags)));
 
   root
     .command('doctor')

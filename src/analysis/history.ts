@@ -1,0 +1,47 @@
+import type { RunDocument } from '../results/schema.ts';
+import { pooledPercentiles } from './comparisons.ts';
+
+/** One point of a trend: a mode at a rate in one run. Latency in µs, CPU in cores. */
+export interface TrendPoint {
+  runId: string;
+  startedAt: string;
+  status: RunDocument['status'];
+  tool: string;
+  mode: string;
+  rate: number | null;
+  repetitions: number;
+  p50: number | null;
+  p99: number | null;
+  deltaP50: number | null;
+  deltaP99: number | null;
+  meshCpuCores: number | null;
+}
+
+/** Trend points of several runs, oldest first, one per run, mode and rate (pooled over repetitions). */
+export function trend(runs: readonly RunDocument[]): TrendPoint[] {
+  const points: TrendPoint[] = [];
+  for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
+    const keys = new Map<string, { mode: string; rate: number | null }>();
+    for (const phase of run.phases) keys.set(`${phase.mode}\u0000${phase.rate}`, { mode: phase.mode, rate: phase.rate });
+    for (const { mode, rate } of keys.values()) {
+      const phases = run.phases.filter((phase) => phase.mode === mode && phase.rate === rate);
+      const pooled = pooledPercentiles(phases);
+      const comparison = run.comparisons.find((c) => c.mode === mode && c.rate === rate);
+      points.push({
+        runId: run.runId,
+        startedAt: run.startedAt,
+        status: run.status,
+        tool: run.tool.version,
+        mode,
+        rate,
+        repetitions: phases.length,
+        p50: pooled.p50,
+        p99: pooled.p99,
+        deltaP50: comparison?.latencyDeltaUs.p50 ?? null,
+        deltaP99: comparison?.latencyDeltaUs.p99 ?? null,
+        meshCpuCores: comparison?.meshCpuCores ?? null,
+      });
+    }
+  }
+  return points;
+}
