@@ -1,4 +1,5 @@
-import { mkdir, rename, writeFile, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomically } from './atomic-write.ts';
 import path from 'node:path';
 import type { RunDocument } from './schema.ts';
 
@@ -11,13 +12,6 @@ export const RUN_FILE = 'run.json';
 export async function writeRunFile(runDir: string, run: RunDocument): Promise<string> {
   await mkdir(runDir, { recursive: true });
   const target = path.join(runDir, RUN_FILE);
-  const temporary = `${target}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, `${JSON.stringify(run, null, 2)}\n`, { mode: 0o644 });
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(target, `${JSON.stringify(run, null, 2)}\n`);
   return target;
 }

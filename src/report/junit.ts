@@ -1,0 +1,84 @@
+import type { RunDocument, ThresholdResult } from '../results/schema.ts';
+import { formatRate } from './format.ts';
+import { proxyLine } from './terminal.ts';
+
+/**
+ * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
+ * skipped when there was no data) and a testcase per failed phase (error).
+ */
+
+// Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF).
+const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Escapes & < > " ' and drops characters XML 1.0 cannot hold; usable in text and in attribute values. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** An attribute value: escaped, with line breaks and tabs as character references so parsers keep them. */
+function attr(text: string): string {
+  return xmlEscape(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+function thresholdName(t: ThresholdResult): string {
+  return `${t.metric} <= ${t.max} @ ${formatRate(t.rate)} rps`;
+}
+
+function thresholdDetail(t: ThresholdResult): string {
+  const interval = t.interval ? ` [${t.interval.low}, ${t.interval.high}]` : '';
+  return `value: ${t.value ?? 'none'}${interval} ${t.unit}\nmax: ${t.max} ${t.unit}\n${t.reason}`;
+}
+
+export function junitReport(run: RunDocument): string {
+  const cases: string[] = [];
+  let failures = 0;
+  let skipped = 0;
+  for (const t of run.thresholds) {
+    const open = `    <testcase classname="${attr(`meshtax.${t.mode}`)}" name="${attr(thresholdName(t))}" time="0"`;
+    if (t.status === 'pass') {
+      cases.push(`${open}/>`);
+    } else if (t.status === 'fail') {
+      failures++;
+      cases.push(`${open}>\n      <failure message="${attr(t.reason)}" type="threshold">${xmlEscape(thresholdDetail(t))}</failure>\n    </testcase>`);
+    } else {
+      skipped++;
+      cases.push(`${open}>\n      <skipped message="${attr(t.reason)}"/>\n    </testcase>`);
+    }
+  }
+  for (const f of run.failures) {
+    const name = `phase @ ${formatRate(f.rate)} rps, repetition ${f.repetition}`;
+    cases.push(
+      `    <testcase classname="${attr(`meshtax.${f.mode}`)}" name="${attr(name)}" time="0">\n` +
+        `      <error message="${attr(f.error)}" type="phase-failure">${xmlEscape(f.error)}</error>\n    </testcase>`,
+    );
+  }
+  const errors = run.failures.length;
+  const tests = cases.length;
+  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
+  const properties = [
+    ['run-id', run.runId],
+    ['status', run.status],
+    ['meshtax-version', run.tool.version],
+    ...(proxyLine(run) ? [['proxy', proxyLine(run)!]] : []),
+  ]
+    .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
+    .join('\n');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="meshtax" ${counts}>`,
+    `  <testsuite name="meshtax thresholds" ${counts} time="0" timestamp="${attr(run.startedAt)}">`,
+    '    <properties>',
+    properties,
+    '    </properties>',
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

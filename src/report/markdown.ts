@@ -1,0 +1,308 @@
+import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult } from '../results/schema.ts';
+import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from './format.ts';
+import { proxyLine } from './terminal.ts';
+
+/**
+ * report.md: GitHub-flavoured Markdown sized for a pull-request comment (GitHub caps comments at 65 536 characters;
+ * the report stays under MAX_MARKDOWN_CHARS by shortening the phase table first). Deterministic: the only date it
+ * prints is the run's own (finishedAt, else startedAt).
+ */
+export const MAX_MARKDOWN_CHARS = 60_000;
+const PHASE_ROW_LIMITS = [100, 30, 0] as const;
+
+type PercentileKey = 'p50' | 'p90' | 'p99' | 'p999';
+const DELTA_COLUMNS: readonly [PercentileKey, string][] = [
+  ['p50', 'Δp50'],
+  ['p90', 'Δp90'],
+  ['p99', 'Δp99'],
+  ['p999', 'Δp99.9'],
+];
+const NO_INTERVAL_MARK = '¹';
+const NO_INTERVAL_NOTE = `${NO_INTERVAL_MARK} one repetition: no interval`;
+
+/** Text from run.json made safe inside Markdown (and inside a table cell): no raw HTML, no cell breaks, one line. */
+export function mdText(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, ' ')}\``;
+}
+
+function rateLabel(rate: number | null): string {
+  return rate === null ? 'max rate (closed loop)' : `${formatRate(rate)} rps`;
+}
+
+/** Scale the way formatUs does, so an interval's bounds read in the unit of its estimate. */
+function usBound(us: number, like: number): string {
+  const size = Math.abs(like);
+  if (size < 1000) return String(Math.round(us));
+  if (size < 10_000) return (us / 1000).toFixed(2);
+  if (size < 100_000) return (us / 1000).toFixed(1);
+  return String(Math.round(us / 1000));
+}
+
+interface Significance {
+  significant: boolean | null;
+}
+
+function withInterval(
+  estimate: string,
+  interval: { low: number; high: number } | null,
+  bounds: (value: number) => string,
+  significance: Significance,
+): { text: string; noInterval: boolean } {
+  if (estimate === '—') return { text: estimate, noInterval: false };
+  const ns = significance.significant === false ? ' (n.s.)' : '';
+  if (interval === null) return { text: `${estimate}${NO_INTERVAL_MARK}${ns}`, noInterval: true };
+  return { text: `${estimate} [${bounds(interval.low)}, ${bounds(interval.high)}]${ns}`, noInterval: false };
+}
+
+function headline(comparison: Comparison): string {
+  const delta = comparison.latencyDeltaUs;
+  const per1k = comparison.meshCpuPer1kRps === null ? '' : ` (${formatCores(comparison.meshCpuPer1kRps)} per 1000 rps)`;
+  const at = comparison.rate === null ? 'at max rate (closed loop)' : `at ${formatRate(comparison.rate)} rps`;
+  return (
+    `- **${mdText(comparison.mode)}** adds ${formatDeltaUs(delta.p50)} at p50 and ${formatDeltaUs(delta.p99)} at p99 ${at}, ` +
+    `using ${formatCores(comparison.meshCpuCores)} cores${per1k} and ${formatBytes(comparison.meshMemoryBytes)}` +
+    (comparison.baseline === 'baseline' ? '' : ` (against ${mdText(comparison.baseline)})`)
+  );
+}
+
+/** Per mode, the comparison at the highest requested rate (the closed loop only when a mode has no fixed rate). */
+function headlineComparisons(comparisons: readonly Comparison[]): Comparison[] {
+  const byMode = new Map<string, Comparison>();
+  for (const comparison of comparisons) {
+    const current = byMode.get(comparison.mode);
+    if (!current || (comparison.rate !== null && (current.rate === null || comparison.rate > current.rate))) {
+      byMode.set(comparison.mode, comparison);
+    }
+  }
+  return [...byMode.values()];
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+  const rule = head.map((_, index) => ((align?.[index] ?? 'l') === 'r' ? '---:' : '---'));
+  return [head, rule, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
+}
+
+function deltaSection(comparisons: readonly Comparison[]): string {
+  let anyNoInterval = false;
+  const rows = comparisons.map((comparison) => {
+    const cells = [mdText(comparison.mode), formatRate(comparison.rate), String(comparison.repetitions)];
+    for (const [key] of DELTA_COLUMNS) {
+      const estimate = comparison.latencyDeltaUs[key];
+      const cell = withInterval(
+        formatDeltaUs(estimate),
+        comparison.intervals.latencyDeltaUs[key],
+        (value) => usBound(value, estimate ?? 0),
+        comparison.significant[key],
+      );
+      anyNoInterval ||= cell.noInterval;
+      cells.push(cell.text);
+    }
+    const cpu = withInterval(`${formatCores(comparison.meshCpuCores)} cores`, comparison.intervals.meshCpuCores, formatCores, comparison.significant.meshCpuCores);
+    const memory = withInterval(formatBytes(comparison.meshMemoryBytes), comparison.intervals.meshMemoryBytes, formatBytes, comparison.significant.meshMemoryBytes);
+    anyNoInterval ||= cpu.noInterval || memory.noInterval;
+    cells.push(cpu.text, formatCores(comparison.meshCpuPer1kRps), memory.text);
+    return cells;
+  });
+  const methods = [...new Set(comparisons.map((c) => `${Math.round(c.intervals.confidence * 100)}% ${c.intervals.method}`))];
+  const lines = [
+    '### Deltas against baseline',
+    '',
+    table(
+      ['mode', 'rate', 'reps', ...DELTA_COLUMNS.map(([, label]) => label), 'mesh CPU', 'CPU/1k rps', 'mesh memory'],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `Latency: pooled histograms, mode minus baseline; intervals: ${methods.map(mdText).join('; ')}; (n.s.): not significant.`,
+  ];
+  if (anyNoInterval) lines.push('', NO_INTERVAL_NOTE);
+  return lines.join('\n');
+}
+
+const ROLE_ORDER = ['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen', 'control-plane'] as const;
+
+function sumByRole(resources: readonly ResourceRecord[]): Map<string, { cpu: number; memory: number; count: number }> {
+  const sums = new Map<string, { cpu: number; memory: number; count: number }>();
+  for (const row of resources) {
+    const sum = sums.get(row.role) ?? { cpu: 0, memory: 0, count: 0 };
+    sum.cpu += row.cpuCores;
+    sum.memory += row.memoryBytes;
+    sum.count++;
+    sums.set(row.role, sum);
+  }
+  return sums;
+}
+
+/** Mode × rate × role: per phase the sum over that role's containers, then the mean over repetitions. */
+function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
+  const groups = new Map<string, PhaseRecord[]>();
+  for (const phase of phases) {
+    const key = `${phase.mode}\u0000${phase.rate ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), phase]);
+  }
+  const rows: string[][] = [];
+  for (const group of groups.values()) {
+    const perPhase = group.map((phase) => sumByRole(phase.resources));
+    for (const role of ROLE_ORDER) {
+      const present = perPhase.map((sums) => sums.get(role)).filter((sum) => sum !== undefined);
+      if (present.length === 0) continue;
+      const cpu = present.reduce((total, sum) => total + sum.cpu, 0) / present.length;
+      const memory = present.reduce((total, sum) => total + sum.memory, 0) / present.length;
+      const first = group[0]!;
+      rows.push([mdText(first.mode), formatRate(first.rate), role, String(present[0]!.count), formatCores(cpu), formatBytes(memory), String(present.length)]);
+    }
+  }
+  if (rows.length === 0) return undefined;
+  return [
+    '### Resources per role',
+    '',
+    table(['mode', 'rate', 'role', 'containers', 'CPU (cores)', 'memory', 'reps'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r']),
+    '',
+    'Mean over repetitions of the sum over the role\'s containers.',
+  ].join('\n');
+}
+
+function formatThresholdValue(value: number | null, unit: ThresholdResult['unit']): string {
+  if (value === null) return '—';
+  switch (unit) {
+    case 'us':
+      return value < 0 ? formatDeltaUs(value) : formatUs(value);
+    case 'cores':
+      return `${formatCores(value)} cores`;
+    case 'bytes':
+      return formatBytes(value);
+    case 'fraction':
+      return `${(value * 100).toFixed(2)}%`;
+  }
+}
+
+const STATUS_MARK: Record<ThresholdResult['status'], string> = { pass: '✅', fail: '❌', 'no-data': '—' };
+
+function thresholdSection(thresholds: readonly ThresholdResult[]): string | undefined {
+  if (thresholds.length === 0) return undefined;
+  const failed = thresholds.filter((t) => t.status === 'fail').length;
+  const rows = thresholds.map((t) => [
+    STATUS_MARK[t.status],
+    code(t.metric),
+    mdText(t.mode),
+    formatRate(t.rate),
+    formatThresholdValue(t.value, t.unit),
+    formatThresholdValue(t.max, t.unit),
+    mdText(t.reason),
+  ]);
+  return [
+    `### Thresholds: ${thresholds.length - failed} of ${thresholds.length} met${failed > 0 ? `, ${failed} failed` : ''}`,
+    '',
+    table(['', 'metric', 'mode', 'rate', 'value', 'max', 'reason'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'l']),
+  ].join('\n');
+}
+
+function phaseSection(phases: readonly PhaseRecord[], limit: number): string | undefined {
+  if (phases.length === 0) return undefined;
+  const shown = phases.slice(0, limit);
+  const lines = ['### Phases', ''];
+  if (shown.length > 0) {
+    const rows = shown.map((phase) => [
+      mdText(phase.mode),
+      formatRate(phase.rate),
+      String(phase.repetition),
+      formatRate(phase.achievedRps),
+      formatUs(phase.latencyUs.p50),
+      formatUs(phase.latencyUs.p99),
+      formatUs(phase.latencyUs.p999),
+      formatCount(phase.counts.ok),
+      formatCount(phase.counts.non2xx + phase.counts.errors + phase.counts.timeouts),
+    ]);
+    lines.push(table(['mode', 'rate', 'rep', 'achieved', 'p50', 'p99', 'p99.9', 'ok', 'failed'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  }
+  if (phases.length > shown.length) {
+    lines.push('', `${formatCount(phases.length - shown.length)} more phases not shown: see phases.csv or run.json.`);
+  }
+  return lines.join('\n');
+}
+
+function failureSection(run: RunDocument): string | undefined {
+  if (run.failures.length === 0) return undefined;
+  return [
+    '### Failures',
+    '',
+    ...run.failures.map((f) => `- **${mdText(f.mode)}** @ ${rateLabel(f.rate)}, repetition ${f.repetition}: ${mdText(f.error)}`),
+  ].join('\n');
+}
+
+/** Run warnings, then phase warnings deduplicated by code within each mode (counting the phases that raised them). */
+function warningSection(run: RunDocument): string | undefined {
+  const lines: string[] = [];
+  for (const warning of run.warnings) {
+    lines.push(`- ${code(warning.code)} ${mdText(warning.message)}${warning.hint ? ` — _hint:_ ${mdText(warning.hint)}` : ''}`);
+  }
+  const grouped = new Map<string, { mode: string; warning: PhaseRecord['warnings'][number]; phases: number }>();
+  for (const phase of run.phases) {
+    const seen = new Set<string>();
+    for (const warning of phase.warnings) {
+      const key = `${phase.mode}\u0000${warning.code}`;
+      const entry = grouped.get(key);
+      if (!entry) grouped.set(key, { mode: phase.mode, warning, phases: 1 });
+      else if (!seen.has(key)) entry.phases++;
+      seen.add(key);
+    }
+  }
+  for (const { mode, warning, phases } of grouped.values()) {
+    const count = phases > 1 ? ` (${phases} phases)` : '';
+    lines.push(
+      `- **${mdText(mode)}** ${code(warning.code)}${count}: ${mdText(warning.message)}${warning.hint ? ` — _hint:_ ${mdText(warning.hint)}` : ''}`,
+    );
+  }
+  if (lines.length === 0) return undefined;
+  return ['### Warnings', '', ...lines].join('\n');
+}
+
+function footer(run: RunDocument): string {
+  const when = (run.finishedAt ?? run.startedAt).replace(/:\d\d(\.\d+)?Z$/, 'Z').replace('T', ' ');
+  const env = run.environment;
+  return `<sub>${mdText(run.tool.name)} ${mdText(run.tool.version)} · ${when} · node ${mdText(env.node)} · ${env.cpus.count} × ${mdText(env.cpus.model)} · ${mdText(env.os.platform)} ${mdText(env.os.arch)}</sub>`;
+}
+
+function render(run: RunDocument, phaseRows: number): string {
+  const sections: (string | undefined)[] = [];
+  const title = [
+    `## meshtax: ${mdText(scenarioName(run))} — run ${code(run.runId)} ${run.status}`,
+    run.error ? `\n**error:** ${mdText(run.error)}` : '',
+  ].join('');
+  sections.push(title);
+  const proxy = proxyLine(run);
+  if (proxy) sections.push(mdText(proxy));
+  if (run.comparisons.length > 0) {
+    sections.push(['### Mesh tax', '', ...headlineComparisons(run.comparisons).map(headline)].join('\n'));
+    sections.push(deltaSection(run.comparisons));
+  }
+  sections.push(thresholdSection(run.thresholds));
+  sections.push(resourceSection(run.phases));
+  sections.push(phaseSection(run.phases, phaseRows));
+  sections.push(failureSection(run));
+  sections.push(warningSection(run));
+  sections.push(footer(run));
+  return `${sections.filter((section) => section !== undefined).join('\n\n')}\n`;
+}
+
+/** The run as a pull-request comment; shortens (then drops) the phase table to stay under MAX_MARKDOWN_CHARS. */
+export function markdownReport(run: RunDocument): string {
+  let text = '';
+  for (const limit of PHASE_ROW_LIMITS) {
+    text = render(run, limit);
+    if (text.length <= MAX_MARKDOWN_CHARS) return text;
+  }
+  const note = '\n\n_…report truncated to fit a comment: see run.json._\n';
+  return text.slice(0, MAX_MARKDOWN_CHARS - note.length) + note;
+}
