@@ -1,0 +1,171 @@
+import { formatBytes, formatCores, formatDeltaUs, formatRate, scenarioName } from '../format.ts';
+import { proxyLine } from '../terminal.ts';
+import type { Comparison, RunDocument } from '../../results/schema.ts';
+import { chartBundle } from './bundle.ts';
+import { CLIENT_SCRIPT } from './client.ts';
+import { DELTA_PERCENTILES, reportData } from './data.ts';
+import { escapeHtml, jsonForScript } from './escape.ts';
+
+export { reportData, spectrumPoints } from './data.ts';
+export type { DeltaChart, ReportData, ResourceChart, SpectrumChart, SpectrumPoint } from './data.ts';
+export { escapeHtml, jsonForScript } from './escape.ts';
+
+const rateText = (rate: number | null): string => (rate === null ? 'closed loop' : `${formatRate(rate)} rps`);
+
+function intervalText(interval: { low: number; high: number } | null, format: (value: number) => string): string {
+  return interval === null ? '—' : `[${format(interval.low)}, ${format(interval.high)}]`;
+}
+
+function significanceCell(significance: { significant: boolean | null; reason: string }): string {
+  const verdict = significance.significant === null ? '—' : significance.significant ? 'yes' : 'no';
+  return `<td class="sig-${verdict === '—' ? 'none' : verdict}">${escapeHtml(verdict)} <span class="reason">${escapeHtml(significance.reason)}</span></td>`;
+}
+
+function comparisonRows(comparison: Comparison): string[] {
+  const head = (rows: number): string =>
+    `<th scope="rowgroup" rowspan="${rows}">${escapeHtml(comparison.mode)}<br><span class="reason">${escapeHtml(rateText(comparison.rate))}, ${comparison.repetitions} rep.</span></th>`;
+  const latencyKeys = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
+  const rows = latencyKeys.map(
+    (key) =>
+      `<td>${key === 'p999' ? 'p99.9' : key} latency</td><td class="num">${escapeHtml(formatDeltaUs(comparison.latencyDeltaUs[key]))}</td>` +
+      `<td class="num">${escapeHtml(intervalText(comparison.intervals.latencyDeltaUs[key], formatDeltaUs))}</td>${significanceCell(comparison.significant[key])}`,
+  );
+  rows.push(
+    `<td>mesh CPU (cores)</td><td class="num">${escapeHtml(formatCores(comparison.meshCpuCores))}</td>` +
+      `<td class="num">${escapeHtml(intervalText(comparison.intervals.meshCpuCores, formatCores))}</td>${significanceCell(comparison.significant.meshCpuCores)}`,
+    `<td>mesh memory</td><td class="num">${escapeHtml(formatBytes(comparison.meshMemoryBytes))}</td>` +
+      `<td class="num">${escapeHtml(intervalText(comparison.intervals.meshMemoryBytes, formatBytes))}</td>${significanceCell(comparison.significant.meshMemoryBytes)}`,
+  );
+  return rows.map((row, index) => `<tr>${index === 0 ? head(rows.length) : ''}${row}</tr>`);
+}
+
+function deltaTable(comparisons: readonly Comparison[]): string {
+  if (comparisons.length === 0) return '<p>No comparisons against baseline in this run.</p>';
+  const confidence = comparisons.find((c) => c.intervals.reliability !== 'none')?.intervals.confidence;
+  const intervalHeader = confidence === undefined ? 'Interval' : `${Math.round(confidence * 100)}% interval`;
+  const method = [...new Set(comparisons.map((c) => c.intervals.method))].join('; ');
+  return `<table>
+<caption>Each mode minus baseline: latency percentiles of histograms pooled over repetitions; CPU and memory of the mesh roles (sidecar, node-proxy, waypoint), mean over repetitions. Intervals: ${escapeHtml(method)}.</caption>
+<thead><tr><th scope="col">Mode</th><th scope="col">Metric</th><th scope="col">Delta</th><th scope="col">${escapeHtml(intervalHeader)}</th><th scope="col">Significant</th></tr></thead>
+<tbody>
+${comparisons.flatMap(comparisonRows).join('\n')}
+</tbody>
+</table>`;
+}
+
+function problems(run: RunDocument): string {
+  const failures = run.failures.map(
+    (failure) =>
+      `<li><strong>${escapeHtml(failure.mode)}</strong> @ ${escapeHtml(rateText(failure.rate))}, repetition ${failure.repetition}: ${escapeHtml(failure.error)}</li>`,
+  );
+  const warning = (where: string, w: { code: string; message: string; hint?: string | undefined }): string =>
+    `<li>${where}<code>${escapeHtml(w.code)}</code>: ${escapeHtml(w.message)}${w.hint ? `<br><span class="hint">hint: ${escapeHtml(w.hint)}</span>` : ''}</li>`;
+  const warnings = [
+    ...run.warnings.map((w) => warning('', w)),
+    ...run.phases.flatMap((phase) =>
+      phase.warnings.map((w) => warning(`[${escapeHtml(phase.mode)} @ ${escapeHtml(rateText(phase.rate))}, rep ${phase.repetition}] `, w)),
+    ),
+  ];
+  return `<section aria-labelledby="h-failures">
+<h2 id="h-failures">Failures</h2>
+${failures.length === 0 ? '<p>None.</p>' : `<ul class="failures">\n${failures.join('\n')}\n</ul>`}
+</section>
+<section aria-labelledby="h-warnings">
+<h2 id="h-warnings">Warnings</h2>
+${warnings.length === 0 ? '<p>None.</p>' : `<ul class="warnings">\n${warnings.join('\n')}\n</ul>`}
+</section>`;
+}
+
+function canvas(id: string, title: string, fallback: string): string {
+  return `<figure class="chart"><div class="chart-box"><canvas id="${id}" role="img" aria-label="${escapeHtml(title)}">${escapeHtml(fallback)}</canvas></div></figure>`;
+}
+
+const STYLE = `
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; margin: 0 auto; max-width: 1100px; padding: 1.5rem; line-height: 1.45; }
+h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
+h3 { font-size: 1rem; margin-bottom: .25rem; }
+.meta { color: #57606a; margin: .15rem 0; }
+.status { font-weight: 600; padding: 0 .4rem; border-radius: .3rem; }
+.status-completed { background: #dafbe1; } .status-failed, .status-interrupted { background: #ffebe9; } .status-running { background: #fff8c5; }
+.chart { margin: 0 0 1rem; } .chart-box { position: relative; height: 360px; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; } caption { text-align: left; color: #57606a; margin-bottom: .4rem; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; } thead th { background: #f6f8fa; }
+td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hint { color: #57606a; font-size: .85em; }
+.sig-yes { font-weight: 600; } code { font-size: .9em; }
+/* Headings for assistive technology and navigation; the chart draws the same title visibly. */
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+.error { background: #ffebe9; padding: .5rem; border-radius: .3rem; }
+`;
+
+/**
+ * run.json as one self-contained HTML page that works offline: the Chart.js bundle and the data are inlined, and
+ * the page loads nothing. Pure apart from reading the Chart.js bundle once (cached).
+ */
+export function htmlReport(run: RunDocument): string {
+  const data = reportData(run);
+  const name = scenarioName(run);
+  const proxy = proxyLine(run);
+  const spectrum = data.spectrum.map((chart, index) => ({
+    ...chart,
+    canvasId: `chart-spectrum-${index}`,
+    title: `Latency by percentile at ${rateText(chart.rate)} (pooled over repetitions)`,
+  }));
+  const deltas = data.deltas.map((chart, index) => ({
+    ...chart,
+    canvasId: `chart-delta-${index}`,
+    title: `Latency delta against ${chart.baseline} at ${rateText(chart.rate)}${chart.confidence === null ? '' : `, ${Math.round(chart.confidence * 100)}% intervals`}`,
+  }));
+  const embedded = { spectrum, deltas, resources: data.resources, deltaLabels: DELTA_PERCENTILES.map((d) => d.label) };
+  const hasResources = data.resources.groups.length > 0 && data.resources.roles.length > 0;
+
+  const charts = [
+    `<section aria-labelledby="h-spectrum">
+<h2 id="h-spectrum">Latency spectrum</h2>
+<p>Latency from the intended send time (corrected for coordinated omission), each mode's histograms pooled over repetitions; both axes log scale. A curve stops where fewer than 10 samples lie above the percentile.</p>
+${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, c.series.map((s) => `${s.mode}: ${s.samples} samples`).join('; '))}`).join('\n')}
+</section>`,
+    `<section aria-labelledby="h-deltas">
+<h2 id="h-deltas">Mesh tax on latency</h2>
+${deltas.length === 0 ? '<p>No comparisons against baseline.</p>' : deltas.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, 'Bar chart of the latency deltas; the same values are in the table below.')}`).join('\n')}
+${deltaTable(run.comparisons)}
+</section>`,
+    `<section aria-labelledby="h-resources">
+<h2 id="h-resources">CPU and memory</h2>
+${
+  hasResources
+    ? `<h3 class="visually-hidden">CPU per role and mode</h3>\n${canvas('chart-cpu', 'CPU per role and mode (cores, mean over repetitions)', 'Stacked bars of CPU cores per role for each mode.')}\n<h3 class="visually-hidden">Memory per role and mode</h3>\n${canvas('chart-memory', 'Memory per role and mode (MiB, mean over repetitions)', 'Stacked bars of memory per role for each mode.')}`
+    : '<p>No resource usage was recorded.</p>'
+}
+</section>`,
+  ];
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="${escapeHtml(`${run.tool.name} ${run.tool.version}`)}">
+<title>${escapeHtml(`meshtax: ${name} (${run.runId})`)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>meshtax: ${escapeHtml(name)}</h1>
+<p class="meta">run <code>${escapeHtml(run.runId)}</code> · status <span class="status status-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span> · started ${escapeHtml(run.startedAt)}${run.finishedAt ? ` · finished ${escapeHtml(run.finishedAt)}` : ''}</p>
+${proxy ? `<p class="meta proxy">${escapeHtml(proxy)}</p>` : ''}
+<p class="meta">scenario file <code>${escapeHtml(run.scenarioSource)}</code> · ${escapeHtml(`${run.tool.name} ${run.tool.version}`)} · ${escapeHtml(`${run.environment.cpus.count} × ${run.environment.cpus.model}`)}</p>
+${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}</p>` : ''}
+</header>
+<main>
+${charts.join('\n')}
+${problems(run)}
+</main>
+<noscript><p>The charts need JavaScript; the tables above hold the same numbers.</p></noscript>
+<script type="application/json" id="meshtax-data">${jsonForScript(embedded)}</script>
+<script>${chartBundle()}</script>
+<script>${CLIENT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
