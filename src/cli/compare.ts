@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
 import { compareRuns, parseLimit, type Limits, type MetricChange } from '../analysis/compare-runs.ts';
-import { runSchema, type RunDocument } from '../results/schema.ts';
+import { readRunFile } from '../results/read-run.ts';
+import type { RunDocument } from '../results/schema.ts';
 import { formatBytes, formatCores, formatRate, formatUs } from '../report/format.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
@@ -21,7 +21,7 @@ export async function compareCommand(basePath: string, candidatePath: string, fl
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
   }
-  const [base, candidate] = await Promise.all([readRun(basePath), readRun(candidatePath)]);
+  const [base, candidate] = await Promise.all([readRunFile(basePath), readRunFile(candidatePath)]);
   const changes = compareRuns(base, candidate, limits);
   if (changes.length === 0) {
     throw new UsageError(`${basePath} and ${candidatePath} have no mode and rate in common to compare`);
@@ -33,27 +33,6 @@ export async function compareCommand(basePath: string, candidatePath: string, fl
     process.stdout.write(`${render(base, candidate, changes)}\n`);
   }
   return regressions.length > 0 ? EXIT.gateFailed : EXIT.ok;
-}
-
-async function readRun(file: string): Promise<RunDocument> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file} is not JSON; give a run.json written by meshtax run`);
-  }
-  const parsed = runSchema.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new UsageError(`${file} is not a meshtax run.json this version reads: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim());
-  }
-  return parsed.data;
 }
 
 function show(change: MetricChange, value: number): string {

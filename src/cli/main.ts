@@ -1,10 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
+import { RunFileError } from '../results/read-run.ts';
 import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
 import { doctorCommand, type DoctorFlags } from './doctor.ts';
 import { historyCommand } from './history.ts';
+import { reportCommand, type ReportFlags } from './report.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import { validateCommand } from './validate.ts';
@@ -54,6 +56,15 @@ function program(setExit: (code: ExitCode) => void): Command {
     .action(async (scenario: string, flags: { set: string[] }) => setExit(await validateCommand(scenario, flags)));
 
   root
+    .command('report')
+    .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv')
+    .argument('<run.json>', 'a run.json written by meshtax run')
+    .option('--out <dir>', 'directory to write into (default: beside run.json)')
+    .option('--format <list>', 'formats to write, comma-separated: markdown, html, junit, csv, smp (default: all)', collect, [])
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (file: string, flags: ReportFlags) => setExit(await reportCommand(file, flags)));
+
+  root
     .command('compare')
     .description('compare a candidate run with a base run; exit 3 on a significant regression beyond the limit')
     .argument('<base>', 'base run.json')
@@ -96,7 +107,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`${formatProblems(error.problems)}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof RunFileError) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
     }

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { runScenario } from '../pipeline/run.ts';
 import { RUN_FILE } from '../results/run-file.ts';
+import { writeAllReports } from '../report/all.ts';
 import { runSummary } from '../report/terminal.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -28,8 +29,13 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
       observer: progress,
     });
     progress.stop();
+    // Reports of whatever was measured, also after a failure or Ctrl-C; run.json is already safe on disk.
+    const reports = await writeAllReports(run, runDir).catch((error: unknown) => {
+      process.stderr.write(`meshtax: could not write the reports: ${error instanceof Error ? error.message : String(error)}\n`);
+      return [];
+    });
     if (flags.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-    else process.stdout.write(`${runSummary(run, path.join(runDir, RUN_FILE))}\n`);
+    else process.stdout.write(`${runSummary(run, path.join(runDir, RUN_FILE))}\n${reports.length > 0 ? `reports: ${reports.map((file) => path.basename(file)).join(', ')}\n` : ''}`);
     if (run.status === 'interrupted') return EXIT.interrupted;
     if (run.status === 'failed') {
       if (flags.json) process.stderr.write(`meshtax: run failed: ${run.error ?? 'unknown error'}\n`);

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openReport } from '../helpers/browser.ts';
+import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+describe('reports of the quick start', () => {
+  it('are written beside run.json; report.html draws its charts in headless Chromium and report.md shows deltas', async () => {
+    const out = tempDir();
+    const result = await runCli(['run', '--out', out, '--set', 'load.duration=1s', '--set', 'load.warmup=200ms', '--set', 'load.repetitions=2']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('reports: report.md, junit.xml, phases.csv, smp.json, report.html');
+    const { runDir } = readRun(out);
+    expect(readdirSync(runDir).sort()).toEqual(['junit.xml', 'phases.csv', 'report.html', 'report.md', 'run.json', 'smp.json']);
+
+    const page = await openReport(browser, path.join(runDir, 'report.html'));
+    expect(page.problems).toEqual([]);
+    expect(page.requests).toEqual([]);
+    // One rate: a spectrum and a delta chart, then CPU and memory.
+    expect(page.canvases.map((canvas) => [canvas.id, canvas.rendered])).toEqual([
+      ['chart-spectrum-0', 'true'],
+      ['chart-delta-0', 'true'],
+      ['chart-cpu', 'true'],
+      ['chart-memory', 'true'],
+    ]);
+    for (const canvas of page.canvases) expect(canvas.paintedPixels, canvas.id).toBeGreaterThan((canvas.width * canvas.height) / 100);
+
+    const markdown = readFileSync(path.join(runDir, 'report.md'), 'utf8');
+    expect(markdown).toMatch(/^## meshtax: quickstart — run `\S+` completed/);
+    expect(markdown).toMatch(/proxy: haproxy \S+ \(mTLS on\)/);
+    // Two repetitions: every delta has an interval.
+    expect(markdown).toMatch(/\| sidecar \| 1000 \| 2 \| [+-]\S+ (µs|ms) \[[^\]]+\]/);
+    const smp = JSON.parse(readFileSync(path.join(runDir, 'smp.json'), 'utf8')) as { results: { latencies_ms: { p50: number } }[] };
+    expect(smp.results.length).toBe(3);
+    // Real milliseconds: a loopback p50 is a fraction of one, not 0.
+    expect(smp.results[0]!.latencies_ms.p50).toBeGreaterThan(0);
+    expect(smp.results[0]!.latencies_ms.p50).toBeLessThan(50);
+  });
+
+  it('meshtax report writes them again, in the formats asked for', async () => {
+    const out = tempDir();
+    const result = await runCli(['run', '--out', out, '--set', 'modes=[baseline]', '--set', 'load.duration=1s', '--set', 'load.warmup=0s']);
+    expect(result.code, result.stderr).toBe(0);
+    const { runDir } = readRun(out);
+    const again = tempDir();
+    const report = await runCli(['report', path.join(runDir, 'run.json'), '--out', again, '--format', 'markdown,junit']);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readdirSync(again).sort()).toEqual(['junit.xml', 'report.md']);
+    expect((await runCli(['report', path.join(runDir, 'run.json'), '--format', 'pdf'])).code).toBe(2);
+    expect((await runCli(['report', 'package.json'])).stderr).toMatch(/not a meshtax run.json/);
+  });
+});
