@@ -1,10 +1,12 @@
 import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
-import { comparisonIntervals } from './intervals.ts';
+import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
 
 /** Roles whose usage is the mesh's cost. */
 export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
 export const BASELINE_MODE = 'baseline';
+/** The second baseline whose comparison with the first gives the A/A noise floor (load.noiseFloor). */
+export const AA_MODE = 'baseline-aa';
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -68,7 +70,12 @@ export function compareModes(phases: readonly PhaseRecord[], seed: number, basel
       appCpuDeltaCores: round(roleDelta('app'), 4),
       loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
       ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory, seed),
+      noiseFloorUs: null,
     });
   }
-  return comparisons;
+  // With an A/A pair at a rate, every latency delta at that rate must also clear the A/A noise floor.
+  return comparisons.map((comparison) => {
+    const aa = comparisons.find((c) => c.mode === AA_MODE && c.rate === comparison.rate);
+    return aa ? applyNoiseFloor(comparison, aa) : comparison;
+  });
 }

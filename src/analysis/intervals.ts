@@ -65,3 +65,25 @@ export function comparisonIntervals(
     },
   };
 }
+
+/**
+ * Re-judges a comparison's latency deltas against the A/A noise floor at its rate: for each percentile the largest
+ * |delta| the baseline-aa interval allows (max of |low| and |high|). A delta inside the floor is not significant,
+ * whatever its own interval says; the A/A pair itself never clears its own floor.
+ */
+export function applyNoiseFloor(comparison: Comparison, aa: Comparison): Comparison {
+  const floors = Object.fromEntries(
+    KEYS.map((key) => {
+      const interval = aa.intervals.latencyDeltaUs[key];
+      return [key, interval ? Math.max(Math.abs(interval.low), Math.abs(interval.high)) : null];
+    }),
+  ) as Record<PercentileKey, number | null>;
+  const significant = { ...comparison.significant };
+  for (const key of KEYS) {
+    const interval = comparison.intervals.latencyDeltaUs[key];
+    const estimate = comparison.latencyDeltaUs[key];
+    if (!interval || estimate === null) continue;
+    significant[key] = judgeDelta({ estimate, low: interval.low, high: interval.high, method: comparison.intervals.method }, floors[key], 'µs');
+  }
+  return { ...comparison, significant, noiseFloorUs: floors };
+}

@@ -1,3 +1,5 @@
+import { AA_MODE } from '../analysis/comparisons.ts';
+import { seededRandom } from '../analysis/statistics/random.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** One measured phase to run: a mode at a rate (null: closed loop), in a given repetition. */
@@ -7,16 +9,33 @@ export interface PlannedPhase {
   repetition: number;
 }
 
+/** The modes a run deploys: the scenario's, plus the A/A baseline right after baseline when a noise floor is asked for. */
+export function plannedModes(scenario: Scenario): string[] {
+  const modes = [...scenario.modes];
+  if (scenario.load.noiseFloor && !modes.includes(AA_MODE)) modes.splice(modes.indexOf('baseline') + 1, 0, AA_MODE);
+  return modes;
+}
+
 /**
  * Phases in the order they run: repetitions interleaved across modes (A B C A B C …), so slow drift of the machine
- * spreads over every mode instead of landing on one. Within a repetition, rates ascend and modes alternate per rate.
+ * spreads over every mode instead of landing on one. Within a repetition, rates ascend and modes alternate per rate;
+ * with load.order: shuffled the modes of each rate and repetition are shuffled (Fisher-Yates, seeded by load.seed).
  */
 export function planPhases(scenario: Scenario): PlannedPhase[] {
   const rates: (number | null)[] = scenario.load.loop === 'open' ? [...scenario.load.rates] : [null];
+  const modes = plannedModes(scenario);
+  const random = scenario.load.order === 'shuffled' ? seededRandom(scenario.load.seed ?? 1) : undefined;
   const phases: PlannedPhase[] = [];
   for (let repetition = 1; repetition <= scenario.load.repetitions; repetition++) {
     for (const rate of rates) {
-      for (const mode of scenario.modes) phases.push({ mode, rate, repetition });
+      const order = [...modes];
+      if (random) {
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = random.integer(i + 1);
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
+      }
+      for (const mode of order) phases.push({ mode, rate, repetition });
     }
   }
   return phases;

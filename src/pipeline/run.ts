@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { compareModes } from '../analysis/comparisons.ts';
+import { runWarnings } from '../analysis/run-warnings.ts';
 import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
@@ -15,7 +16,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
 import { describeEnvironment } from './environment.ts';
 import { phaseRecord } from './phase-record.ts';
-import { planPhases, type PlannedPhase } from './plan.ts';
+import { plannedModes, planPhases, type PlannedPhase } from './plan.ts';
 
 /** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
 const IDLE_MS = 500;
@@ -78,7 +79,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   if (options.observer?.progress) runner.on('progress', options.observer.progress);
   const failedModes = new Set<string>();
   try {
-    const prepared = await runtime.prepare(scenario.modes, options.signal);
+    const prepared = await runtime.prepare(plannedModes(scenario), options.signal);
     run.environment = describeEnvironment(runtime.describe());
     const targets = new Map(prepared.map((mode) => [mode.mode, mode.targetUrl]));
     for (const [index, phase] of plan.entries()) {
@@ -98,6 +99,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       }
       run.comparisons = compareModes(run.phases, scenario.load.seed ?? 1);
       run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
+      run.warnings = runWarnings(run.phases, run.comparisons);
       await writeRunFile(runDir, run);
     }
     run.status = run.failures.length > 0 ? 'failed' : 'completed';

@@ -124,6 +124,10 @@ export const comparisonSchema = z.strictObject({
       meshMemoryBytes: significanceSchema,
     })
     .describe('whether each delta is significant: its interval excludes 0 (and exceeds the noise floor when one was measured)'),
+  noiseFloorUs: z
+    .strictObject({ p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), p999: z.number().nullable() })
+    .nullable()
+    .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; null without load.noiseFloor'),
 });
 
 export const thresholdResultSchema = z.strictObject({
@@ -179,3 +183,4 @@ export type ResourceRecord = z.infer<typeof resourceSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
+export type Warning = z.infer<typeof warningSchema>;

@@ -35,6 +35,13 @@ export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeFa
       });
     }
   });
+  if (scenario.load.noiseFloor && !scenario.modes.includes('baseline')) {
+    problems.push({
+      ...loaded.where(['load', 'noiseFloor']),
+      message: 'a noise floor compares baseline with a second baseline, but modes has no baseline',
+      hint: 'add baseline to modes or set load.noiseFloor: false',
+    });
+  }
   problems.push(...netnsProblems(loaded, probe));
   if (problems.length > 0) throw new ScenarioError(problems);
   return factory;

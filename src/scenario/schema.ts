@@ -114,6 +114,14 @@ const loadSchema = z
     workers: integer(1, 64).default(1).describe('Load generator worker threads, 1 to 64, at most connections'),
     timeout: duration({ min: 1, max: 10 * MINUTE }).prefault('10s').describe('Per-request timeout, counted from the intended send time, as 10s; 1ms to 10m'),
     seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals and shuffles, an integer from 0 to 4294967295; default: random, recorded in run.json'),
+    order: z
+      .enum(['interleaved', 'shuffled'])
+      .default('interleaved')
+      .describe('Order of the modes within each repetition and rate: interleaved (A B C A B C …) or shuffled with load.seed, so a mode never always runs first'),
+    noiseFloor: z
+      .boolean()
+      .default(false)
+      .describe('Also run a second baseline (mode baseline-aa) to measure the A/A noise floor; deltas smaller than it are not significant'),
     onPhaseFailure: z
       .enum(['stop', 'continue'])
       .default('stop')

@@ -72,6 +72,7 @@ describe('comparing modes against baseline', () => {
       proxies: 2,
       appCpuDeltaCores: 0.1,
       loadgenCpuDeltaCores: 0,
+      noiseFloorUs: null,
     });
     // Two repetitions of mesh CPU, 0.1 + 0.2 (0.30000000000000004 in floating point) and 0.3 + 0.2 = 0.5 cores: every resampled mean is 0.3, 0.4 or 0.5, each bound lands
     // between equal neighbours, so the 95% interval is exactly [0.1 + 0.2, 0.5]. The synthetic phases carry no
@@ -113,6 +114,30 @@ describe('comparing modes against baseline', () => {
     expect(comparisons).toHaveLength(1);
     expect(comparisons[0]!.meshCpuPer1kRps).toBe(0.2);
     expect(comparisons[0]!.latencyDeltaUs.p50).toBe(50);
+  });
+
+  it('judges deltas against the A/A noise floor when a second baseline ran', () => {
+    const at = (mode: string, repetition: number, p50: number): PhaseRecord => {
+      const record = phase(mode, repetition, p50, []);
+      return { ...record, latencyUs: { ...record.latencyUs, p50 } };
+    };
+    // baseline-aa sits 0..20 µs from baseline; sidecar +200 µs; tiny +12 µs in every repetition.
+    const phases = [1, 2, 3].flatMap((r) => [
+      at('baseline', r, 100),
+      at('baseline-aa', r, [100, 110, 120][r - 1]!),
+      at('sidecar', r, 300),
+      at('tiny', r, 112),
+    ]);
+    const comparisons = compareModes(phases, 3);
+    const byMode = new Map(comparisons.map((c) => [c.mode, c]));
+    const aa = byMode.get('baseline-aa')!;
+    // The A/A interval of the per-repetition p50 deltas [0, 10, 20] (means of resamples) spans 0..20 µs: floor 20.
+    expect(aa.noiseFloorUs!.p50).toBe(20);
+    expect(aa.significant.p50.significant).toBe(false);
+    expect(byMode.get('sidecar')!.significant.p50).toEqual({ significant: true, reason: 'interval excludes 0 and exceeds the noise floor of 20 µs' });
+    // tiny's own interval excludes 0 (every repetition is +12), but 12 µs is inside the floor.
+    expect(byMode.get('tiny')!.intervals.latencyDeltaUs.p50).toEqual({ low: 12, high: 12 });
+    expect(byMode.get('tiny')!.significant.p50).toEqual({ significant: false, reason: 'below the noise floor of 20 µs' });
   });
 
   it('gives no comparison without a baseline phase', () => {

@@ -118,6 +118,7 @@ const comparisons: Comparison[] = [
       meshCpuCores: { low: 0.18, high: 0.19 },
       meshMemoryBytes: { low: 17.5 * MIB, high: 18.3 * MIB },
     },
+    noiseFloorUs: null,
     significant: {
       p50: significant(true, 'interval excludes 0'),
       p90: significant(true, 'interval excludes 0'),
@@ -149,6 +150,7 @@ const comparisons: Comparison[] = [
       meshCpuCores: { low: 0.09, high: 0.1 },
       meshMemoryBytes: { low: 32 * MIB, high: 33 * MIB },
     },
+    noiseFloorUs: null,
     significant: {
       p50: significant(false, 'interval includes 0'),
       p90: significant(true, 'interval excludes 0'),

@@ -22,6 +22,8 @@ it('gives a minimal file exactly the documented defaults, in milliseconds and by
       repetitions: 1,
       workers: 1,
       timeout: 10_000,
+      order: 'interleaved',
+      noiseFloor: false,
       onPhaseFailure: 'stop',
     },
     thresholds: [],

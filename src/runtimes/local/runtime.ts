@@ -83,7 +83,7 @@ class LocalRuntime implements Runtime {
   }
 
   async prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]> {
-    const needsProxy = modes.some((mode) => mode !== 'baseline');
+    const needsProxy = modes.some((mode) => isLocalMode(mode) && identitiesOf(mode).length > 0);
     if (needsProxy) this.proxy = await chooseProxy(this.scenario.local.proxy);
     const prepared: PreparedMode[] = [];
     for (const mode of modes) {

@@ -4,7 +4,7 @@ import type { Endpoint, Listener, ProxySpec } from './proxy/types.ts';
 import type { Role } from './resources/types.ts';
 
 /** The modes of the local runtime, each the shape of a real mesh data path. */
-export const LOCAL_MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-waypoint'] as const;
+export const LOCAL_MODES = ['baseline', 'baseline-aa', 'sidecar', 'node-proxy', 'node-proxy-waypoint'] as const;
 export type LocalMode = (typeof LOCAL_MODES)[number];
 
 /** Where a process sits, the way a Kubernetes pod and container would name it. */
@@ -30,6 +30,8 @@ interface Hop extends Placement {
  */
 const CHAINS: Record<LocalMode, readonly Hop[]> = {
   baseline: [],
+  // A second baseline, for the A/A noise floor: the same path, deployed beside the first.
+  'baseline-aa': [],
   sidecar: [
     { name: 'client-sidecar', mode: 'http', pod: 'client', container: 'client-sidecar', role: 'sidecar' },
     { name: 'server-sidecar', mode: 'http', pod: 'server', container: 'server-sidecar', role: 'sidecar' },

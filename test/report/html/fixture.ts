@@ -99,6 +99,7 @@ function comparison(mode: 'sidecar' | 'node-proxy', rate: number): Comparison {
       meshCpuCores: interval(0.26 * scale),
       meshMemoryBytes: null,
     },
+    noiseFloorUs: null,
     significant: {
       p50: sig,
       p90: sig,

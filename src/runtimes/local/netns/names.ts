@@ -7,6 +7,7 @@
 /** Short mode names, to fit interface names. */
 const ABBREVIATIONS: Record<string, string> = {
   baseline: 'bl',
+  'baseline-aa': 'aa',
   sidecar: 'sc',
   'node-proxy': 'np',
   'node-proxy-waypoint': 'npw',

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { plannedModes, planPhases } from '../../src/pipeline/plan.ts';
+import { loadScenarioText } from '../../src/scenario/load.ts';
+
+const scenario = (load: string, modes = '[baseline, sidecar, node-proxy]') =>
+  loadScenarioText(`apiVersion: meshtax.dev/v1alpha1\nkind: Scenario\nmetadata: { name: p }\nmodes: ${modes}\nload: ${load}\n`, 'p.yaml').scenario;
+
+describe('the plan', () => {
+  it('interleaves repetitions across modes, rates ascending within each', () => {
+    const phases = planPhases(scenario('{ rates: [100, 200], repetitions: 2 }', '[baseline, sidecar]'));
+    expect(phases.map((p) => `${p.repetition}:${p.rate}:${p.mode}`)).toEqual([
+      '1:100:baseline', '1:100:sidecar', '1:200:baseline', '1:200:sidecar',
+      '2:100:baseline', '2:100:sidecar', '2:200:baseline', '2:200:sidecar',
+    ]);
+  });
+
+  it('shuffles the modes of each repetition with the seed, the same way every time', () => {
+    const load = '{ rates: [100], repetitions: 4, order: shuffled, seed: 11 }';
+    const orders = planPhases(scenario(load)).map((p) => p.mode);
+    expect(planPhases(scenario(load)).map((p) => p.mode)).toEqual(orders);
+    const perRepetition = [0, 1, 2, 3].map((r) => orders.slice(r * 3, r * 3 + 3));
+    for (const order of perRepetition) expect([...order].sort()).toEqual(['baseline', 'node-proxy', 'sidecar']);
+    // Not every repetition in the same order.
+    expect(new Set(perRepetition.map((order) => order.join())).size).toBeGreaterThan(1);
+  });
+
+  it('adds the A/A baseline right after baseline for a noise floor', () => {
+    expect(plannedModes(scenario('{ noiseFloor: true }'))).toEqual(['baseline', 'baseline-aa', 'sidecar', 'node-proxy']);
+    expect(planPhases(scenario('{ rates: [100], noiseFloor: true }')).map((p) => p.mode)).toEqual(['baseline', 'baseline-aa', 'sidecar', 'node-proxy']);
+  });
+});
