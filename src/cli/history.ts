@@ -4,13 +4,19 @@ import Table from 'cli-table3';
 import { trend } from '../analysis/history.ts';
 import { runSchema, type RunDocument } from '../results/schema.ts';
 import { formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
+import { trendReport } from '../report/html/trend.ts';
+import { writeFileAtomically } from '../results/atomic-write.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 /** `meshtax history <dir>`: a trend table over the runs under a results directory, oldest first. */
-export async function historyCommand(dir: string, flags: { json: boolean }): Promise<ExitCode> {
+export async function historyCommand(dir: string, flags: { json: boolean; html?: string }): Promise<ExitCode> {
   const { runs, skipped } = await readRuns(dir);
   if (runs.length === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
   const points = trend(runs);
+  if (flags.html) {
+    await writeFileAtomically(flags.html, trendReport(points, `meshtax history: ${dir}`));
+    process.stderr.write(`wrote ${flags.html}\n`);
+  }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runs: runs.length, skipped, points }, null, 2)}\n`);
     return EXIT.ok;

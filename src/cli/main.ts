@@ -79,8 +79,9 @@ function program(setExit: (code: ExitCode) => void): Command {
     .description('a trend table across the runs in a results directory, oldest first')
     .argument('<dir>', 'directory holding <run-id>/run.json (the output directory of meshtax run)')
     .option('--json', 'print the trend points as JSON', false)
+    .option('--html <file>', 'also write a trend chart: one offline HTML page')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (dir: string, flags: { json: boolean }) => setExit(await historyCommand(dir, flags)));
+    .action(async (dir: string, flags: { json: boolean; html?: string }) => setExit(await historyCommand(dir, flags)));
 
   root
     .command('doctor')

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { launchChromium, openReport } from '../helpers/browser.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 describe('meshtax history', () => {
@@ -21,8 +22,19 @@ describe('meshtax history', () => {
       ['baseline', 300],
       ['baseline', 200],
     ]);
-    const table = await runCli(['history', out]);
+    const html = path.join(tempDir(), 'trend.html');
+    const table = await runCli(['history', out, '--html', html]);
     expect(table.stdout).toMatch(/meshtax history: 2 run\(s\)/);
+    const browser = await launchChromium();
+    try {
+      const page = await openReport(browser, html);
+      expect(page.problems).toEqual([]);
+      expect(page.requests).toEqual([]);
+      expect(page.canvases.map((canvas) => [canvas.id, canvas.rendered])).toEqual([['chart-trend', 'true']]);
+      expect(page.canvases[0]!.paintedPixels).toBeGreaterThan((page.canvases[0]!.width * page.canvases[0]!.height) / 100);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('exits 2 for a directory without runs', async () => {
