@@ -16,6 +16,8 @@ describe('meshtax run on the local runtime', () => {
       'load.duration=1s',
       '--set',
       'load.warmup=200ms',
+      '--set',
+      'load.repetitions=1',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
