@@ -120,6 +120,8 @@ export function netnsRunArgs(out: string, proxy: string): string[] {
     '--set',
     'load.rates=[200]',
     '--set',
+    'load.repetitions=1',
+    '--set',
     `local.proxy=${proxy}`,
     '--out',
     out,
