@@ -112,7 +112,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       run.error = error instanceof Error ? error.message : String(error);
     }
   } finally {
-    await runtime.cleanup();
+    try {
+      await runtime.cleanup();
+    } catch (error) {
+      // What could not be removed is said, and run.json still gets its final state.
+      const message = `clean-up failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (run.status !== 'interrupted') run.status = 'failed';
+      run.error = run.error ? `${run.error}; ${message}` : message;
+    }
     run.finishedAt = new Date().toISOString();
     await writeRunFile(runDir, run);
   }
