@@ -1,6 +1,7 @@
 import { PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { MESH_ROLES } from './comparisons.ts';
+import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { bootstrapDeltaInterval } from './statistics/bootstrap.ts';
 import { judgeDelta } from './statistics/significance.ts';
 import { mean } from './statistics/spread.ts';
@@ -33,11 +34,7 @@ export interface MetricChange {
 function perRepetition(phases: readonly PhaseRecord[], metric: CompareMetric): number[] {
   const values: (number | null)[] = phases.map((phase) => {
     if (metric in PERCENTILES) return phase.latencyUs[metric as PercentileKey];
-    if (metric === 'error-rate') {
-      const c = phase.counts;
-      const total = c.ok + c.non2xx + c.errors + c.timeouts;
-      return total === 0 ? null : (c.errors + c.timeouts + c.non2xx) / total;
-    }
+    if (metric === 'error-rate') return failedShare([phase]);
     const field = metric === 'mesh-cpu-cores' ? 'cpuCores' : 'memoryBytes';
     return phase.resources.filter((row) => MESH_ROLES.includes(row.role)).reduce((sum, row) => sum + row[field], 0);
   });
@@ -50,18 +47,11 @@ function perRepetition(phases: readonly PhaseRecord[], metric: CompareMetric): n
  * increase beyond the metric's limit. With fewer than two repetitions there is no interval and no verdict can fail.
  */
 export function compareRuns(base: RunDocument, candidate: RunDocument, limits: Limits, seed = 1): MetricChange[] {
-  const key = (phase: PhaseRecord): string => `${phase.mode}\u0000${phase.rate ?? 'closed'}`;
-  const group = (run: RunDocument): Map<string, PhaseRecord[]> => {
-    const groups = new Map<string, PhaseRecord[]>();
-    for (const phase of run.phases) groups.set(key(phase), [...(groups.get(key(phase)) ?? []), phase]);
-    return groups;
-  };
-  const baseGroups = group(base);
+  const baseGroups = groupByModeAndRate(base.phases);
   const changes: MetricChange[] = [];
-  for (const [groupKey, candidatePhases] of group(candidate)) {
-    const basePhases = baseGroups.get(groupKey);
+  for (const { mode, rate, phases: candidatePhases } of groupByModeAndRate(candidate.phases)) {
+    const basePhases = baseGroups.find((group) => group.mode === mode && group.rate === rate)?.phases;
     if (!basePhases) continue;
-    const { mode, rate } = candidatePhases[0]!;
     for (const metric of COMPARE_METRICS) {
       if (metric.startsWith('mesh-') && mode === 'baseline') continue;
       const b = perRepetition(basePhases, metric);

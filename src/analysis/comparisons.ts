@@ -1,6 +1,7 @@
 import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
 import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
+import { groupByModeAndRate } from './phase-groups.ts';
 
 /** Roles whose usage is the mesh's cost. */
 export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
@@ -27,16 +28,12 @@ export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<Percen
  * the change in what the app and the generator use; with bootstrap intervals over repetitions and significance.
  */
 export function compareModes(phases: readonly PhaseRecord[], seed: number, baseline = BASELINE_MODE): Comparison[] {
-  const groups = new Map<string, PhaseRecord[]>();
-  for (const phase of phases) {
-    const key = `${phase.mode}\u0000${phase.rate ?? 'closed'}`;
-    groups.set(key, [...(groups.get(key) ?? []), phase]);
-  }
+  const groups = groupByModeAndRate(phases);
   const comparisons: Comparison[] = [];
-  for (const [key, modePhases] of groups) {
+  for (const { mode, rate, phases: modePhases } of groups) {
     const first = modePhases[0]!;
-    if (first.mode === baseline) continue;
-    const basePhases = groups.get(`${baseline}\u0000${key.split('\u0000')[1]}`);
+    if (mode === baseline) continue;
+    const basePhases = groups.find((group) => group.mode === baseline && group.rate === rate)?.phases;
     if (!basePhases) continue;
     const modeLatency = pooledPercentiles(modePhases);
     const baseLatency = pooledPercentiles(basePhases);

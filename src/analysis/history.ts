@@ -1,5 +1,6 @@
 import type { RunDocument } from '../results/schema.ts';
 import { pooledPercentiles } from './comparisons.ts';
+import { groupByModeAndRate } from './phase-groups.ts';
 
 /** One point of a trend: a mode at a rate in one run. Latency in µs, CPU in cores. */
 export interface TrendPoint {
@@ -21,10 +22,7 @@ export interface TrendPoint {
 export function trend(runs: readonly RunDocument[]): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
-    const keys = new Map<string, { mode: string; rate: number | null }>();
-    for (const phase of run.phases) keys.set(`${phase.mode}\u0000${phase.rate}`, { mode: phase.mode, rate: phase.rate });
-    for (const { mode, rate } of keys.values()) {
-      const phases = run.phases.filter((phase) => phase.mode === mode && phase.rate === rate);
+    for (const { mode, rate, phases } of groupByModeAndRate(run.phases)) {
       const pooled = pooledPercentiles(phases);
       const comparison = run.comparisons.find((c) => c.mode === mode && c.rate === rate);
       points.push({

@@ -1,5 +1,6 @@
 import type { Comparison, PhaseRecord, Warning } from '../results/schema.ts';
 import { formatRate } from '../report/format.ts';
+import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { outliers, relativeSpread } from './statistics/spread.ts';
 
 /** Spread between repetitions above which a result gets a warning (coefficient of variation of the p50s). */
@@ -13,13 +14,7 @@ export const ERROR_SHARE = 0.001;
  */
 export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): Warning[] {
   const warnings: Warning[] = [];
-  const groups = new Map<string, PhaseRecord[]>();
-  for (const phase of phases) {
-    const key = `${phase.mode}\u0000${phase.rate}`;
-    groups.set(key, [...(groups.get(key) ?? []), phase]);
-  }
-  for (const group of groups.values()) {
-    const { mode, rate } = group[0]!;
+  for (const { mode, rate, phases: group } of groupByModeAndRate(phases)) {
     const where = `${mode} at ${formatRate(rate)} rps`;
     const p50s = group.map((phase) => phase.latencyUs.p50).filter((value): value is number => value !== null);
     const spread = relativeSpread(p50s);
@@ -39,16 +34,11 @@ export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonl
         });
       }
     }
-    let failed = 0;
-    let total = 0;
-    for (const { counts } of group) {
-      failed += counts.errors + counts.timeouts + counts.non2xx;
-      total += counts.ok + counts.non2xx + counts.errors + counts.timeouts;
-    }
-    if (total > 0 && failed / total > ERROR_SHARE) {
+    const failed = failedShare(group);
+    if (failed !== null && failed > ERROR_SHARE) {
       warnings.push({
         code: 'error-rate',
-        message: `${where}: ${((failed / total) * 100).toFixed(2)}% of requests failed (more than 0.1%)`,
+        message: `${where}: ${(failed * 100).toFixed(2)}% of requests failed (more than 0.1%)`,
         hint: 'latency percentiles describe only the requests that completed; find the cause before trusting them',
       });
     }

@@ -3,6 +3,7 @@ import type { Comparison, PhaseRecord, ThresholdResult } from '../results/schema
 import type { Scenario, Threshold } from '../scenario/schema.ts';
 import { formatBytes, formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
 import { BASELINE_MODE, pooledPercentiles } from './comparisons.ts';
+import { failedShare } from './phase-groups.ts';
 
 type Unit = ThresholdResult['unit'];
 interface Measured {
@@ -40,13 +41,8 @@ function measure(metric: Threshold['metric'], phases: readonly PhaseRecord[], co
   }
   if (percentile) return phases.length === 0 ? NOTHING : { value: pooledPercentiles(phases)[percentile], interval: null };
   if (metric === 'error-rate') {
-    let failed = 0;
-    let total = 0;
-    for (const { counts } of phases) {
-      failed += counts.errors + counts.timeouts + counts.non2xx;
-      total += counts.ok + counts.non2xx + counts.errors + counts.timeouts;
-    }
-    return total === 0 ? NOTHING : { value: failed / total, interval: null };
+    const share = failedShare(phases);
+    return share === null ? NOTHING : { value: share, interval: null };
   }
   if (!comparison) return NOTHING;
   if (metric === 'mesh-cpu-cores') return { value: comparison.meshCpuCores, interval: comparison.intervals.meshCpuCores };

@@ -1,19 +1,11 @@
 import { encodeHistogram, newHistogram, recordUs } from '../../../src/loadgen/histogram.ts';
+import { mulberry32 } from '../../../src/loadgen/schedule.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../../src/results/schema.ts';
 
 export const INJECTED = '<script>alert("pwned")</script>';
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so every run of the test builds the same page. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1), so every run of the test builds the same page. */
+const random = mulberry32;
 
 /** `count` latencies around `medianUs` with a heavy tail (log-normal, spread `sigma`), as a real encoded histogram. */
 function histogram(seed: number, count: number, medianUs: number, sigma: number): string {

@@ -1,0 +1,31 @@
+import type { PhaseRecord } from '../results/schema.ts';
+
+/** The phases of one mode at one rate (null: closed loop), in run order: its repetitions. */
+export interface PhaseGroup {
+  mode: string;
+  rate: number | null;
+  phases: PhaseRecord[];
+}
+
+/** Phases grouped by mode and rate, groups in the order their first phase ran. */
+export function groupByModeAndRate(phases: readonly PhaseRecord[]): PhaseGroup[] {
+  const groups = new Map<string, PhaseGroup>();
+  for (const phase of phases) {
+    const key = `${phase.mode}\u0000${phase.rate}`;
+    const group = groups.get(key) ?? { mode: phase.mode, rate: phase.rate, phases: [] };
+    group.phases.push(phase);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** Failed requests (errors, timeouts, non-2xx) as a fraction of all requests of the phases; null without requests. */
+export function failedShare(phases: readonly PhaseRecord[]): number | null {
+  let failed = 0;
+  let total = 0;
+  for (const { counts } of phases) {
+    failed += counts.errors + counts.timeouts + counts.non2xx;
+    total += counts.ok + counts.non2xx + counts.errors + counts.timeouts;
+  }
+  return total === 0 ? null : failed / total;
+}
