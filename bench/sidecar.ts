@@ -26,7 +26,7 @@ const { scenario } = loadScenarioText(
   `apiVersion: meshtax.dev/v1alpha1\nkind: Scenario\nmetadata: { name: bench-sidecar }\nmodes: [baseline, sidecar]\n`,
   'bench/sidecar.ts',
 );
-const runtime = localRuntime.create(scenario, newRunId());
+const runtime = localRuntime.create(scenario, newRunId(), { keep: false });
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 try {

@@ -1,19 +1,20 @@
 import Table from 'cli-table3';
 import type { Check } from '../doctor/check.ts';
+import { kubernetesChecks } from '../doctor/kubernetes.ts';
 import { localChecks } from '../doctor/local.ts';
+import { connect } from '../runtimes/kubernetes/client/connect.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 export interface DoctorFlags {
   runtime: string;
   json: boolean;
+  context?: string;
 }
 
 /** `meshtax doctor`: whether this machine can run a runtime, and what would make its numbers less trustworthy. */
 export async function doctorCommand(flags: DoctorFlags): Promise<ExitCode> {
-  if (flags.runtime !== 'local') {
-    throw new UsageError(`doctor checks the local runtime in this version; --runtime ${flags.runtime} is not available`);
-  }
-  const checks = await localChecks();
+  if (flags.runtime !== 'local' && flags.runtime !== 'kubernetes') throw new UsageError(`--runtime ${flags.runtime}: runtimes are local and kubernetes`);
+  const checks = flags.runtime === 'kubernetes' ? await kubernetesChecks(connect(flags.context)) : await localChecks();
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runtime: flags.runtime, checks }, null, 2)}\n`);
   } else {

@@ -9,6 +9,11 @@ import { historyCommand } from './history.ts';
 import { reportCommand, type ReportFlags } from './report.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
+import { cleanupCommand, type CleanupFlags } from './cleanup.ts';
+import { renderCommand, type RenderFlags } from './render.ts';
+import { ClusterConfigError } from '../runtimes/kubernetes/client/connect.ts';
+import { ClusterError } from '../runtimes/kubernetes/client/errors.ts';
+import { CodeBundleMissing } from '../runtimes/kubernetes/code-bundle.ts';
 import { validateCommand } from './validate.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -28,8 +33,31 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--out <dir>', 'output directory (default: the scenario\'s output.dir)')
     .option('--set <path=value>', 'override a scenario field, e.g. --set load.duration=5s (repeatable)', collect, [])
     .option('--json', 'print run.json on stdout instead of the summary table', false)
+    .option('--context <name>', 'kubeconfig context for runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
+    .option('--keep', 'runtime kubernetes: leave the namespaces in place after the run (remove them later with meshtax cleanup)', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
+
+  root
+    .command('render')
+    .description('print every Kubernetes manifest run would apply (YAML), for review or GitOps')
+    .argument('<scenario>', 'scenario file with runtime: kubernetes')
+    .option('--mode <mode>', 'only this mode (repeatable; default: every mode of the scenario)', collect, [])
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option('--run-id <id>', 'run id to render the names with (default: a new one, as run makes)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (scenario: string, flags: RenderFlags) => setExit(await renderCommand(scenario, flags)));
+
+  root
+    .command('cleanup')
+    .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label')
+    .option('--run-id <id>', 'the run whose namespaces to delete')
+    .option('--all', 'every namespace any meshtax run created', false)
+    .option('--context <name>', 'kubeconfig context (default: the current one)')
+    .option('--timeout <seconds>', 'how long to wait for the namespaces to go', '300')
+    .option('--json', 'print what was deleted as JSON', false)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\ncleanup exits 1 when a namespace does not go within the timeout (stuck Terminating), naming it and why.`)
+    .action(async (flags: CleanupFlags) => setExit(await cleanupCommand(flags)));
 
   root
     .command('load')
@@ -87,6 +115,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .command('doctor')
     .description('check this machine: proxies and their versions, network namespaces, what would make numbers less trustworthy')
     .addOption(new Option('--runtime <name>', 'runtime to check').choices(['local', 'kubernetes']).default('local'))
+    .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the current one)')
     .option('--json', 'print the checks as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)
     .action(async (flags: DoctorFlags) => setExit(await doctorCommand(flags)));
@@ -111,6 +140,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     if (error instanceof UsageError || error instanceof RunFileError) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
+    }
+    if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing) {
+      process.stderr.write(`meshtax: ${error.message}\n`);
+      return EXIT.runFailed;
     }
     process.stderr.write(`meshtax: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.runFailed;

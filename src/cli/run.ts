@@ -16,15 +16,20 @@ export interface RunFlags {
   out?: string;
   set: string[];
   json: boolean;
+  context?: string;
+  keep: boolean;
 }
 
 export async function runCommand(scenarioPath: string | undefined, flags: RunFlags): Promise<ExitCode> {
-  const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, flags.set);
+  // --context is the scenario's kubernetes.context, so run.json records the context that was used.
+  const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${flags.context}`];
+  const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, sets);
   const endScope = cleanupScope();
   const progress = progressObserver();
   try {
     const { run, runDir } = await runScenario(loaded, {
       outDir: flags.out ?? loaded.scenario.output.dir,
+      keep: flags.keep,
       signal: interrupted,
       observer: progress,
     });

@@ -10,7 +10,7 @@ import { writeRunFile } from '../results/run-file.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { RUN_SCHEMA_VERSION } from '../results/schema.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
-import { RuntimeFailure, type Runtime } from '../runtimes/types.ts';
+import { RuntimeFailure, type Runtime, type SampledResources } from '../runtimes/types.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
@@ -33,6 +33,8 @@ export interface RunObserver {
 
 export interface RunOptions {
   outDir: string;
+  /** Leave what the runtime created in place (run --keep). */
+  keep?: boolean;
   signal: AbortSignal;
   observer?: RunObserver;
 }
@@ -56,7 +58,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const plan = planPhases(scenario);
   const runId = newRunId();
   const runDir = path.resolve(options.outDir, runId);
-  const runtime = factory.create(scenario, runId);
+  const runtime = factory.create(scenario, runId, { keep: options.keep ?? false });
   const run: RunDocument = {
     schemaVersion: RUN_SCHEMA_VERSION,
     runId,
@@ -76,7 +78,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   await writeRunFile(runDir, run);
   options.observer?.runStarted?.(runId, runDir, plan.length);
   const runner = new PhaseRunner();
-  if (options.observer?.progress) runner.on('progress', options.observer.progress);
   const failedModes = new Set<string>();
   try {
     const prepared = await runtime.prepare(plannedModes(scenario), options.signal);
@@ -88,7 +89,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       options.observer?.phaseStarted?.(phase, index, plan.length);
       try {
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
-        run.phases.push(await measurePhase(runtime, runner, phase, spec, options.signal));
+        run.phases.push(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress));
         options.observer?.phaseFinished?.(phase, index, plan.length);
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
@@ -99,7 +100,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       }
       run.comparisons = compareModes(run.phases, scenario.load.seed ?? 1);
       run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
-      run.warnings = runWarnings(run.phases, run.comparisons);
+      run.warnings = [...(runtime.warnings?.() ?? []), ...runWarnings(run.phases, run.comparisons)];
       await writeRunFile(runDir, run);
     }
     run.status = run.failures.length > 0 ? 'failed' : 'completed';
@@ -133,6 +134,7 @@ async function measurePhase(
   phase: PlannedPhase,
   spec: PhaseSpec,
   signal: AbortSignal,
+  progress?: (event: ProgressEvent) => void,
 ): Promise<PhaseRecord> {
   const healthy = (): void => {
     try {
@@ -145,17 +147,19 @@ async function measurePhase(
   healthy();
   const resources = runtime.resources?.(phase.mode);
   await resources?.measureIdle(IDLE_MS, signal);
-  let sampled: ReturnType<NonNullable<typeof resources>['stop']> | undefined;
+  const driver = runtime.driver?.(phase.mode) ?? runner;
+  let sampling: Promise<SampledResources> | undefined;
   let started = false;
   const onStart = (): void => {
     started = true;
     resources?.start();
   };
   const onEnd = (): void => {
-    if (started) sampled = resources?.stop();
+    if (started) sampling = resources?.stop();
   };
-  runner.on('windowStart', onStart);
-  runner.on('windowEnd', onEnd);
+  driver.on('windowStart', onStart);
+  driver.on('windowEnd', onEnd);
+  if (progress) driver.on('progress', progress);
   // A proxy or server that dies mid-phase would otherwise show as errors until every request timed out.
   const phaseAbort = new AbortController();
   let died: string | undefined;
@@ -168,19 +172,14 @@ async function measurePhase(
     }
   }, HEALTH_POLL_MS);
   try {
-    const measurement = await runner.run(spec, AbortSignal.any([signal, phaseAbort.signal]));
+    const measurement = await driver.run(spec, AbortSignal.any([signal, phaseAbort.signal]));
+    const sampled = await sampling;
     healthy();
     const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? []);
     if (sampled && sampled.exited.length > 0) {
       throw new PhaseFailure(`${sampled.exited.join(', ')} exited during the measured window`);
     }
-    if (sampled && sampled.gaps > 0) {
-      record.warnings.push({
-        code: 'resource-sampling-gaps',
-        message: `${sampled.gaps} memory samples were missed because the sampler ran late`,
-        hint: 'the machine was overloaded; memory means rest on fewer samples (CPU figures are unaffected)',
-      });
-    }
+    if (sampled) record.warnings.push(...sampled.warnings);
     return record;
   } catch (error) {
     if (died !== undefined && !signal.aborted) throw new PhaseFailure(died);
@@ -192,9 +191,10 @@ async function measurePhase(
     throw error;
   } finally {
     clearInterval(watch);
-    runner.off('windowStart', onStart);
-    runner.off('windowEnd', onEnd);
-    if (started && !sampled) resources?.stop();
+    driver.off('windowStart', onStart);
+    driver.off('windowEnd', onEnd);
+    if (progress) driver.off('progress', progress);
+    if (started && !sampling) void resources?.stop().catch(() => undefined);
   }
 }
 

@@ -1,12 +1,14 @@
 import type { LoadedScenario } from '../scenario/load.ts';
 import { ScenarioError, type Problem } from '../scenario/errors.ts';
 import { netnsProblems, type HostProbe } from './local/netns/requirements.ts';
+import { kubernetesRuntime } from './kubernetes/runtime.ts';
 import { localRuntime } from './local/runtime.ts';
 import type { RuntimeFactory } from './types.ts';
 
 /** Every runtime meshtax can run on, by the name a scenario's `runtime:` uses. */
 const runtimes: Record<string, RuntimeFactory> = {
   local: localRuntime,
+  kubernetes: kubernetesRuntime,
 };
 
 /**

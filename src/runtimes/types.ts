@@ -1,3 +1,6 @@
+import type { EventEmitter } from 'node:events';
+import type { PhaseEvents } from '../loadgen/phase.ts';
+import type { PhaseMeasurement, PhaseSpec, Warning } from '../loadgen/types.ts';
 import type { ResourceRecord } from '../results/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
@@ -21,8 +24,17 @@ export interface Runtime {
   /** Throws a RuntimeFailure when something it started has died (checked before and after each phase). */
   checkHealth(mode: string): void;
   /** Measures CPU and memory per process or container around a phase; absent when the runtime cannot. */
-  resources?(mode: string): PhaseResources;
+  resources?(mode: string): PhaseResources | undefined;
+  /** Drives a mode's load itself (in a cluster); absent: the pipeline's own PhaseRunner sends from this process. */
+  driver?(mode: string): PhaseDriver;
+  /** Warnings about the whole run the runtime knows of (e.g. client and server on one node). */
+  warnings?(): Warning[];
   cleanup(): Promise<void>;
+}
+
+/** Runs one phase and emits the PhaseRunner's events (progress, windowStart, windowEnd). */
+export interface PhaseDriver extends EventEmitter<PhaseEvents> {
+  run(spec: PhaseSpec, signal?: AbortSignal): Promise<PhaseMeasurement>;
 }
 
 export class RuntimeFailure extends Error {}
@@ -31,12 +43,26 @@ export class RuntimeFailure extends Error {}
 export interface PhaseResources {
   measureIdle(ms: number, signal?: AbortSignal): Promise<void>;
   start(): void;
-  stop(): { rows: ResourceRecord[]; gaps: number; exited: string[] };
+  /** Ends the window; local sampling answers at once, a cluster's after one more scrape. */
+  stop(): Promise<SampledResources>;
+}
+
+export interface SampledResources {
+  rows: ResourceRecord[];
+  /** What makes these figures less trustworthy (missed samples, counters that did not cover the window). */
+  warnings: Warning[];
+  /** Processes or containers that ended during the window. */
+  exited: string[];
 }
 
 /** One entry of the runtime registry: which modes it offers and how to make it. */
 export interface RuntimeFactory {
   readonly name: string;
   readonly modes: readonly string[];
-  create(scenario: Scenario, runId: string): Runtime;
+  create(scenario: Scenario, runId: string, options: RuntimeOptions): Runtime;
+}
+
+export interface RuntimeOptions {
+  /** Leave what the run created in place (Kubernetes: `run --keep`); clean-up then only says what is left. */
+  keep: boolean;
 }

@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
+import { kubernetesSchema } from './kubernetes-schema.ts';
 import { showValue } from './show.ts';
 
 /**
@@ -66,12 +67,6 @@ const localSchema = z
   .prefault({})
   .describe('Settings for runtime: local');
 
-const kubernetesSchema = z
-  .strictObject({
-    context: z.string().min(1, { error: 'must not be empty' }).optional().describe('kubeconfig context to use; default: the current context'),
-  })
-  .prefault({})
-  .describe('Settings for runtime: kubernetes');
 
 const workloadSchema = z
   .strictObject({

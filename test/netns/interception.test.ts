@@ -72,7 +72,7 @@ describe('netns isolation: transparent interception into the sidecar topology', 
       'modes=[baseline,sidecar]',
       'workload.payloadBytes=512',
     ]);
-    runtime = localRuntime.create(loaded.scenario, runId);
+    runtime = localRuntime.create(loaded.scenario, runId, { keep: false });
     const prepared = await runtime.prepare(loaded.scenario.modes, new AbortController().signal);
     const described = runtime.describe() as { isolation: string; namespaces: Record<string, { serverNamespace: string; serverIp: string }> };
     expect(described.isolation).toBe('netns');
@@ -105,11 +105,11 @@ describe('netns isolation: transparent interception into the sidecar topology', 
     expect(inPod.some((args) => /builtin-proxy\.(ts|js) --spec \S+server-sidecar\.json/.test(args))).toBe(true);
 
     // The sampler reads every process of the mode, namespaced or not.
-    const resources = runtime.resources!('sidecar');
+    const resources = runtime.resources!('sidecar')!;
     await resources.measureIdle(100);
     resources.start();
     await get(prepared[1]!.targetUrl);
-    const { rows, exited } = resources.stop();
+    const { rows, exited } = await resources.stop();
     expect(exited).toEqual([]);
     expect(rows.map((row) => `${row.pod}/${row.container}`).sort()).toEqual([
       'client/client-sidecar',
@@ -132,7 +132,7 @@ describe('netns isolation: transparent interception into the sidecar topology', 
       'local.proxy=haproxy',
       'modes=[node-proxy,node-proxy-waypoint]',
     ]);
-    runtime = localRuntime.create(loaded.scenario, runId);
+    runtime = localRuntime.create(loaded.scenario, runId, { keep: false });
     const prepared = await runtime.prepare(loaded.scenario.modes, new AbortController().signal);
     const described = runtime.describe() as { namespaces: Record<string, { waypointNamespace?: string }> };
     for (const { targetUrl } of prepared) {

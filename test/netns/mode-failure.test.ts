@@ -30,7 +30,7 @@ describe('a mode whose set-up fails halfway', () => {
     runId = freshRunId();
     const names = { baseline: modeNames(runId, 'baseline'), sidecar: modeNames(runId, 'sidecar') };
     const loaded = loadScenarioText(SCENARIO, 'netns.yaml', ['local.isolation=netns', 'local.proxy=haproxy', 'modes=[baseline,sidecar]']);
-    runtime = localRuntime.create(loaded.scenario, runId);
+    runtime = localRuntime.create(loaded.scenario, runId, { keep: false });
     const controller = new AbortController();
     const preparing = runtime.prepare(loaded.scenario.modes, controller.signal);
     // Interrupt as soon as the sidecar mode's namespace exists: baseline is up, the sidecar mode halfway.

@@ -12,8 +12,8 @@ afterEach(() => vi.restoreAllMocks());
 describe('a clean-up that fails', () => {
   it('fails the run with the reason and still writes run.json in its final state', async () => {
     const create = localRuntime.create.bind(localRuntime);
-    vi.spyOn(localRuntime, 'create').mockImplementation((scenario, runId) => {
-      const runtime = create(scenario, runId);
+    vi.spyOn(localRuntime, 'create').mockImplementation((scenario, runId, options) => {
+      const runtime = create(scenario, runId, options);
       const cleanup = runtime.cleanup.bind(runtime);
       runtime.cleanup = async () => {
         await cleanup();

@@ -9,7 +9,16 @@ it('gives a minimal file exactly the documented defaults, in milliseconds and by
     metadata: { name: 'demo' },
     runtime: 'local',
     local: { bindAddress: '127.0.0.1', proxy: 'auto', mtls: true, isolation: 'loopback' },
-    kubernetes: {},
+    kubernetes: {
+      image: 'docker.io/library/node:24-alpine',
+      imagePullSecrets: [],
+      istio: {},
+      resources: { app: { cpu: '1', memory: '256Mi' }, loadgen: { cpu: '1', memory: '512Mi' } },
+      generator: { maxRatePerPod: 2000, startDelay: 15_000 },
+      placement: { server: {}, client: {} },
+      idleWindow: 12_000,
+      timeouts: { rollout: 300_000, podStart: 180_000, cleanup: 300_000 },
+    },
     modes: ['baseline'],
     workload: { payloadBytes: 1024, responseDelay: 0 },
     load: {

@@ -1,7 +1,8 @@
 /**
  * The echo server the local runtime runs as a "pod": answers every request with 200 and a body of
  * `--payload-bytes` bytes after `--delay-ms`, on HTTP/1.1 keep-alive. Started as its own process; prints one JSON
- * line `{"port":N}` on stdout once it listens so the parent learns the port it was given.
+ * line `{"port":N}` on stdout once it listens so the parent learns the port it was given. The Kubernetes runtime
+ * runs the same file, bundled, in its echo pods (`--pod`).
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -12,6 +13,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'payload-bytes': { type: 'string', default: '1024' },
     'delay-ms': { type: 'string', default: '0' },
+    // In a Kubernetes pod stdin is closed from the start, and the kubelet stops the server with SIGTERM.
+    pod: { type: 'boolean', default: false },
   },
 });
 
@@ -46,5 +49,7 @@ const shutdown = (): void => {
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 // The parent holds our stdin open; when it disappears without a signal (killed hard), so do we.
-process.stdin.on('end', shutdown);
-process.stdin.resume();
+if (!values.pod) {
+  process.stdin.on('end', shutdown);
+  process.stdin.resume();
+}

@@ -1,3 +1,4 @@
+import type { Warning } from '../../../loadgen/types.ts';
 import type { ResourceRecord } from '../../../results/schema.ts';
 import type { PhaseResources } from '../../types.ts';
 import { ResourceSampler } from './sampler.ts';
@@ -9,7 +10,7 @@ export function procfsPhaseResources(targets: readonly ResourceTarget[]): PhaseR
   return {
     measureIdle: (ms, signal) => sampler.measureIdle(ms, signal),
     start: () => sampler.start(),
-    stop: () => {
+    stop: async () => {
       const usage = sampler.stop();
       const rows: ResourceRecord[] = usage.map((row) => ({
         pod: row.pod,
@@ -24,9 +25,20 @@ export function procfsPhaseResources(targets: readonly ResourceTarget[]): PhaseR
       }));
       return {
         rows,
-        gaps: Math.max(0, ...usage.map((row) => row.gaps)),
+        warnings: gapWarnings(Math.max(0, ...usage.map((row) => row.gaps))),
         exited: usage.filter((row) => row.exited).map((row) => `${row.pod}/${row.container}`),
       };
     },
   };
+}
+
+function gapWarnings(gaps: number): Warning[] {
+  if (gaps === 0) return [];
+  return [
+    {
+      code: 'resource-sampling-gaps',
+      message: `${gaps} memory samples were missed because the sampler ran late`,
+      hint: 'the machine was overloaded; memory means rest on fewer samples (CPU figures are unaffected)',
+    },
+  ];
 }

@@ -1,0 +1,155 @@
+import { cleanupHint } from '../runtimes/kubernetes/cleanup-hint.ts';
+import type { Cluster } from '../runtimes/kubernetes/client/connect.ts';
+import { apiMessage } from '../runtimes/kubernetes/client/errors.ts';
+import { kubernetesVersion } from '../runtimes/kubernetes/environment.ts';
+import { managedSelector } from '../runtimes/kubernetes/labels.ts';
+import { findIstio, findLinkerd, findWaypointClass, findZtunnel } from '../runtimes/kubernetes/mesh-check.ts';
+import { schedulable } from '../runtimes/kubernetes/placement.ts';
+import { kubeletSource, metricsApiSource } from '../runtimes/kubernetes/resources/sources.ts';
+import type { Check } from './check.ts';
+
+/** Everything `run` does in a cluster, as access reviews: verb, API group, resource (subresource after a slash). */
+const NEEDED: [verb: string, group: string, resource: string][] = [
+  ['create', '', 'namespaces'],
+  ['delete', '', 'namespaces'],
+  ['list', '', 'namespaces'],
+  ['patch', '', 'namespaces'],
+  ['patch', '', 'configmaps'],
+  ['patch', '', 'services'],
+  ['patch', 'apps', 'deployments'],
+  ['get', 'apps', 'deployments'],
+  ['list', 'apps', 'deployments'],
+  ['list', 'apps', 'daemonsets'],
+  ['create', '', 'pods'],
+  ['get', '', 'pods'],
+  ['list', '', 'pods'],
+  ['delete', '', 'pods'],
+  ['get', '', 'pods/log'],
+  ['list', '', 'nodes'],
+  ['get', '', 'nodes/proxy'],
+  ['patch', 'gateway.networking.k8s.io', 'gateways'],
+  ['get', 'gateway.networking.k8s.io', 'gateways'],
+];
+
+/** What `run` needs from a cluster, and what it would find there. */
+export async function kubernetesChecks(cluster: Cluster): Promise<Check[]> {
+  const checks: Check[] = [{ name: 'context', status: 'info', detail: `${cluster.context} (${cluster.server})` }];
+  try {
+    checks.push({ name: 'api server', status: 'ok', detail: await kubernetesVersion(cluster) });
+  } catch (error) {
+    checks.push({
+      name: 'api server',
+      status: 'fail',
+      detail: error instanceof Error ? error.message : String(error),
+      hint: 'check the context (kubectl config get-contexts) and that the cluster runs',
+    });
+    return checks;
+  }
+  checks.push(await permissionsCheck(cluster));
+  const nodes = await nodesCheck(cluster);
+  checks.push(nodes.check);
+  checks.push(...(await meshChecks(cluster)));
+  if (nodes.first) checks.push(...(await metricsChecks(cluster, nodes.first)));
+  checks.push(await leftoverCheck(cluster));
+  return checks;
+}
+
+async function permissionsCheck(cluster: Cluster): Promise<Check> {
+  const denied: string[] = [];
+  for (const [verb, group, resource] of NEEDED) {
+    const [name, subresource] = resource.split('/');
+    try {
+      const review = await cluster.authz.createSelfSubjectAccessReview({
+        body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb, group, resource: name!, ...(subresource ? { subresource } : {}) } } },
+      });
+      if (!review.status?.allowed) denied.push(`${verb} ${group ? `${group}/` : ''}${resource}`);
+    } catch (error) {
+      return { name: 'permissions', status: 'fail', detail: `access reviews failed: ${apiMessage(error)}` };
+    }
+  }
+  if (denied.length === 0) return { name: 'permissions', status: 'ok', detail: `all ${NEEDED.length} actions run needs are allowed` };
+  const onlyProxy = denied.every((d) => d.endsWith('nodes/proxy'));
+  return {
+    name: 'permissions',
+    status: onlyProxy ? 'warn' : 'fail',
+    detail: `denied: ${denied.join(', ')}`,
+    hint: onlyProxy ? 'without nodes/proxy, CPU comes from metrics.k8s.io averages instead of kubelet counters' : 'ask for a role that allows these, or use a context with more rights',
+  };
+}
+
+async function nodesCheck(cluster: Cluster): Promise<{ check: Check; first?: string }> {
+  try {
+    const list = await cluster.core.listNode();
+    const ready = list.items.filter(schedulable).map((n) => n.metadata?.name ?? '');
+    if (ready.length === 0) return { check: { name: 'nodes', status: 'fail', detail: `${list.items.length} node(s), none schedulable` } };
+    const check: Check =
+      ready.length === 1
+        ? { name: 'nodes', status: 'warn', detail: `one schedulable node: ${ready[0]}`, hint: 'client and server will share it; latency then misses the network hop' }
+        : { name: 'nodes', status: 'ok', detail: `${ready.length} schedulable: ${ready.join(', ')}` };
+    return { check, first: ready[0] };
+  } catch (error) {
+    return { check: { name: 'nodes', status: 'fail', detail: apiMessage(error) } };
+  }
+}
+
+async function meshChecks(cluster: Cluster): Promise<Check[]> {
+  const checks: Check[] = [];
+  const found = async (name: string, modes: string, find: () => Promise<{ namespace: string; version: string } | undefined>): Promise<void> => {
+    try {
+      const install = await find();
+      checks.push(
+        install
+          ? { name, status: 'ok', detail: `${install.version} in namespace ${install.namespace}` }
+          : { name, status: 'info', detail: `not installed: modes ${modes} are unavailable` },
+      );
+    } catch (error) {
+      checks.push({ name, status: 'warn', detail: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  await found('linkerd', 'linkerd', () => findLinkerd(cluster));
+  await found('istio', 'istio-sidecar, istio-ambient, istio-waypoint', () => findIstio(cluster));
+  await found('istio ambient', 'istio-ambient, istio-waypoint', () => findZtunnel(cluster));
+  try {
+    const waypoint = await findWaypointClass(cluster);
+    checks.push(
+      waypoint.gatewayClass
+        ? { name: 'gateway api', status: 'ok', detail: 'Gateway API CRDs and GatewayClass istio-waypoint present' }
+        : {
+            name: 'gateway api',
+            status: 'info',
+            detail: waypoint.crds ? 'CRDs installed, but no GatewayClass istio-waypoint: mode istio-waypoint is unavailable' : 'Gateway API CRDs not installed: mode istio-waypoint is unavailable',
+          },
+    );
+  } catch (error) {
+    checks.push({ name: 'gateway api', status: 'warn', detail: apiMessage(error) });
+  }
+  return checks;
+}
+
+async function metricsChecks(cluster: Cluster, node: string): Promise<Check[]> {
+  const checks: Check[] = [];
+  try {
+    const samples = await kubeletSource(cluster).sample([node], []);
+    checks.push({ name: 'kubelet metrics', status: 'ok', detail: `/metrics/resource of ${node} answers (${samples.size} containers)` });
+  } catch (error) {
+    checks.push({ name: 'kubelet metrics', status: 'warn', detail: `node proxy to ${node}: ${apiMessage(error)}`, hint: 'CPU then comes from metrics.k8s.io, if installed' });
+  }
+  try {
+    await metricsApiSource(cluster).sample([], ['kube-system']);
+    checks.push({ name: 'metrics.k8s.io', status: 'ok', detail: 'answers' });
+  } catch (error) {
+    checks.push({ name: 'metrics.k8s.io', status: 'info', detail: `not available: ${apiMessage(error)} (only needed when the kubelet metrics are not)` });
+  }
+  return checks;
+}
+
+async function leftoverCheck(cluster: Cluster): Promise<Check> {
+  try {
+    const list = await cluster.core.listNamespace({ labelSelector: managedSelector() });
+    if (list.items.length === 0) return { name: 'leftovers', status: 'ok', detail: 'no namespaces from earlier runs' };
+    const names = list.items.map((n) => n.metadata?.name ?? '');
+    return { name: 'leftovers', status: 'warn', detail: `${names.length} namespace(s) from earlier runs: ${names.join(', ')}`, hint: cleanupHint(list.items) };
+  } catch (error) {
+    return { name: 'leftovers', status: 'warn', detail: apiMessage(error) };
+  }
+}

@@ -1,0 +1,227 @@
+import { EventEmitter } from 'node:events';
+import type { V1Pod } from '@kubernetes/client-node';
+import { LoadError, PhaseInterrupted, type PhaseEvents } from '../../../loadgen/phase.ts';
+import type { PhaseMeasurement, PhaseSpec, ProgressEvent } from '../../../loadgen/types.ts';
+import type { PhaseDriver } from '../../types.ts';
+import type { Cluster } from '../client/connect.ts';
+import { apiMessage, during, isNotFound } from '../client/errors.ts';
+import { namespaceName } from '../labels.ts';
+import type { RenderContext } from '../manifests/context.ts';
+import { generatorPod, LOADGEN_CONTAINER } from '../manifests/generator.ts';
+import { podProblem } from '../pod-status.ts';
+import { modeProblem } from '../verify-mode.ts';
+import { waitFor, WaitTimeout } from '../wait.ts';
+import { LineSink } from './log-lines.ts';
+import { mergeShards } from './merge.ts';
+import { decodeLine, ResultAssembler, type GeneratorMessage } from './protocol.ts';
+import { shardSpecs } from './shards.ts';
+
+/** How long a generator waits for the target to answer (the mesh may still be wiring the pod in). */
+const TARGET_WAIT_MS = 60_000;
+/** How often a generator pod's status is checked while its log streams: a dropped stream must not hang the run. */
+const STATUS_POLL_MS = 2000;
+
+interface ShardState {
+  pod: V1Pod;
+  name: string;
+  progress: ProgressEvent | undefined;
+  windowStarted: boolean;
+  windowEnded: boolean;
+}
+
+/**
+ * Runs a phase inside the cluster: one generator pod per shard, in the mode's namespace and on the client node,
+ * each running meshtax's engine and reporting through its log, which the CLI reads through the API server. Emits
+ * the same events as the local PhaseRunner; the pods are deleted afterwards, whatever happened.
+ */
+export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements PhaseDriver {
+  private phases = 0;
+  private readonly cluster: Cluster;
+  private readonly context: RenderContext;
+
+  constructor(cluster: Cluster, context: RenderContext) {
+    super();
+    this.cluster = cluster;
+    this.context = context;
+  }
+
+  async run(spec: PhaseSpec, signal?: AbortSignal): Promise<PhaseMeasurement> {
+    if (signal?.aborted) throw new PhaseInterrupted('interrupted before the phase started');
+    const settings = this.context.settings.generator;
+    const specs = shardSpecs(spec, settings.maxRatePerPod);
+    const phaseId = String(++this.phases);
+    const startAtMs = specs.length > 1 ? Date.now() + settings.startDelay : 0;
+    const pods = specs.map((shard, index) => generatorPod(this.context, phaseId, index, { spec: shard, startAtMs, targetWaitMs: TARGET_WAIT_MS }));
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const shards: ShardState[] = pods.map((pod) => ({ pod, name: pod.metadata?.name ?? '', progress: undefined, windowStarted: false, windowEnded: false }));
+    try {
+      for (const pod of pods) {
+        await during(`creating generator pod ${pod.metadata?.name}`, () =>
+          this.cluster.core.createNamespacedPod({ namespace: pod.metadata?.namespace ?? '', body: pod }),
+        );
+      }
+      const results = await Promise.all(shards.map((shard) => this.follow(shard, shards, stop.signal)));
+      return mergeShards(spec, results);
+    } catch (error) {
+      if (signal?.aborted) throw new PhaseInterrupted('interrupted during the phase');
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      stop.abort();
+      await this.deletePods(shards.map((s) => s.name));
+    }
+  }
+
+  private get namespace(): string {
+    return namespaceName(this.context.runId, this.context.mode);
+  }
+
+  private async deletePods(names: string[]): Promise<void> {
+    await Promise.all(
+      names.map(async (name) => {
+        try {
+          await this.cluster.core.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0 });
+        } catch (error) {
+          // Gone already is fine; anything else is left to the namespace's deletion at clean-up.
+          if (!isNotFound(error)) return;
+        }
+      }),
+    );
+  }
+
+  private async readPod(name: string): Promise<V1Pod> {
+    return during(`reading generator pod ${name}`, () => this.cluster.core.readNamespacedPod({ name, namespace: this.namespace }));
+  }
+
+  /** Waits for one shard's pod to run, proves the mode on it, and reads its log until its result arrives. */
+  private async follow(shard: ShardState, all: readonly ShardState[], signal: AbortSignal): Promise<PhaseMeasurement> {
+    const timeout = this.context.settings.timeouts.podStart;
+    try {
+      await waitFor(`generator pod ${shard.name} to start`, timeout, signal, async () => {
+        const pod = await this.readPod(shard.name);
+        const problem = podProblem(pod);
+        if (problem?.stuck) throw new LoadError(problem.reason);
+        const state = pod.status?.containerStatuses?.find((c) => c.name === LOADGEN_CONTAINER)?.state;
+        if (state?.running || state?.terminated) {
+          shard.pod = pod;
+          return true;
+        }
+        return problem?.reason ?? `pod ${shard.name} is ${pod.status?.phase ?? 'Pending'}`;
+      }, 500);
+    } catch (error) {
+      if (error instanceof WaitTimeout) throw new LoadError(`${error.message}; raise kubernetes.timeouts.podStart if the image pull is slow`);
+      throw error;
+    }
+    const problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
+    if (problem) throw new LoadError(problem);
+    return this.readResult(shard, all, signal);
+  }
+
+  private readResult(shard: ShardState, all: readonly ShardState[], signal: AbortSignal): Promise<PhaseMeasurement> {
+    const assembler = new ResultAssembler();
+    return new Promise<PhaseMeasurement>((resolve, reject) => {
+      let settled = false;
+      let logAbort: AbortController | undefined;
+      const timers: { poll?: NodeJS.Timeout } = {};
+      const finish = (error: Error | undefined, result?: PhaseMeasurement): void => {
+        if (settled) return;
+        settled = true;
+        clearInterval(timers.poll);
+        logAbort?.abort();
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve(result!);
+      };
+      const onAbort = (): void => finish(new PhaseInterrupted('interrupted during the phase'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      const handle = (message: GeneratorMessage): void => {
+        switch (message.type) {
+          case 'progress':
+            shard.progress = message.event;
+            this.emitProgress(all);
+            break;
+          case 'window':
+            if (message.edge === 'start') {
+              if (!all.some((s) => s.windowStarted)) this.emit('windowStart');
+              shard.windowStarted = true;
+            } else {
+              shard.windowEnded = true;
+              if (all.every((s) => s.windowEnded)) this.emit('windowEnd');
+            }
+            break;
+          case 'result-chunk': {
+            assembler.add(message);
+            const result = assembler.complete();
+            if (result) finish(undefined, result);
+            break;
+          }
+          case 'failed':
+            finish(new LoadError(`generator pod ${shard.name}: ${message.message}`));
+            break;
+          case 'ready':
+            break;
+        }
+      };
+      const onLine = (line: string): void => {
+        const message = decodeLine(line);
+        if (message) handle(message);
+      };
+      const sink = new LineSink(onLine);
+      sink.on('finish', () => void this.recover(shard, handle).then((error) => finish(error), (error: unknown) => finish(toError(error))));
+      this.cluster.log
+        .log(this.namespace, shard.name, LOADGEN_CONTAINER, sink, { follow: true })
+        .then((controller) => {
+          logAbort = controller;
+          if (settled) controller.abort();
+        })
+        .catch((error: unknown) => finish(new LoadError(`reading the log of generator pod ${shard.name}: ${apiMessage(error)}`)));
+      // A log stream that drops silently must not hang the run: once the generator has ended, read its whole log.
+      timers.poll = setInterval(() => {
+        void this.readPod(shard.name).then(
+          (pod) => {
+            const state = pod.status?.containerStatuses?.find((c) => c.name === LOADGEN_CONTAINER)?.state;
+            if (state?.terminated && !settled) {
+              setTimeout(() => void this.recover(shard, handle).then((error) => finish(error), (error: unknown) => finish(toError(error))), STATUS_POLL_MS);
+            }
+          },
+          (error: unknown) => finish(toError(error)),
+        );
+      }, STATUS_POLL_MS);
+    });
+  }
+
+  /** After the log stream ended: the whole log once more, then what the pod says about itself. */
+  private async recover(shard: ShardState, handle: (message: GeneratorMessage) => void): Promise<Error> {
+    const text = await during(`reading the log of generator pod ${shard.name}`, () =>
+      this.cluster.core.readNamespacedPodLog({ name: shard.name, namespace: this.namespace, container: LOADGEN_CONTAINER }),
+    );
+    for (const line of text.split('\n')) {
+      const message = decodeLine(line);
+      if (message) handle(message);
+    }
+    const pod = await this.readPod(shard.name);
+    const terminated = pod.status?.containerStatuses?.find((c) => c.name === LOADGEN_CONTAINER)?.state?.terminated;
+    const why = terminated ? `its container exited with code ${terminated.exitCode} (${terminated.reason ?? 'no reason'})` : 'its log ended';
+    return new LoadError(`generator pod ${shard.name} ended without a result: ${why}`);
+  }
+
+  private emitProgress(all: readonly ShardState[]): void {
+    const known = all.map((s) => s.progress).filter((p): p is ProgressEvent => p !== undefined);
+    if (known.length === 0) return;
+    const order = { warmup: 0, measure: 1, drain: 2 } as const;
+    const slowest = known.reduce((a, b) => (order[b.stage] < order[a.stage] || b.elapsedMs < a.elapsedMs ? b : a));
+    this.emit('progress', {
+      stage: slowest.stage,
+      elapsedMs: slowest.elapsedMs,
+      totalMs: slowest.totalMs,
+      completed: known.reduce((t, p) => t + p.completed, 0),
+      errors: known.reduce((t, p) => t + p.errors, 0),
+    });
+  }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

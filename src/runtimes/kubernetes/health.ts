@@ -1,0 +1,60 @@
+import type { Cluster } from './client/connect.ts';
+import { APP_NAME, ROLE_LABEL } from './labels.ts';
+
+const POLL_MS = 2000;
+
+/**
+ * Watches the echo pods of every mode in the background (runtimes answer checkHealth synchronously): a restart or
+ * a pod that stops being ready is a failure of that mode, said with the reason Kubernetes gives.
+ */
+export class HealthWatch {
+  private readonly problems = new Map<string, string>();
+  private readonly restarts = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly cluster: Cluster;
+  private readonly namespaces: readonly string[];
+
+  constructor(cluster: Cluster, namespaces: readonly string[]) {
+    this.cluster = cluster;
+    this.namespaces = namespaces;
+  }
+
+  start(): void {
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  problem(namespace: string): string | undefined {
+    return this.problems.get(namespace);
+  }
+
+  private async poll(): Promise<void> {
+    for (const namespace of this.namespaces) {
+      try {
+        const pods = await this.cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` });
+        const live = pods.items.filter((p) => !p.metadata?.deletionTimestamp);
+        if (live.length === 0) {
+          this.problems.set(namespace, `the echo server of ${namespace} has no pod`);
+          continue;
+        }
+        for (const pod of live) {
+          const status = pod.status?.containerStatuses?.find((c) => c.name === APP_NAME);
+          const key = `${namespace}/${pod.metadata?.name}`;
+          const restarts = status?.restartCount ?? 0;
+          const before = this.restarts.get(key);
+          if (before === undefined) this.restarts.set(key, restarts);
+          else if (restarts > before) {
+            const last = status?.lastState?.terminated;
+            this.problems.set(namespace, `echo pod ${pod.metadata?.name} restarted${last ? ` (${last.reason ?? 'exit'} ${last.exitCode})` : ''}`);
+          }
+        }
+      } catch {
+        // A failed poll is not a failed mode; the API server may be briefly busy. The next poll decides.
+      }
+    }
+  }
+}

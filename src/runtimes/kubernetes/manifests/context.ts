@@ -1,0 +1,16 @@
+import type { KubernetesSettings } from '../../../scenario/kubernetes-schema.ts';
+import type { CodeBundle } from '../code-bundle.ts';
+import type { KubernetesMode } from '../modes.ts';
+
+/** Everything a mode's manifests depend on. */
+export interface RenderContext {
+  runId: string;
+  mode: KubernetesMode;
+  settings: KubernetesSettings;
+  payloadBytes: number;
+  responseDelayMs: number;
+  code: CodeBundle;
+  /** Nodes chosen for the server and the client (placement.ts); absent when rendering without a cluster. */
+  serverNode?: string;
+  clientNode?: string;
+}

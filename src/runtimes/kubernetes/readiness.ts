@@ -1,0 +1,79 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Cluster } from './client/connect.ts';
+import { apiStatus, during } from './client/errors.ts';
+import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
+import { modeFacts, type KubernetesMode } from './modes.ts';
+import { podProblem } from './pod-status.ts';
+import { modeProblem } from './verify-mode.ts';
+import { waitFor, WaitTimeout } from './wait.ts';
+
+export class ModeNotReady extends Error {}
+
+/** Waits for a Deployment's rollout: every replica updated and available; says why not (scheduling, image pulls). */
+export async function waitForRollout(cluster: Cluster, namespace: string, name: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await waitFor(`rollout of Deployment ${namespace}/${name}`, timeoutMs, signal, async () => {
+      let deployment;
+      try {
+        deployment = await cluster.apps.readNamespacedDeployment({ name, namespace });
+      } catch (error) {
+        if (apiStatus(error) === 404) return `Deployment ${name} does not exist yet`;
+        throw error;
+      }
+      const wanted = deployment.spec?.replicas ?? 1;
+      const status = deployment.status;
+      const done =
+        (status?.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1) &&
+        (status?.updatedReplicas ?? 0) === wanted &&
+        (status?.availableReplicas ?? 0) === wanted;
+      if (done) return true;
+      const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const pods = await during(`listing pods of ${namespace}/${name}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: selector }));
+      for (const pod of pods.items) {
+        const problem = podProblem(pod);
+        if (problem?.stuck) throw new ModeNotReady(`Deployment ${namespace}/${name} cannot become ready: ${problem.reason}`);
+        if (problem) return problem.reason;
+      }
+      return `${status?.availableReplicas ?? 0} of ${wanted} replicas available`;
+    });
+  } catch (error) {
+    if (error instanceof WaitTimeout) throw new ModeNotReady(`${error.message}; raise kubernetes.timeouts.rollout if the cluster is slow`);
+    throw error;
+  }
+}
+
+interface GatewayStatus extends KubernetesObject {
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+}
+
+/** Waits until the waypoint Gateway is Programmed (istiod made its Deployment and it is ready). */
+export async function waitForWaypoint(cluster: Cluster, namespace: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await waitFor(`waypoint ${namespace}/${WAYPOINT_NAME} to be programmed`, timeoutMs, signal, async () => {
+      const gateway = (await during(`reading Gateway ${namespace}/${WAYPOINT_NAME}`, () =>
+        cluster.custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace, plural: 'gateways', name: WAYPOINT_NAME }),
+      )) as GatewayStatus;
+      const programmed = gateway.status?.conditions?.find((c) => c.type === 'Programmed');
+      if (programmed?.status === 'True') return true;
+      return programmed ? `Gateway condition Programmed is ${programmed.status}: ${programmed.message ?? programmed.reason ?? ''}` : 'the Gateway has no Programmed condition yet (is istiod running?)';
+    });
+  } catch (error) {
+    if (error instanceof WaitTimeout) throw new ModeNotReady(`${error.message}; check istiod's log and kubectl get gateway -n ${namespace}`);
+    throw error;
+  }
+  await waitForRollout(cluster, namespace, WAYPOINT_NAME, timeoutMs, signal);
+}
+
+/** Brings a mode's workload to ready and proves the mode is in effect on its server pods. */
+export async function readyMode(cluster: Cluster, runId: string, mode: KubernetesMode, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const namespace = namespaceName(runId, mode);
+  if (modeFacts(mode).waypoint) await waitForWaypoint(cluster, namespace, timeoutMs, signal);
+  await waitForRollout(cluster, namespace, APP_NAME, timeoutMs, signal);
+  const pods = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` }));
+  for (const pod of pods.items) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    const problem = modeProblem(mode, pod, APP_NAME);
+    if (problem) throw new ModeNotReady(problem);
+  }
+}
+

@@ -1,0 +1,60 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { Role } from '../../results/schema.ts';
+import type { Cluster } from './client/connect.ts';
+import { during } from './client/errors.ts';
+import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
+import { LOADGEN_CONTAINER } from './manifests/generator.ts';
+import type { MeshInstall } from './mesh-check.ts';
+import { modeFacts, type KubernetesMode } from './modes.ts';
+import type { ResourceTarget } from './resources/phase-resources.ts';
+
+const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+
+/** The role of one container of one of the mode's pods, or undefined for containers not worth recording. */
+function roleOf(pod: V1Pod, container: string, sidecar: string | null): Role | undefined {
+  if (pod.metadata?.labels?.[GATEWAY_NAME_LABEL] === WAYPOINT_NAME) return 'waypoint';
+  const role = pod.metadata?.labels?.[ROLE_LABEL];
+  if (container === sidecar) return 'sidecar';
+  if (role === 'app' && container === APP_NAME) return 'app';
+  if (role === 'loadgen' && container === LOADGEN_CONTAINER) return 'loadgen';
+  return undefined;
+}
+
+function targetsOf(pods: readonly V1Pod[], role: (pod: V1Pod, container: string) => Role | undefined): ResourceTarget[] {
+  const targets: ResourceTarget[] = [];
+  for (const pod of pods) {
+    if (pod.metadata?.deletionTimestamp || pod.status?.phase !== 'Running') continue;
+    for (const container of pod.spec?.containers ?? []) {
+      const r = role(pod, container.name);
+      if (r) targets.push({ namespace: pod.metadata?.namespace ?? '', pod: pod.metadata?.name ?? '', container: container.name, role: r, node: pod.spec?.nodeName ?? '' });
+    }
+  }
+  return targets;
+}
+
+/**
+ * What a mode's phase measures (DESIGN.md §3): app and generator containers and their sidecars, the waypoint,
+ * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh.
+ */
+export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesMode, meshes: readonly MeshInstall[]): () => Promise<ResourceTarget[]> {
+  const facts = modeFacts(mode);
+  return async () => {
+    const namespace = namespaceName(runId, mode);
+    const own = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace }));
+    const targets = targetsOf(own.items, (pod, container) => roleOf(pod, container, facts.sidecar));
+    const nodes = new Set(targets.map((t) => t.node));
+    if (facts.ambient) {
+      const ztunnel = meshes.find((m) => m.mesh === 'istio-ambient');
+      if (ztunnel) {
+        const pods = await during('listing ztunnel pods', () => cluster.core.listNamespacedPod({ namespace: ztunnel.namespace, labelSelector: ztunnel.selector }));
+        targets.push(...targetsOf(pods.items.filter((p) => nodes.has(p.spec?.nodeName ?? '')), () => 'node-proxy'));
+      }
+    }
+    const plane = meshes.find((m) => m.mesh === facts.mesh);
+    if (plane) {
+      const pods = await during(`listing ${plane.mesh} control-plane pods`, () => cluster.core.listNamespacedPod({ namespace: plane.namespace, labelSelector: plane.selector }));
+      targets.push(...targetsOf(pods.items, () => 'control-plane'));
+    }
+    return targets;
+  };
+}

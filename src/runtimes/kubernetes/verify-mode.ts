@@ -1,0 +1,38 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { containerNames } from './pod-status.ts';
+import { modeFacts, type KubernetesMode } from './modes.ts';
+
+/** The annotation istio-cni sets on a pod whose traffic it redirected to ztunnel. */
+export const AMBIENT_ANNOTATION = 'ambient.istio.io/redirection';
+
+/**
+ * Proof that a mode is in effect on a running pod (DESIGN.md §4): undefined when it is, else what is missing.
+ * Run on every echo and generator pod before it is measured.
+ */
+export function modeProblem(mode: KubernetesMode, pod: V1Pod, appContainer: string): string | undefined {
+  const facts = modeFacts(mode);
+  const name = pod.metadata?.name ?? '?';
+  const containers = containerNames(pod);
+  const redirection = pod.metadata?.annotations?.[AMBIENT_ANNOTATION];
+  const extra = containers.filter((c) => c !== appContainer);
+  if (facts.sidecar) {
+    if (!containers.includes(facts.sidecar)) {
+      const hint =
+        facts.sidecar === 'linkerd-proxy'
+          ? 'is the Linkerd proxy injector running (linkerd check)?'
+          : 'is istiod\'s sidecar injector webhook running (istioctl analyze)?';
+      return `mode ${mode} is not in effect: pod ${name} has no ${facts.sidecar} container (containers: ${containers.join(', ')}); ${hint}`;
+    }
+    return undefined;
+  }
+  if (extra.length > 0) {
+    return `mode ${mode} is not in effect: pod ${name} has containers ${extra.join(', ')} besides ${appContainer}; a mesh injected a sidecar despite the namespace's opt-out`;
+  }
+  if (facts.ambient && redirection !== 'enabled') {
+    return `mode ${mode} is not in effect: pod ${name} lacks the annotation ${AMBIENT_ANNOTATION}: enabled, so istio-cni did not redirect its traffic to ztunnel (is the istio-cni DaemonSet running on its node?)`;
+  }
+  if (!facts.ambient && redirection === 'enabled') {
+    return `mode ${mode} is not in effect: pod ${name} is captured by Istio ambient (${AMBIENT_ANNOTATION}: enabled) although its namespace opts out`;
+  }
+  return undefined;
+}
