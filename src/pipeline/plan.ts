@@ -41,7 +41,11 @@ export function planPhases(scenario: Scenario): PlannedPhase[] {
   return phases;
 }
 
-/** Rough wall time of a plan in seconds (warmup + window + a start-up allowance per phase). */
+/**
+ * Rough wall time of a plan in seconds: warmup + window + a start-up allowance per phase; on Kubernetes also the
+ * idle measurement and a generator pod's start per phase.
+ */
 export function estimateSeconds(scenario: Scenario, phases: number): number {
-  return (phases * (scenario.load.warmup + scenario.load.duration)) / 1000 + phases * 0.2;
+  const perPhaseMs = scenario.runtime === 'kubernetes' ? scenario.kubernetes.idleWindow + 5000 : 200;
+  return (phases * (scenario.load.warmup + scenario.load.duration + perPhaseMs)) / 1000;
 }

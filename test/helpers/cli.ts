@@ -14,8 +14,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: readonly string[], cwd?: string): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: readonly string[], cwd?: string, env?: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -26,8 +26,8 @@ export function startCli(args: readonly string[], cwd?: string): { child: ChildP
   return { child, done };
 }
 
-export function runCli(args: readonly string[], cwd?: string): Promise<CliResult> {
-  return startCli(args, cwd).done;
+export function runCli(args: readonly string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  return startCli(args, cwd, env).done;
 }
 
 export function tempDir(prefix = 'meshtax-test-'): string {

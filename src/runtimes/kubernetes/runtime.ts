@@ -44,6 +44,8 @@ class KubernetesRuntime implements Runtime {
   private readonly contexts = new Map<string, RenderContext>();
   private health: HealthWatch | undefined;
   private cleaned = false;
+  /** Set once the first object is sent: before that the cluster holds nothing of this run. */
+  private applying = false;
   private readonly scenario: Scenario;
   private readonly runId: string;
   private readonly options: RuntimeOptions;
@@ -95,6 +97,7 @@ class KubernetesRuntime implements Runtime {
         clientNode: this.placement.clientNode,
       };
       this.contexts.set(mode, context);
+      this.applying = true;
       await applyObjects(cluster, renderMode(context));
     }
     for (const mode of kubeModes) {
@@ -159,7 +162,7 @@ class KubernetesRuntime implements Runtime {
 
   async cleanup(): Promise<void> {
     this.health?.stop();
-    if (this.cleaned || !this.cluster || this.options.keep) return;
+    if (this.cleaned || !this.cluster || !this.applying || this.options.keep) return;
     this.cleaned = true;
     await cleanupRuns(this.cluster, { runId: this.runId, timeoutMs: this.scenario.kubernetes.timeouts.cleanup });
   }

@@ -24,8 +24,11 @@ export function apiMessage(error: unknown): string {
   }
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
-    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? ` (${String(cause.code)})` : '';
-    return `${error.message}${code}`;
+    if (cause instanceof Error) {
+      const code = 'code' in cause && cause.code !== undefined ? String(cause.code) : '';
+      return `${error.message} (${code && !cause.message.includes(code) ? `${code}: ` : ''}${cause.message})`;
+    }
+    return error.message;
   }
   return String(error);
 }
