@@ -5,7 +5,6 @@ import {
   CustomObjectsApi,
   KubeConfig,
   KubernetesObjectApi,
-  Log,
   VersionApi,
 } from '@kubernetes/client-node';
 
@@ -20,7 +19,6 @@ export interface Cluster {
   custom: CustomObjectsApi;
   objects: KubernetesObjectApi;
   version: VersionApi;
-  log: Log;
 }
 
 export class ClusterConfigError extends Error {}
@@ -62,6 +60,5 @@ export function connect(context?: string, kubeconfigPath?: string): Cluster {
     custom: config.makeApiClient(CustomObjectsApi),
     objects: KubernetesObjectApi.makeApiClient(config),
     version: config.makeApiClient(VersionApi),
-    log: new Log(config),
   };
 }

@@ -4,14 +4,14 @@ import { LoadError, PhaseInterrupted, type PhaseEvents } from '../../../loadgen/
 import type { PhaseMeasurement, PhaseSpec, ProgressEvent } from '../../../loadgen/types.ts';
 import type { PhaseDriver } from '../../types.ts';
 import type { Cluster } from '../client/connect.ts';
-import { apiMessage, during, isNotFound } from '../client/errors.ts';
+import { during, isNotFound } from '../client/errors.ts';
+import { followLog } from '../client/follow-log.ts';
 import { namespaceName } from '../labels.ts';
 import type { RenderContext } from '../manifests/context.ts';
 import { generatorPod, LOADGEN_CONTAINER } from '../manifests/generator.ts';
 import { podProblem } from '../pod-status.ts';
 import { modeProblem } from '../verify-mode.ts';
 import { waitFor, WaitTimeout } from '../wait.ts';
-import { LineSink } from './log-lines.ts';
 import { mergeShards } from './merge.ts';
 import { decodeLine, ResultAssembler, type GeneratorMessage } from './protocol.ts';
 import { shardSpecs } from './shards.ts';
@@ -123,13 +123,13 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     const assembler = new ResultAssembler();
     return new Promise<PhaseMeasurement>((resolve, reject) => {
       let settled = false;
-      let logAbort: AbortController | undefined;
       const timers: { poll?: NodeJS.Timeout } = {};
+      const aborts: { log?: AbortController } = {};
       const finish = (error: Error | undefined, result?: PhaseMeasurement): void => {
         if (settled) return;
         settled = true;
         clearInterval(timers.poll);
-        logAbort?.abort();
+        aborts.log?.abort();
         signal.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve(result!);
@@ -168,15 +168,14 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
         const message = decodeLine(line);
         if (message) handle(message);
       };
-      const sink = new LineSink(onLine);
-      sink.on('finish', () => void this.recover(shard, handle).then((error) => finish(error), (error: unknown) => finish(toError(error))));
-      this.cluster.log
-        .log(this.namespace, shard.name, LOADGEN_CONTAINER, sink, { follow: true })
-        .then((controller) => {
-          logAbort = controller;
-          if (settled) controller.abort();
-        })
-        .catch((error: unknown) => finish(new LoadError(`reading the log of generator pod ${shard.name}: ${apiMessage(error)}`)));
+      const logAbort = new AbortController();
+      aborts.log = logAbort;
+      followLog(this.cluster.config, { namespace: this.namespace, pod: shard.name, container: LOADGEN_CONTAINER }, onLine, logAbort.signal).then(
+        () => {
+          if (!settled) void this.recover(shard, handle).then((error) => finish(error), (error: unknown) => finish(toError(error)));
+        },
+        (error: unknown) => finish(new LoadError(`reading the log of generator pod ${shard.name}: ${error instanceof Error ? error.message : String(error)}`)),
+      );
       // A log stream that drops silently must not hang the run: once the generator has ended, read its whole log.
       timers.poll = setInterval(() => {
         void this.readPod(shard.name).then(
