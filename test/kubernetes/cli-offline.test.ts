@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { closedPort } from '../helpers/servers.ts';
 
 /** What the Kubernetes commands do before, or without, reaching a cluster. */
 describe('Kubernetes commands without a cluster', () => {
@@ -76,10 +76,3 @@ describe('Kubernetes commands without a cluster', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

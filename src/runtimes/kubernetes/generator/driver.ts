@@ -82,7 +82,8 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     await Promise.all(
       names.map(async (name) => {
         try {
-          await this.cluster.core.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0 });
+          // The grace period goes in the body too: @kubernetes/client-node 2.0.1 was seen to drop the query parameter.
+          await this.cluster.core.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0 } });
         } catch (error) {
           // Gone already is fine; anything else is left to the namespace's deletion at clean-up.
           if (!isNotFound(error)) return;

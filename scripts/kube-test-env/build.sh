@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Builds (once) the real Kubernetes control plane used by test/kube: kube-apiserver,
+# kube-controller-manager, kube-scheduler (from k8s.io/kubernetes), etcd (from
+# go.etcd.io/etcd/server/v3) and extracts the Gateway API standard CRDs (from the
+# sigs.k8s.io/gateway-api module zip). Everything comes from the Go module proxy.
+#
+# Cache: ${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}/<k8s-version>/{bin,crds}
+# A second run with the cache present only checks files and exits.
+set -euo pipefail
+
+K8S_VERSION="${MESHTAX_K8S_VERSION:-v1.37.2}"
+ETCD_VERSION="${MESHTAX_ETCD_VERSION:-v3.7.3}"
+GATEWAY_API_VERSION="${MESHTAX_GATEWAY_API_VERSION:-v1.6.3}"
+CACHE_ROOT="${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}"
+CACHE="$CACHE_ROOT/$K8S_VERSION"
+BIN="$CACHE/bin"
+CRDS="$CACHE/crds"
+
+GO="$(command -v go || true)"
+[ -n "$GO" ] || GO=/usr/local/go/bin/go
+[ -x "$GO" ] || { echo "build.sh: no go toolchain found (looked on PATH and /usr/local/go/bin/go)" >&2; exit 1; }
+# Never switch toolchains behind our back: these versions build with Go 1.26.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+export CGO_ENABLED=0
+
+# v1.37.2 -> v0.37.2 (the published tag of the staging modules of that release)
+STAGING_VERSION="v0.${K8S_VERSION#v1.}"
+K8S_MINOR="${K8S_VERSION#v1.}"; K8S_MINOR="${K8S_MINOR%%.*}"
+
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler)
+
+log() { printf '[kube-test-env] %s\n' "$*" >&2; }
+
+have_all() {
+  local b
+  for b in "${KUBE_BINS[@]}" etcd; do [ -x "$BIN/$b" ] || return 1; done
+  [ -s "$CRDS/gateway-api-standard.yaml" ] || return 1
+  [ -s "$CACHE/versions.txt" ] || return 1
+  return 0
+}
+
+print_where() {
+  echo "MESHTAX_KUBE_DIR=$CACHE"
+  echo "bin:  $BIN"
+  ls -1 "$BIN" | sed 's/^/  /'
+  echo "crds: $CRDS"
+  ls -1 "$CRDS" | sed 's/^/  /'
+  sed 's/^/  /' "$CACHE/versions.txt"
+}
+
+if have_all; then
+  log "cache present at $CACHE (nothing to build)"
+  print_where
+  exit 0
+fi
+
+mkdir -p "$BIN" "$CRDS"
+WORK="$(mktemp -d -t meshtax-kube-build.XXXXXX)"
+trap 'rm -rf "$WORK"' EXIT
+
+timed() { # timed NAME cmd...
+  local name="$1"; shift
+  local t0=$SECONDS
+  "$@"
+  log "$name: $((SECONDS - t0)) s"
+  echo "$name build seconds: $((SECONDS - t0))" >> "$WORK/times.txt"
+}
+
+# ---------------------------------------------------------------- kubernetes
+build_kube() {
+  local mod="$WORK/kube"
+  mkdir -p "$mod"
+  cd "$mod"
+  "$GO" mod init meshtax.local/kube-test-env >/dev/null 2>&1
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
+  # ./staging paths; those replaces are ignored in a dependent module, so point each one
+  # at its published tag.
+  local gomod
+  gomod="$("$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -s "$gomod" ] || { log "could not download k8s.io/kubernetes@$K8S_VERSION go.mod"; exit 1; }
+  local staging
+  staging="$(awk '$2 == "v0.0.0" && $1 ~ /^k8s\.io\// { print $1 }' "$gomod" | sort -u)"
+  local args=(-require="k8s.io/kubernetes@$K8S_VERSION")
+  local m
+  for m in $staging; do args+=(-replace="$m=$m@$STAGING_VERSION"); done
+  "$GO" mod edit "${args[@]}"
+  local pkgs=()
+  for m in "${KUBE_BINS[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$m@$K8S_VERSION"); done
+  "$GO" get "${pkgs[@]}" >/dev/null
+  local ld="-s -w"
+  ld+=" -X k8s.io/component-base/version.gitVersion=$K8S_VERSION"
+  ld+=" -X k8s.io/component-base/version.gitMajor=1"
+  ld+=" -X k8s.io/component-base/version.gitMinor=$K8S_MINOR"
+  ld+=" -X k8s.io/component-base/version.gitTreeState=clean"
+  ld+=" -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION"
+  for m in "${KUBE_BINS[@]}"; do
+    if [ -x "$BIN/$m" ]; then log "$m: cached"; continue; fi
+    log "building $m $K8S_VERSION (sequential; several minutes cold)"
+    timed "$m" "$GO" build -p 2 -trimpath -ldflags="$ld" -o "$BIN/$m.tmp" "k8s.io/kubernetes/cmd/$m"
+    mv "$BIN/$m.tmp" "$BIN/$m"
+  done
+}
+
+# ---------------------------------------------------------------------- etcd
+build_etcd() {
+  if [ -x "$BIN/etcd" ]; then log "etcd: cached"; return; fi
+  local mod="$WORK/etcd"
+  mkdir -p "$mod"
+  cd "$mod"
+  "$GO" mod init meshtax.local/etcd-build >/dev/null 2>&1
+  "$GO" get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >/dev/null
+  log "building etcd $ETCD_VERSION"
+  timed etcd "$GO" build -p 2 -trimpath -ldflags="-s -w" -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3
+  mv "$BIN/etcd.tmp" "$BIN/etcd"
+}
+
+# ------------------------------------------------------------- gateway CRDs
+extract_crds() {
+  if [ -s "$CRDS/gateway-api-standard.yaml" ]; then log "gateway-api CRDs: cached"; return; fi
+  local dir
+  dir="$("$GO" mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -d "$dir/config/crd/standard" ] || { log "no config/crd/standard in gateway-api $GATEWAY_API_VERSION ($dir)"; exit 1; }
+  local out="$CRDS/gateway-api-standard.yaml.tmp" f
+  : > "$out"
+  for f in "$dir"/config/crd/standard/*.yaml; do
+    printf -- '---\n# source: sigs.k8s.io/gateway-api@%s %s\n' "$GATEWAY_API_VERSION" "${f#"$dir"/}" >> "$out"
+    cat "$f" >> "$out"
+    printf '\n' >> "$out"
+  done
+  mv "$out" "$CRDS/gateway-api-standard.yaml"
+  log "gateway-api $GATEWAY_API_VERSION standard CRDs: $(grep -c '^kind: CustomResourceDefinition' "$CRDS/gateway-api-standard.yaml") CRDs"
+}
+
+T0=$SECONDS
+build_kube
+build_etcd
+extract_crds
+{
+  echo "kubernetes $K8S_VERSION (staging $STAGING_VERSION)"
+  echo "etcd $ETCD_VERSION"
+  echo "gateway-api $GATEWAY_API_VERSION (standard channel CRDs)"
+  echo "go $("$GO" env GOVERSION)"
+  [ -f "$WORK/times.txt" ] && cat "$WORK/times.txt"
+  echo "total build seconds: $((SECONDS - T0))"
+} > "$CACHE/versions.txt"
+log "done in $((SECONDS - T0)) s"
+print_where
