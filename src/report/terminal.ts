@@ -55,9 +55,26 @@ export function comparisonTable(comparisons: readonly Comparison[]): string {
   return table.toString();
 }
 
-/** Which proxy carried the traffic, as every report must say; undefined for runtimes that do not record one. */
+interface ClusterFacts {
+  context?: string | null;
+  kubernetesVersion?: string | null;
+  meshes?: { mesh: string; version: string }[];
+  cni?: string | null;
+  serverNode?: string | null;
+  clientNode?: string | null;
+}
+
+/** The cluster a Kubernetes run measured: context, version, meshes with versions, CNI and the nodes used. */
+function clusterLine(facts: ClusterFacts): string | undefined {
+  if (!facts.kubernetesVersion) return undefined;
+  const meshes = (facts.meshes ?? []).map((m) => `${m.mesh} ${m.version}`).join(', ') || 'none';
+  return `cluster: ${facts.context ?? '?'} (Kubernetes ${facts.kubernetesVersion}${facts.cni ? `, CNI ${facts.cni}` : ''}); meshes: ${meshes}; server ${facts.serverNode ?? '?'}, client ${facts.clientNode ?? '?'}`;
+}
+
+/** Which proxy carried the traffic, as every report must say (on Kubernetes: the cluster and its meshes); undefined for runtimes that do not record one. */
 export function proxyLine(run: RunDocument): string | undefined {
-  const runtime = run.environment.runtime as { proxy?: { kind?: string; version?: string }; mtls?: boolean };
+  const runtime = run.environment.runtime as { name?: string; proxy?: { kind?: string; version?: string }; mtls?: boolean };
+  if (runtime.name === 'kubernetes') return clusterLine(run.environment.runtime as ClusterFacts);
   if (!runtime.proxy?.kind) return undefined;
   const name = runtime.proxy.kind === 'builtin' ? 'built-in Node proxy' : runtime.proxy.kind;
   return `proxy: ${name} ${runtime.proxy.version ?? ''}`.trimEnd() + (runtime.mtls === false ? ' (mTLS off)' : ' (mTLS on)');

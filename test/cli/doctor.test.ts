@@ -28,9 +28,15 @@ describe('meshtax doctor', () => {
     expect(result.stdout).toMatch(/│ haproxy +│ ok/);
   });
 
-  it('exits 2 for a runtime it cannot check', async () => {
-    const result = await runCli(['doctor', '--runtime', 'kubernetes']);
+  it('exits 2 for a runtime it does not know', async () => {
+    const result = await runCli(['doctor', '--runtime', 'nomad']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--runtime kubernetes is not available/);
+    expect(result.stderr).toMatch(/argument 'nomad' is invalid\. Allowed choices are local, kubernetes/);
+  });
+
+  it('exits 1 with the reason when --runtime kubernetes finds no cluster configured', async () => {
+    const result = await runCli(['doctor', '--runtime', 'kubernetes'], undefined, { KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^meshtax: (no Kubernetes cluster is configured|cannot read the kubeconfig)/);
   });
 });

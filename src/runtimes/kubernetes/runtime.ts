@@ -14,7 +14,7 @@ import type { RenderContext } from './manifests/context.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
 import { requireMeshes, type MeshInstall } from './mesh-check.ts';
-import { KUBERNETES_MODES, isKubernetesMode, modeFacts, type KubernetesMode } from './modes.ts';
+import { KUBERNETES_MODES, isKubernetesMode, type KubernetesMode } from './modes.ts';
 import { choosePlacement, type Placement } from './placement.ts';
 import { readyMode } from './readiness.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
@@ -148,13 +148,6 @@ class KubernetesRuntime implements Runtime {
         code: 'resources-unavailable',
         message: `no CPU or memory figures: neither the kubelet nor metrics.k8s.io answered (${this.sourceProblems.join('; ')})`,
         hint: 'grant get on nodes/proxy, or install metrics-server; meshtax doctor --runtime kubernetes shows which source answers',
-      });
-    }
-    if (this.contexts.size > 0 && [...this.contexts.keys()].some((mode) => isKubernetesMode(mode) && modeFacts(mode).waypoint)) {
-      warnings.push({
-        code: 'waypoint-placement',
-        message: 'the waypoint runs where the scheduler put it; its node is recorded with its resources',
-        hint: 'pin it with a GatewayClass parametersRef if it must sit on a given node',
       });
     }
     return warnings;

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
 import { LoadError, PhaseInterrupted, type PhaseEvents } from '../../../loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec, ProgressEvent } from '../../../loadgen/types.ts';
@@ -18,6 +19,8 @@ import { shardSpecs } from './shards.ts';
 
 /** How long a generator waits for the target to answer (the mesh may still be wiring the pod in). */
 const TARGET_WAIT_MS = 60_000;
+/** Re-reads of a generator pod (500 ms apart) before a missing proof of the mode fails the phase. */
+const MODE_PROOF_ATTEMPTS = 10;
 /** How often a generator pod's status is checked while its log streams: a dropped stream must not hang the run. */
 const STATUS_POLL_MS = 2000;
 
@@ -115,7 +118,13 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
       if (error instanceof WaitTimeout) throw new LoadError(`${error.message}; raise kubernetes.timeouts.podStart if the image pull is slow`);
       throw error;
     }
-    const problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
+    // The mesh marks a pod as it sets it up (istio-cni's annotation); give the API a moment to show it.
+    let problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
+    for (let attempt = 0; problem && attempt < MODE_PROOF_ATTEMPTS && !signal.aborted; attempt++) {
+      await sleep(500);
+      shard.pod = await this.readPod(shard.name);
+      problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
+    }
     if (problem) throw new LoadError(problem);
     return this.readResult(shard, all, signal);
   }
