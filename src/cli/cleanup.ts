@@ -1,5 +1,6 @@
 import { cleanupRuns, CleanupError } from '../runtimes/kubernetes/cleanup.ts';
 import { connect } from '../runtimes/kubernetes/client/connect.ts';
+import { RUN_ID_PATTERN } from '../results/run-id.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 export interface CleanupFlags {
@@ -13,11 +14,15 @@ export interface CleanupFlags {
 /** `meshtax cleanup`: deletes what runs left in the cluster (after --keep or a killed meshtax), by label. */
 export async function cleanupCommand(flags: CleanupFlags): Promise<ExitCode> {
   if ((flags.runId === undefined) === !flags.all) throw new UsageError('cleanup needs --run-id ID or --all (one of them)');
+  // An empty or mistyped id must never widen to every run's namespaces.
+  if (flags.runId !== undefined && !RUN_ID_PATTERN.test(flags.runId)) {
+    throw new UsageError(`--run-id '${flags.runId}' is not a run id like 20261201-120000-ab12 (run.json's runId)`);
+  }
   const seconds = Number(flags.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${flags.timeout} is not a number of seconds`);
   const cluster = connect(flags.context);
   try {
-    const result = await cleanupRuns(cluster, { ...(flags.runId ? { runId: flags.runId } : {}), timeoutMs: seconds * 1000 });
+    const result = await cleanupRuns(cluster, { ...(flags.runId !== undefined ? { runId: flags.runId } : {}), timeoutMs: seconds * 1000 });
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.deleted.length === 0) process.stdout.write(`nothing to clean up in context ${cluster.context}${flags.runId ? ` for run ${flags.runId}` : ''}\n`);
     else for (const { namespace, runId } of result.deleted) process.stdout.write(`deleted namespace ${namespace} (run ${runId})\n`);

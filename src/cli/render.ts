@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { plannedModes } from '../pipeline/plan.ts';
-import { newRunId } from '../results/run-id.ts';
+import { newRunId, RUN_ID_PATTERN } from '../results/run-id.ts';
 import { loadCodeBundle } from '../runtimes/kubernetes/code-bundle.ts';
 import { isKubernetesMode, KUBERNETES_MODES, type KubernetesMode } from '../runtimes/kubernetes/modes.ts';
 import { renderRun } from '../runtimes/kubernetes/render-run.ts';
@@ -27,7 +27,7 @@ export async function renderCommand(scenarioPath: string, flags: RenderFlags): P
   }
   const modes: KubernetesMode[] = flags.mode.length > 0 ? flags.mode.filter(isKubernetesMode) : all;
   const runId = flags.runId ?? newRunId();
-  if (!/^\d{8}-\d{6}-[a-z0-9]{4}$/.test(runId)) throw new UsageError(`--run-id ${runId} is not a run id like 20261201-120000-ab12`);
+  if (!RUN_ID_PATTERN.test(runId)) throw new UsageError(`--run-id ${runId} is not a run id like 20261201-120000-ab12`);
   const objects = renderRun(loaded.scenario, runId, modes, loadCodeBundle());
   const header = [
     `# meshtax render ${scenarioPath}: run ${runId}, modes ${modes.join(', ')}`,

@@ -22,7 +22,8 @@ export interface RunFlags {
 
 export async function runCommand(scenarioPath: string | undefined, flags: RunFlags): Promise<ExitCode> {
   // --context is the scenario's kubernetes.context, so run.json records the context that was used.
-  const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${flags.context}`];
+  // Quoted (JSON is a YAML double-quoted scalar): context names such as arn:aws:eks:.../x or 1.30 stay strings.
+  const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${JSON.stringify(flags.context)}`];
   const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, sets);
   const endScope = cleanupScope();
   const progress = progressObserver();
@@ -39,6 +40,10 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
       process.stderr.write(`meshtax: could not write the reports: ${error instanceof Error ? error.message : String(error)}\n`);
       return [];
     });
+    const runtime = run.environment.runtime as { name?: string; namespaces?: string[] };
+    if (flags.keep && runtime.name === 'kubernetes' && (runtime.namespaces ?? []).length > 0) {
+      process.stderr.write(`meshtax: kept ${runtime.namespaces!.join(', ')}; remove them with meshtax cleanup --run-id ${run.runId}\n`);
+    }
     if (flags.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
     else process.stdout.write(`${runSummary(run, path.join(runDir, RUN_FILE))}\n${reports.length > 0 ? `reports: ${reports.map((file) => path.basename(file)).join(', ')}\n` : ''}`);
     if (run.status === 'interrupted') return EXIT.interrupted;

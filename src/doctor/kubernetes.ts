@@ -14,8 +14,11 @@ const NEEDED: [verb: string, group: string, resource: string][] = [
   ['delete', '', 'namespaces'],
   ['list', '', 'namespaces'],
   ['patch', '', 'namespaces'],
+  ['create', '', 'configmaps'],
   ['patch', '', 'configmaps'],
+  ['create', '', 'services'],
   ['patch', '', 'services'],
+  ['create', 'apps', 'deployments'],
   ['patch', 'apps', 'deployments'],
   ['get', 'apps', 'deployments'],
   ['list', 'apps', 'deployments'],
@@ -27,8 +30,10 @@ const NEEDED: [verb: string, group: string, resource: string][] = [
   ['get', '', 'pods/log'],
   ['list', '', 'nodes'],
   ['get', '', 'nodes/proxy'],
+  ['create', 'gateway.networking.k8s.io', 'gateways'],
   ['patch', 'gateway.networking.k8s.io', 'gateways'],
   ['get', 'gateway.networking.k8s.io', 'gateways'],
+  ['get', 'gateway.networking.k8s.io', 'gatewayclasses'],
 ];
 
 /** What `run` needs from a cluster, and what it would find there. */

@@ -9,3 +9,6 @@ export function newRunId(now: Date = new Date()): string {
   const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
+
+/** What newRunId() makes (the suffix is hex; any lowercase alphanumerics are accepted for ids typed by hand). */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[a-z0-9]{4}$/;

@@ -52,12 +52,13 @@ describe('Kubernetes commands without a cluster', () => {
       'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: only, context: {cluster: c, user: u}}]\ncurrent-context: only\n',
     );
     const out = path.join(dir, 'out');
-    const result = await runCli(['run', 'scenarios/kubernetes/baseline.yaml', '--context', 'missing', '--out', out], undefined, { KUBECONFIG: kubeconfig });
+    // A name YAML would read as a number stays the string it is.
+    const result = await runCli(['run', 'scenarios/kubernetes/baseline.yaml', '--context', '1.30', '--out', out], undefined, { KUBECONFIG: kubeconfig });
     expect(result.code).toBe(1);
     const { run } = readRun(out);
     expect(run.status).toBe('failed');
-    expect(run.error).toBe("kubeconfig context 'missing' does not exist; the kubeconfig has only");
-    expect((run.scenario as { kubernetes: { context: string } }).kubernetes.context).toBe('missing');
+    expect(run.error).toBe("kubeconfig context '1.30' does not exist; the kubeconfig has only");
+    expect((run.scenario as { kubernetes: { context: string } }).kubernetes.context).toBe('1.30');
   });
 
   it('run says when the API server cannot be reached, and has nothing to clean up', async () => {

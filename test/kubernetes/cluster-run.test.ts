@@ -72,7 +72,7 @@ describe('meshtax run on a real API server', () => {
     const result = await runCli(['run', 'scenarios/kubernetes/linkerd.yaml', '--out', out, ...SHORT], undefined, env);
     expect(result.code).toBe(1);
     expect(readRun(out).run.error).toBe(
-      'Linkerd control plane not found: no linkerd-destination in namespace linkerd (install it: linkerd install --crds | kubectl apply -f - && linkerd install | kubectl apply -f -)',
+      'Linkerd control plane not found: no linkerd-destination in namespace linkerd, nor any Deployment labelled linkerd.io/control-plane-component=destination elsewhere (install it: linkerd install --crds | kubectl apply -f - && linkerd install | kubectl apply -f -)',
     );
     expect(await meshtaxNamespaces()).toEqual([]);
   });
@@ -107,7 +107,11 @@ describe('meshtax run on a real API server', () => {
     const result = await runCli(['run', 'scenarios/kubernetes/baseline.yaml', '--out', out, '--keep', ...SHORT], undefined, env);
     expect(result.code).toBe(0);
     const { run } = readRun(out);
+    expect(result.stderr).toBe(`meshtax: kept meshtax-${run.runId}-baseline; remove them with meshtax cleanup --run-id ${run.runId}\n`);
     expect(await meshtaxNamespaces()).toEqual([`meshtax-${run.runId}-baseline`]);
+    const empty = await runCli(['cleanup', '--run-id', ''], undefined, env);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe("meshtax: --run-id '' is not a run id like 20261201-120000-ab12 (run.json's runId)\n");
     const other = await runCli(['cleanup', '--run-id', '20200101-000000-zzzz'], undefined, env);
     expect(other.stdout).toBe('nothing to clean up in context meshtax-test for run 20200101-000000-zzzz\n');
     const cleanup = await runCli(['cleanup', '--run-id', run.runId], undefined, env);

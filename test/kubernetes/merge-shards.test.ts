@@ -35,6 +35,12 @@ describe('phases split over generator pods', () => {
     ]);
     expect(shardSpecs(SPEC, 3000)).toEqual([SPEC]);
     expect(shardSpecs({ ...SPEC, loop: 'closed', rate: null }, 1)).toHaveLength(1);
+    // A worker thread needs a connection of its own: 8 connections over 3 pods leave 3 each, so 3 workers.
+    expect(shardSpecs({ ...SPEC, rate: 6000, workers: 8 }, 2000).map((s) => [s.connections, s.workers])).toEqual([
+      [3, 3],
+      [3, 3],
+      [3, 3],
+    ]);
   });
 
   it('merge exactly: the pooled percentiles are those of one histogram of every value', () => {

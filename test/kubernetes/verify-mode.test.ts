@@ -13,7 +13,7 @@ describe('proof that a mode is in effect', () => {
   it('accepts a clean baseline and refuses one a mesh got into', () => {
     expect(modeProblem('baseline', pod(['echo']), 'echo')).toBeUndefined();
     expect(modeProblem('baseline', pod(['echo', 'istio-proxy']), 'echo')).toBe(
-      "mode baseline is not in effect: pod echo-1 has containers istio-proxy besides echo; a mesh injected a sidecar despite the namespace's opt-out",
+      "mode baseline is not in effect: pod echo-1 has containers istio-proxy besides echo, injected by an admission webhook (a mesh or another tool) despite the namespace's opt-out",
     );
     expect(modeProblem('baseline', pod(['echo'], { 'ambient.istio.io/redirection': 'enabled' }), 'echo')).toMatch(/captured by Istio ambient/);
   });

@@ -3,6 +3,12 @@ import { APP_NAME, ROLE_LABEL } from './labels.ts';
 
 const POLL_MS = 2000;
 
+export interface WatchedMode {
+  namespace: string;
+  /** The mode's sidecar container, watched beside the app. */
+  sidecar: string | null;
+}
+
 /**
  * Watches the echo pods of every mode in the background (runtimes answer checkHealth synchronously): a restart or
  * a pod that stops being ready is a failure of that mode, said with the reason Kubernetes gives.
@@ -12,11 +18,11 @@ export class HealthWatch {
   private readonly restarts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly cluster: Cluster;
-  private readonly namespaces: readonly string[];
+  private readonly watched: readonly WatchedMode[];
 
-  constructor(cluster: Cluster, namespaces: readonly string[]) {
+  constructor(cluster: Cluster, watched: readonly WatchedMode[]) {
     this.cluster = cluster;
-    this.namespaces = namespaces;
+    this.watched = watched;
   }
 
   start(): void {
@@ -33,7 +39,7 @@ export class HealthWatch {
   }
 
   private async poll(): Promise<void> {
-    for (const namespace of this.namespaces) {
+    for (const { namespace, sidecar } of this.watched) {
       try {
         const pods = await this.cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` });
         const live = pods.items.filter((p) => !p.metadata?.deletionTimestamp);
@@ -42,14 +48,17 @@ export class HealthWatch {
           continue;
         }
         for (const pod of live) {
-          const status = pod.status?.containerStatuses?.find((c) => c.name === APP_NAME);
-          const key = `${namespace}/${pod.metadata?.name}`;
-          const restarts = status?.restartCount ?? 0;
-          const before = this.restarts.get(key);
-          if (before === undefined) this.restarts.set(key, restarts);
-          else if (restarts > before) {
-            const last = status?.lastState?.terminated;
-            this.problems.set(namespace, `echo pod ${pod.metadata?.name} restarted${last ? ` (${last.reason ?? 'exit'} ${last.exitCode})` : ''}`);
+          // The app and its sidecar, classic or native: a restart of either is a failure of the mode.
+          const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+          for (const status of statuses.filter((c) => c.name === APP_NAME || c.name === sidecar)) {
+            const key = `${namespace}/${pod.metadata?.name}/${status.name}`;
+            const restarts = status.restartCount ?? 0;
+            const before = this.restarts.get(key);
+            if (before === undefined) this.restarts.set(key, restarts);
+            else if (restarts > before) {
+              const last = status.lastState?.terminated;
+              this.problems.set(namespace, `container ${status.name} of echo pod ${pod.metadata?.name} restarted${last ? ` (${last.reason ?? 'exit'} ${last.exitCode})` : ''}`);
+            }
           }
         }
       } catch {

@@ -84,7 +84,10 @@ export async function requireMeshes(cluster: Cluster, modes: readonly Kubernetes
   if (facts.some((f) => f.mesh === 'linkerd')) {
     const linkerd = await findLinkerd(cluster);
     if (linkerd) found.push(linkerd);
-    else missing.push('Linkerd control plane not found: no linkerd-destination in namespace linkerd (install it: linkerd install --crds | kubectl apply -f - && linkerd install | kubectl apply -f -)');
+    else
+      missing.push(
+        'Linkerd control plane not found: no linkerd-destination in namespace linkerd, nor any Deployment labelled linkerd.io/control-plane-component=destination elsewhere (install it: linkerd install --crds | kubectl apply -f - && linkerd install | kubectl apply -f -)',
+      );
   }
   if (facts.some((f) => f.mesh === 'istio')) {
     const istio = await findIstio(cluster, istioRevision);

@@ -8,7 +8,15 @@ export function podProblem(pod: V1Pod): { reason: string; stuck: boolean } | und
   const name = pod.metadata?.name ?? '?';
   const status = pod.status;
   const unschedulable = status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-  if (unschedulable) return { reason: `pod ${name} cannot be scheduled: ${unschedulable.message ?? unschedulable.reason ?? 'unknown'}`, stuck: false };
+  if (unschedulable) {
+    const message = unschedulable.message ?? unschedulable.reason ?? 'unknown';
+    // Nothing of the run's will free CPU or memory on a node: waiting for the rollout timeout would not help.
+    const short = /Insufficient (cpu|memory)/.test(message);
+    return {
+      reason: `pod ${name} cannot be scheduled: ${message}${short ? ' (lower kubernetes.resources, or run fewer modes at once)' : ''}`,
+      stuck: short,
+    };
+  }
   const containers = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
   for (const container of containers) {
     const waiting = container.state?.waiting;

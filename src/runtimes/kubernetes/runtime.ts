@@ -4,7 +4,7 @@ import { RuntimeFailure, type PhaseDriver, type PhaseResources, type PreparedMod
 import { applyObjects } from './client/apply.ts';
 import { connect, type Cluster } from './client/connect.ts';
 import { apiMessage } from './client/errors.ts';
-import { cleanupRuns } from './cleanup.ts';
+import { CleanupError, cleanupRuns } from './cleanup.ts';
 import { loadCodeBundle } from './code-bundle.ts';
 import { detectCni, kubernetesVersion, nodeFacts, type NodeFacts } from './environment.ts';
 import { KubernetesPhaseDriver } from './generator/driver.ts';
@@ -14,7 +14,7 @@ import type { RenderContext } from './manifests/context.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
 import { requireMeshes, type MeshInstall } from './mesh-check.ts';
-import { KUBERNETES_MODES, isKubernetesMode, type KubernetesMode } from './modes.ts';
+import { KUBERNETES_MODES, isKubernetesMode, modeFacts, type KubernetesMode } from './modes.ts';
 import { choosePlacement, type Placement } from './placement.ts';
 import { readyMode } from './readiness.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
@@ -108,7 +108,7 @@ class KubernetesRuntime implements Runtime {
     const chosen = await chooseSource(cluster, this.placement.serverNode, namespaceName(this.runId, kubeModes[0]!));
     this.source = chosen.source;
     this.sourceProblems.push(...chosen.problems);
-    this.health = new HealthWatch(cluster, kubeModes.map((mode) => namespaceName(this.runId, mode)));
+    this.health = new HealthWatch(cluster, kubeModes.map((mode) => ({ namespace: namespaceName(this.runId, mode), sidecar: modeFacts(mode).sidecar })));
     this.health.start();
     return kubeModes.map((mode) => ({ mode, targetUrl: targetUrl() }));
   }
@@ -157,7 +157,12 @@ class KubernetesRuntime implements Runtime {
     this.health?.stop();
     if (this.cleaned || !this.cluster || !this.applying || this.options.keep) return;
     this.cleaned = true;
-    await cleanupRuns(this.cluster, { runId: this.runId, timeoutMs: this.scenario.kubernetes.timeouts.cleanup });
+    try {
+      await cleanupRuns(this.cluster, { runId: this.runId, timeoutMs: this.scenario.kubernetes.timeouts.cleanup });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new CleanupError(`${message}; remove what is left with meshtax cleanup --run-id ${this.runId}`);
+    }
   }
 }
 

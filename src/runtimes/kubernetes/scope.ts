@@ -11,7 +11,7 @@ import type { ResourceTarget } from './resources/phase-resources.ts';
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
 /** The role of one container of one of the mode's pods, or undefined for containers not worth recording. */
-function roleOf(pod: V1Pod, container: string, sidecar: string | null): Role | undefined {
+export function roleOf(pod: V1Pod, container: string, sidecar: string | null): Role | undefined {
   if (pod.metadata?.labels?.[GATEWAY_NAME_LABEL] === WAYPOINT_NAME) return 'waypoint';
   const role = pod.metadata?.labels?.[ROLE_LABEL];
   if (container === sidecar) return 'sidecar';
@@ -20,13 +20,17 @@ function roleOf(pod: V1Pod, container: string, sidecar: string | null): Role | u
   return undefined;
 }
 
-function targetsOf(pods: readonly V1Pod[], role: (pod: V1Pod, container: string) => Role | undefined): ResourceTarget[] {
+/** The containers of running pods worth measuring, with their roles; native sidecars count as containers. */
+export function targetsOf(pods: readonly V1Pod[], role: (pod: V1Pod, container: string) => Role | undefined): ResourceTarget[] {
   const targets: ResourceTarget[] = [];
   for (const pod of pods) {
     if (pod.metadata?.deletionTimestamp || pod.status?.phase !== 'Running') continue;
-    for (const container of pod.spec?.containers ?? []) {
+    // Native sidecars (Istio 1.27+ and Linkerd can inject them) are init containers that keep running.
+    const running = [...(pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'), ...(pod.spec?.containers ?? [])];
+    const ephemeral = pod.metadata?.labels?.[ROLE_LABEL] === 'loadgen';
+    for (const container of running) {
       const r = role(pod, container.name);
-      if (r) targets.push({ namespace: pod.metadata?.namespace ?? '', pod: pod.metadata?.name ?? '', container: container.name, role: r, node: pod.spec?.nodeName ?? '' });
+      if (r) targets.push({ namespace: pod.metadata?.namespace ?? '', pod: pod.metadata?.name ?? '', container: container.name, role: r, node: pod.spec?.nodeName ?? '', ephemeral });
     }
   }
   return targets;

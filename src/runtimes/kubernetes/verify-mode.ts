@@ -26,7 +26,7 @@ export function modeProblem(mode: KubernetesMode, pod: V1Pod, appContainer: stri
     return undefined;
   }
   if (extra.length > 0) {
-    return `mode ${mode} is not in effect: pod ${name} has containers ${extra.join(', ')} besides ${appContainer}; a mesh injected a sidecar despite the namespace's opt-out`;
+    return `mode ${mode} is not in effect: pod ${name} has containers ${extra.join(', ')} besides ${appContainer}, injected by an admission webhook (a mesh or another tool) despite the namespace's opt-out`;
   }
   if (facts.ambient && redirection !== 'enabled') {
     return `mode ${mode} is not in effect: pod ${name} lacks the annotation ${AMBIENT_ANNOTATION}: enabled, so istio-cni did not redirect its traffic to ztunnel (is the istio-cni DaemonSet running on its node?)`;

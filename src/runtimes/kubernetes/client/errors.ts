@@ -22,6 +22,7 @@ export function apiMessage(error: unknown): string {
     }
     return `HTTP ${error.code}${text ? `: ${text}` : ''}`;
   }
+  if (error instanceof ClusterError) return error.message;
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     if (cause instanceof Error) {

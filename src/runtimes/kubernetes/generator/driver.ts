@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
 import { LoadError, PhaseInterrupted, type PhaseEvents } from '../../../loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec, ProgressEvent } from '../../../loadgen/types.ts';
 import type { PhaseDriver } from '../../types.ts';
@@ -23,6 +23,16 @@ const TARGET_WAIT_MS = 60_000;
 const MODE_PROOF_ATTEMPTS = 10;
 /** How often a generator pod's status is checked while its log streams: a dropped stream must not hang the run. */
 const STATUS_POLL_MS = 2000;
+/** Times a generator's log is followed before giving up on a stream that keeps dropping. */
+const MAX_FOLLOWS = 5;
+/** Beyond the phase's own times, how long a generator may take before the phase fails. */
+const DEADLINE_SLACK_MS = 60_000;
+/** Lines of a generator's other output quoted when it ends without a result (a stack trace, a Node too old). */
+const TAIL_LINES = 5;
+
+function lastLines(lines: readonly string[]): string {
+  return lines.length > 0 ? `; its last output: ${lines.join(' | ')}` : '';
+}
 
 interface ShardState {
   pod: V1Pod;
@@ -61,11 +71,14 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     const shards: ShardState[] = pods.map((pod) => ({ pod, name: pod.metadata?.name ?? '', progress: undefined, windowStarted: false, windowEnded: false }));
     try {
       for (const pod of pods) {
+        if (signal?.aborted) throw new PhaseInterrupted('interrupted before the phase started');
         await during(`creating generator pod ${pod.metadata?.name}`, () =>
           this.cluster.core.createNamespacedPod({ namespace: pod.metadata?.namespace ?? '', body: pod }),
         );
       }
-      const results = await Promise.all(shards.map((shard) => this.follow(shard, shards, stop.signal)));
+      // However a generator hangs, the phase ends: its start, the target's wait, the load and its last timeout.
+      const deadlineMs = settings.startDelay + TARGET_WAIT_MS + spec.warmupMs + spec.durationMs + spec.timeoutMs + DEADLINE_SLACK_MS;
+      const results = await Promise.all(shards.map((shard) => this.follow(shard, shards, stop.signal, deadlineMs)));
       return mergeShards(spec, results);
     } catch (error) {
       if (signal?.aborted) throw new PhaseInterrupted('interrupted during the phase');
@@ -100,7 +113,7 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
   }
 
   /** Waits for one shard's pod to run, proves the mode on it, and reads its log until its result arrives. */
-  private async follow(shard: ShardState, all: readonly ShardState[], signal: AbortSignal): Promise<PhaseMeasurement> {
+  private async follow(shard: ShardState, all: readonly ShardState[], signal: AbortSignal, deadlineMs: number): Promise<PhaseMeasurement> {
     const timeout = this.context.settings.timeouts.podStart;
     try {
       await waitFor(`generator pod ${shard.name} to start`, timeout, signal, async () => {
@@ -120,100 +133,128 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     }
     // The mesh marks a pod as it sets it up (istio-cni's annotation); give the API a moment to show it.
     let problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
-    for (let attempt = 0; problem && attempt < MODE_PROOF_ATTEMPTS && !signal.aborted; attempt++) {
-      await sleep(500);
+    for (let attempt = 0; problem && attempt < MODE_PROOF_ATTEMPTS; attempt++) {
+      await sleep(500, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) throw new PhaseInterrupted('interrupted during the phase');
       shard.pod = await this.readPod(shard.name);
       problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
     }
     if (problem) throw new LoadError(problem);
-    return this.readResult(shard, all, signal);
+    return this.readResult(shard, all, signal, deadlineMs);
   }
 
-  private readResult(shard: ShardState, all: readonly ShardState[], signal: AbortSignal): Promise<PhaseMeasurement> {
+  /**
+   * Reads a generator's log until its result or failure. A stream that ends while the container still runs (an
+   * API server restart, an idle proxy) is followed again from the start: every message is idempotent. Once the
+   * container has ended, the whole log is read one last time; without a result, the error carries its last lines.
+   */
+  private async readResult(shard: ShardState, all: readonly ShardState[], signal: AbortSignal, deadlineMs: number): Promise<PhaseMeasurement> {
+    if (signal.aborted) throw new PhaseInterrupted('interrupted during the phase');
     const assembler = new ResultAssembler();
-    return new Promise<PhaseMeasurement>((resolve, reject) => {
-      let settled = false;
-      const timers: { poll?: NodeJS.Timeout } = {};
-      const aborts: { log?: AbortController } = {};
-      const finish = (error: Error | undefined, result?: PhaseMeasurement): void => {
-        if (settled) return;
-        settled = true;
-        clearInterval(timers.poll);
-        aborts.log?.abort();
-        signal.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(result!);
-      };
-      const onAbort = (): void => finish(new PhaseInterrupted('interrupted during the phase'));
-      signal.addEventListener('abort', onAbort, { once: true });
-      const handle = (message: GeneratorMessage): void => {
-        switch (message.type) {
-          case 'progress':
-            shard.progress = message.event;
-            this.emitProgress(all);
-            break;
-          case 'window':
-            if (message.edge === 'start') {
-              if (!all.some((s) => s.windowStarted)) this.emit('windowStart');
-              shard.windowStarted = true;
-            } else {
-              shard.windowEnded = true;
-              if (all.every((s) => s.windowEnded)) this.emit('windowEnd');
-            }
-            break;
-          case 'result-chunk': {
-            assembler.add(message);
-            const result = assembler.complete();
-            if (result) finish(undefined, result);
-            break;
-          }
-          case 'failed':
-            finish(new LoadError(`generator pod ${shard.name}: ${message.message}`));
-            break;
-          case 'ready':
-            break;
-        }
-      };
-      const onLine = (line: string): void => {
-        const message = decodeLine(line);
-        if (message) handle(message);
-      };
-      const logAbort = new AbortController();
-      aborts.log = logAbort;
-      followLog(this.cluster.config, { namespace: this.namespace, pod: shard.name, container: LOADGEN_CONTAINER }, onLine, logAbort.signal).then(
-        () => {
-          if (!settled) void this.recover(shard, handle).then((error) => finish(error), (error: unknown) => finish(toError(error)));
+    const tail: string[] = [];
+    let outcome: { result: PhaseMeasurement } | { error: Error } | undefined;
+    let terminated: V1ContainerStateTerminated | undefined;
+    let timedOut = false;
+    const stop = new AbortController();
+    const settle = (value: { result: PhaseMeasurement } | { error: Error }): void => {
+      outcome ??= value;
+      stop.abort();
+    };
+    const onLine = (line: string): void => {
+      const message = decodeLine(line);
+      if (!message) {
+        if (line.trim()) tail.push(line.trim());
+        if (tail.length > TAIL_LINES) tail.shift();
+        return;
+      }
+      if (outcome) return;
+      this.handle(message, shard, all, assembler, settle);
+    };
+    const onAbort = (): void => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      stop.abort();
+    }, deadlineMs);
+    // The status is watched too: a stream may stay open, silent, after its container ended.
+    const poll = setInterval(() => {
+      this.cluster.core.readNamespacedPod({ name: shard.name, namespace: this.namespace }).then(
+        (pod) => {
+          terminated = pod.status?.containerStatuses?.find((c) => c.name === LOADGEN_CONTAINER)?.state?.terminated;
+          if (terminated) stop.abort();
         },
-        (error: unknown) => finish(new LoadError(`reading the log of generator pod ${shard.name}: ${error instanceof Error ? error.message : String(error)}`)),
+        (error: unknown) => {
+          // Busy API servers answer 429 or 503 now and then; only a pod that is gone ends the phase.
+          if (isNotFound(error)) settle({ error: new LoadError(`generator pod ${shard.name} disappeared (deleted or evicted) during the phase`) });
+        },
       );
-      // A log stream that drops silently must not hang the run: once the generator has ended, read its whole log.
-      timers.poll = setInterval(() => {
-        void this.readPod(shard.name).then(
-          (pod) => {
-            const state = pod.status?.containerStatuses?.find((c) => c.name === LOADGEN_CONTAINER)?.state;
-            if (state?.terminated && !settled) {
-              setTimeout(() => void this.recover(shard, handle).then((error) => finish(error), (error: unknown) => finish(toError(error))), STATUS_POLL_MS);
-            }
-          },
-          (error: unknown) => finish(toError(error)),
-        );
-      }, STATUS_POLL_MS);
-    });
+    }, STATUS_POLL_MS);
+    const target = { namespace: this.namespace, pod: shard.name, container: LOADGEN_CONTAINER };
+    try {
+      for (let follows = 1; !outcome; follows++) {
+        try {
+          await followLog(this.cluster.config, target, onLine, stop.signal);
+        } catch (error) {
+          throw new LoadError(`reading the log of generator pod ${shard.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        if (outcome) break;
+        if (signal.aborted) throw new PhaseInterrupted('interrupted during the phase');
+        if (timedOut) throw new LoadError(`generator pod ${shard.name} gave no result within ${Math.round(deadlineMs / 1000)} s${lastLines(tail)}`);
+        if (terminated || follows >= MAX_FOLLOWS) {
+          const text = await during(`reading the log of generator pod ${shard.name}`, () =>
+            this.cluster.core.readNamespacedPodLog({ name: shard.name, namespace: this.namespace, container: LOADGEN_CONTAINER }),
+          );
+          tail.length = 0;
+          for (const line of text.split('\n')) onLine(line);
+          if (outcome) break;
+          const why = terminated ? `its container exited with code ${terminated.exitCode} (${terminated.reason ?? 'no reason'})` : `its log ended ${follows} times`;
+          throw new LoadError(`generator pod ${shard.name} ended without a result: ${why}${lastLines(tail)}`);
+        }
+        await sleep(1000, undefined, { signal: stop.signal }).catch(() => undefined);
+      }
+    } finally {
+      clearTimeout(deadline);
+      clearInterval(poll);
+      signal.removeEventListener('abort', onAbort);
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result;
   }
 
-  /** After the log stream ended: the whole log once more, then what the pod says about itself. */
-  private async recover(shard: ShardState, handle: (message: GeneratorMessage) => void): Promise<Error> {
-    const text = await during(`reading the log of generator pod ${shard.name}`, () =>
-      this.cluster.core.readNamespacedPodLog({ name: shard.name, namespace: this.namespace, container: LOADGEN_CONTAINER }),
-    );
-    for (const line of text.split('\n')) {
-      const message = decodeLine(line);
-      if (message) handle(message);
+  /** One message of a generator; repeats (a log read again) change nothing. */
+  private handle(
+    message: GeneratorMessage,
+    shard: ShardState,
+    all: readonly ShardState[],
+    assembler: ResultAssembler,
+    settle: (value: { result: PhaseMeasurement } | { error: Error }) => void,
+  ): void {
+    switch (message.type) {
+      case 'progress':
+        shard.progress = message.event;
+        this.emitProgress(all);
+        break;
+      case 'window':
+        if (message.edge === 'start' && !shard.windowStarted) {
+          if (!all.some((s) => s.windowStarted)) this.emit('windowStart');
+          shard.windowStarted = true;
+        } else if (message.edge === 'end' && !shard.windowEnded) {
+          shard.windowEnded = true;
+          if (all.every((s) => s.windowEnded)) this.emit('windowEnd');
+        }
+        break;
+      case 'result-chunk': {
+        assembler.add(message);
+        const result = assembler.complete();
+        if (result) settle({ result });
+        break;
+      }
+      case 'failed':
+        settle({ error: new LoadError(`generator pod ${shard.name}: ${message.message}`) });
+        break;
+      case 'ready':
+        break;
     }
-    const pod = await this.readPod(shard.name);
-    const terminated = pod.status?.containerStatuses?.find((c) => c.name === LOADGEN_CONTAINER)?.state?.terminated;
-    const why = terminated ? `its container exited with code ${terminated.exitCode} (${terminated.reason ?? 'no reason'})` : 'its log ended';
-    return new LoadError(`generator pod ${shard.name} ended without a result: ${why}`);
   }
 
   private emitProgress(all: readonly ShardState[]): void {
@@ -229,8 +270,4 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
       errors: known.reduce((t, p) => t + p.errors, 0),
     });
   }
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

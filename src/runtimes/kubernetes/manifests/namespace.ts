@@ -29,6 +29,8 @@ export function modeNamespace(runId: string, mode: KubernetesMode, istioRevision
   }
   if (facts.ambient) {
     labels['istio.io/dataplane-mode'] = 'ambient';
+    // Ambient pods must not also get a sidecar from a mesh-wide injection policy.
+    labels['istio-injection'] = 'disabled';
     annotations['linkerd.io/inject'] = 'disabled';
   }
   if (facts.waypoint) labels['istio.io/use-waypoint'] = WAYPOINT_NAME;

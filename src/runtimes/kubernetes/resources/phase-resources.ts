@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Warning } from '../../../loadgen/types.ts';
 import type { ResourceRecord, Role } from '../../../results/schema.ts';
 import type { PhaseResources, SampledResources } from '../../types.ts';
+import { apiMessage } from '../client/errors.ts';
 import { containerKey } from './kubelet-metrics.ts';
 import type { MetricsSource, Samples } from './sources.ts';
 
@@ -12,6 +13,8 @@ export interface ResourceTarget {
   container: string;
   role: Role;
   node: string;
+  /** A generator pod's container: it may end as the window closes, which is no failure. */
+  ephemeral: boolean;
 }
 
 /** How often memory is sampled inside the window (CPU needs only the two ends: it is a counter). */
@@ -36,6 +39,7 @@ export class KubernetesPhaseResources implements PhaseResources {
   private readonly memory = new Map<string, number[]>();
   private readonly gauges = new Map<string, number[]>();
   private starting: Promise<void> | undefined;
+  private stopped = false;
   private memoryTimer: NodeJS.Timeout | undefined;
   private readonly warnings: Warning[] = [];
   private readonly source: MetricsSource;
@@ -59,10 +63,20 @@ export class KubernetesPhaseResources implements PhaseResources {
   async measureIdle(ms: number, signal?: AbortSignal): Promise<void> {
     const window = Math.max(ms, this.idleWindowMs);
     if (this.idleWindowMs === 0) return;
-    const targets = await this.scope();
-    const before = await this.sample(targets);
-    await sleep(window, undefined, { signal });
-    const after = await this.sample(targets);
+    let targets: ResourceTarget[];
+    let before: Samples;
+    let after: Samples;
+    try {
+      targets = await this.scope();
+      before = await this.sample(targets);
+      await sleep(window, undefined, { signal });
+      after = await this.sample(targets);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // Without an idle level the phase is still worth measuring; the rows say null and a warning says why.
+      this.warnings.push({ code: 'resources-idle-unavailable', message: `the idle level could not be read: ${apiMessage(error)}` });
+      return;
+    }
     for (const target of targets) {
       const key = containerKey(target.namespace, target.pod, target.container);
       const a = before.get(key);
@@ -82,13 +96,18 @@ export class KubernetesPhaseResources implements PhaseResources {
       this.first = await this.sample(this.targets);
       this.firstAtMs = Date.now();
       this.record(this.first);
+      // stop() may come first (Ctrl-C, a failed generator): then no sampling starts at all.
+      if (this.stopped) return;
       this.memoryTimer = setInterval(() => {
         void this.sample(this.targets).then(
           (samples) => this.record(samples),
           () => undefined,
         );
       }, MEMORY_EVERY_MS);
+      this.memoryTimer.unref();
     })();
+    // The failure, if any, is stop()'s to report; until then it must not count as unhandled.
+    this.starting.catch(() => undefined);
   }
 
   private record(samples: Samples): void {
@@ -99,13 +118,15 @@ export class KubernetesPhaseResources implements PhaseResources {
   }
 
   async stop(): Promise<SampledResources> {
+    this.stopped = true;
     clearInterval(this.memoryTimer);
     let last: Samples;
     try {
       await this.starting;
+      clearInterval(this.memoryTimer);
       last = await this.sample(this.targets);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = apiMessage(error);
       return {
         rows: [],
         exited: [],
@@ -123,7 +144,7 @@ export class KubernetesPhaseResources implements PhaseResources {
       const a = this.first?.get(key);
       const b = last.get(key);
       if (!b) {
-        if (a && target.role !== 'loadgen') exited.push(`${target.pod}/${target.container}`);
+        if (a && !target.ephemeral) exited.push(`${target.pod}/${target.container}`);
         continue;
       }
       let cpuCores = 0;

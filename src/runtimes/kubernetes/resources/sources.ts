@@ -1,5 +1,5 @@
 import type { Cluster } from '../client/connect.ts';
-import { apiMessage } from '../client/errors.ts';
+import { apiMessage, ClusterError } from '../client/errors.ts';
 import { containerKey, parseResourceMetrics, type ContainerSample } from './kubelet-metrics.ts';
 import { parseQuantity } from './quantity.ts';
 
@@ -19,7 +19,12 @@ export function kubeletSource(cluster: Cluster): MetricsSource {
       const all: Samples = new Map();
       await Promise.all(
         nodes.map(async (node) => {
-          const text = await cluster.core.connectGetNodeProxyWithPath({ name: node, path: 'metrics/resource' });
+          let text: string;
+          try {
+            text = await cluster.core.connectGetNodeProxyWithPath({ name: node, path: 'metrics/resource' });
+          } catch (error) {
+            throw new ClusterError(`kubelet metrics of node ${node} through the node proxy: ${apiMessage(error)}`, { cause: error });
+          }
           for (const [key, sample] of parseResourceMetrics(text, Date.now())) all.set(key, sample);
         }),
       );
