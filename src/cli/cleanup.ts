@@ -1,9 +1,11 @@
 import { cleanupRuns, CleanupError } from '../runtimes/kubernetes/cleanup.ts';
 import { connect } from '../runtimes/kubernetes/client/connect.ts';
+import { removeLocalLeftovers } from '../runtimes/local/netns/leftovers.ts';
 import { RUN_ID_PATTERN } from '../results/run-id.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 export interface CleanupFlags {
+  runtime: string;
   runId?: string;
   all: boolean;
   context?: string;
@@ -11,13 +13,14 @@ export interface CleanupFlags {
   json: boolean;
 }
 
-/** `meshtax cleanup`: deletes what runs left in the cluster (after --keep or a killed meshtax), by label. */
+/** `meshtax cleanup`: deletes what runs left in the cluster (after --keep or a killed meshtax), by label; or on this host. */
 export async function cleanupCommand(flags: CleanupFlags): Promise<ExitCode> {
   if ((flags.runId === undefined) === !flags.all) throw new UsageError('cleanup needs --run-id ID or --all (one of them)');
   // An empty or mistyped id must never widen to every run's namespaces.
   if (flags.runId !== undefined && !RUN_ID_PATTERN.test(flags.runId)) {
     throw new UsageError(`--run-id '${flags.runId}' is not a run id like 20261201-120000-ab12 (run.json's runId)`);
   }
+  if (flags.runtime === 'local') return cleanupLocal(flags);
   const seconds = Number(flags.timeout);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${flags.timeout} is not a number of seconds`);
   const cluster = connect(flags.context);
@@ -34,4 +37,23 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<ExitCode> {
     }
     throw error;
   }
+}
+
+/** `meshtax cleanup --runtime local`: what a killed local run left on this host. */
+async function cleanupLocal(flags: CleanupFlags): Promise<ExitCode> {
+  // Network namespaces and iptables rules need root; a run without root (isolation loopback) made none.
+  const root = process.platform === 'linux' && process.getuid?.() === 0;
+  const left = await removeLocalLeftovers(flags.runId, root);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(left, null, 2)}\n`);
+  } else if (left.workDirs.length + left.namespaces.length + left.links.length + left.rules.length === 0) {
+    process.stdout.write(`nothing to clean up on this host${flags.runId ? ` for run ${flags.runId}` : ''}\n`);
+  } else {
+    for (const name of left.workDirs) process.stdout.write(`deleted directory ${name}\n`);
+    for (const name of left.namespaces) process.stdout.write(`deleted network namespace ${name}\n`);
+    for (const name of left.links) process.stdout.write(`deleted interface ${name}\n`);
+    for (const { runId, count } of left.rules) process.stdout.write(`deleted ${count} iptables rule(s) of run ${runId}\n`);
+  }
+  if (!root && !flags.json) process.stdout.write('not root: network namespaces and iptables rules of netns runs were not looked for\n');
+  return EXIT.ok;
 }

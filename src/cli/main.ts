@@ -50,9 +50,10 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('cleanup')
-    .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label')
-    .option('--run-id <id>', 'the run whose namespaces to delete')
-    .option('--all', 'every namespace any meshtax run created', false)
+    .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label; --runtime local: on this host')
+    .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(['kubernetes', 'local']).default('kubernetes'))
+    .option('--run-id <id>', 'the run whose leftovers to delete')
+    .option('--all', 'everything any meshtax run left (local: also a netns run still going)', false)
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--timeout <seconds>', 'how long to wait for the namespaces to go', '300')
     .option('--json', 'print what was deleted as JSON', false)

@@ -40,8 +40,12 @@ async function main(): Promise<void> {
   write({ type: 'ready', atMs: Date.now() });
   if (input.startAtMs > 0) {
     const wait = input.startAtMs - Date.now();
+    const clocks = 'the start time comes from the clock of the machine running meshtax: check it against the cluster\'s (NTP)';
     if (wait < -1000) {
-      throw new Error(`this generator pod became ready ${Math.round(-wait / 1000)} s after the agreed start; raise kubernetes.generator.startDelay`);
+      throw new Error(`this generator pod became ready ${Math.round(-wait / 1000)} s after the agreed start; raise kubernetes.generator.startDelay, or ${clocks}`);
+    }
+    if (input.startDelayMs !== undefined && wait > input.startDelayMs + 2000) {
+      throw new Error(`the agreed start is ${Math.round(wait / 1000)} s away, more than the ${Math.round(input.startDelayMs / 1000)} s start delay: ${clocks}`);
     }
     if (wait > 0) await sleep(wait);
   }

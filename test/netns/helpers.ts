@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { newRunId } from '../../src/results/run-id.ts';
+import type { RunDocument } from '../../src/results/schema.ts';
 import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { removeRulesSync } from '../../src/runtimes/local/netns/redirect.ts';
 
@@ -126,4 +128,16 @@ export function netnsRunArgs(out: string, proxy: string): string[] {
     '--out',
     out,
   ];
+}
+
+/** run.json of the one run under `out`, once it exists. */
+export function currentRun(out: string): RunDocument | undefined {
+  const runs = existsSync(out) ? readdirSync(out) : [];
+  const file = runs[0] === undefined ? undefined : path.join(out, runs[0], 'run.json');
+  if (file === undefined || !existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunDocument;
+  } catch {
+    return undefined; // caught between write and rename
+  }
 }

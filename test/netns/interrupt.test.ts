@@ -1,24 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunDocument } from '../../src/results/schema.ts';
 import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { startCli, tempDir } from '../helpers/cli.ts';
-import { netnsRunArgs, requireRoot, runProcessesAfter, scrub, tracesAfter } from './helpers.ts';
-
-/** run.json of the one run under `out`, once it exists. */
-function currentRun(out: string): RunDocument | undefined {
-  const runs = existsSync(out) ? readdirSync(out) : [];
-  const file = runs[0] === undefined ? undefined : path.join(out, runs[0], 'run.json');
-  if (file === undefined || !existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunDocument;
-  } catch {
-    return undefined; // caught between write and rename
-  }
-}
+import { currentRun, netnsRunArgs, requireRoot, runProcessesAfter, scrub, tracesAfter } from './helpers.ts';
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -49,6 +49,8 @@ interface ShardState {
  */
 export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements PhaseDriver {
   private phases = 0;
+  /** Generator pods of the last phase that succeeded: deleted when the next phase starts (see run()). */
+  private finished: string[] = [];
   private readonly cluster: Cluster;
   private readonly context: RenderContext;
 
@@ -60,15 +62,18 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
 
   async run(spec: PhaseSpec, signal?: AbortSignal): Promise<PhaseMeasurement> {
     if (signal?.aborted) throw new PhaseInterrupted('interrupted before the phase started');
+    await this.deletePods(this.finished);
+    this.finished = [];
     const settings = this.context.settings.generator;
     const specs = shardSpecs(spec, settings.maxRatePerPod);
     const phaseId = String(++this.phases);
     const startAtMs = specs.length > 1 ? Date.now() + settings.startDelay : 0;
-    const pods = specs.map((shard, index) => generatorPod(this.context, phaseId, index, { spec: shard, startAtMs, targetWaitMs: TARGET_WAIT_MS }));
+    const pods = specs.map((shard, index) => generatorPod(this.context, phaseId, index, { spec: shard, startAtMs, startDelayMs: settings.startDelay, targetWaitMs: TARGET_WAIT_MS }));
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     const shards: ShardState[] = pods.map((pod) => ({ pod, name: pod.metadata?.name ?? '', progress: undefined, windowStarted: false, windowEnded: false }));
+    let succeeded = false;
     try {
       for (const pod of pods) {
         if (signal?.aborted) throw new PhaseInterrupted('interrupted before the phase started');
@@ -79,6 +84,7 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
       // However a generator hangs, the phase ends: its start, the target's wait, the load and its last timeout.
       const deadlineMs = settings.startDelay + TARGET_WAIT_MS + spec.warmupMs + spec.durationMs + spec.timeoutMs + DEADLINE_SLACK_MS;
       const results = await Promise.all(shards.map((shard) => this.follow(shard, shards, stop.signal, deadlineMs)));
+      succeeded = true;
       return mergeShards(spec, results);
     } catch (error) {
       if (signal?.aborted) throw new PhaseInterrupted('interrupted during the phase');
@@ -86,7 +92,10 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     } finally {
       signal?.removeEventListener('abort', onAbort);
       stop.abort();
-      await this.deletePods(shards.map((s) => s.name));
+      // After a result the pods stay until the next phase: the window's last resource sample, taken as the window
+      // ends, must still find them on their node. After a failure or Ctrl-C they go at once; clean-up takes the rest.
+      if (succeeded) this.finished = shards.map((s) => s.name);
+      else await this.deletePods(shards.map((s) => s.name));
     }
   }
 

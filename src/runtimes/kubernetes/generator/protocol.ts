@@ -11,8 +11,13 @@ const CHUNK_CHARS = 8000;
 /** The generator's input, passed in the pod's environment. */
 export interface GeneratorInput {
   spec: PhaseSpec;
-  /** Wall-clock time (ms since the epoch) all shards start at; 0: start as soon as the target answers. */
+  /**
+   * Wall-clock time (ms since the epoch, the clock of the machine running meshtax) all shards start at; 0: start as
+   * soon as the target answers.
+   */
   startAtMs: number;
+  /** How far ahead startAtMs was set when the pods were made, ms: a start further away than that means skewed clocks. */
+  startDelayMs?: number;
   /** How long to wait for the target to answer before giving up, ms. */
   targetWaitMs: number;
 }
