@@ -1,3 +1,4 @@
+import { round } from '../numbers.ts';
 import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
 import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
@@ -10,7 +11,6 @@ export const BASELINE_MODE = 'baseline';
 export const AA_MODE = 'baseline-aa';
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
-const round = (value: number, digits: number): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 function sumRoles(resources: readonly ResourceRecord[], roles: readonly Role[], field: 'cpuCores' | 'memoryBytes'): number {
   return resources.filter((row) => roles.includes(row.role)).reduce((total, row) => total + row[field], 0);

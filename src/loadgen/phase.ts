@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { round } from '../numbers.ts';
 import { nowUs } from './clock.ts';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.ts';
 import { parseTarget } from './target.ts';
@@ -244,9 +245,4 @@ class WorkerSession {
       warnings: generatorWarnings({ spec, achievedRps, counts, generator, saturated, samples: latency.totalCount }),
     };
   }
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

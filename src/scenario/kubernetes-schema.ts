@@ -76,7 +76,7 @@ export const kubernetesSchema = z
       .describe('Node placement: client and server on different nodes, the same nodes for every mode'),
     idleWindow: duration({ min: 0, max: 10 * MINUTE })
       .prefault('12s')
-      .describe('How long the idle level of CPU and memory is measured before each phase (the kubelet refreshes its stats every 10-15 s); 0 skips it'),
+      .describe('How long the idle level of CPU and memory is measured before each phase (the kubelet refreshes its stats on its housekeeping interval, 10 s by default); 0 skips it'),
     timeouts: z
       .strictObject({
         rollout: duration({ min: SECOND, max: 60 * MINUTE }).prefault('5m').describe('How long a Deployment or waypoint may take to become ready'),

@@ -4,7 +4,7 @@ import { apiStatus, during } from './client/errors.ts';
 import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import { podProblem } from './pod-status.ts';
-import { modeProblem } from './verify-mode.ts';
+import { settledModeProblem } from './verify-mode.ts';
 import { waitFor, WaitTimeout } from './wait.ts';
 
 export class ModeNotReady extends Error {}
@@ -72,7 +72,9 @@ export async function readyMode(cluster: Cluster, runId: string, mode: Kubernete
   const pods = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` }));
   for (const pod of pods.items) {
     if (pod.metadata?.deletionTimestamp) continue;
-    const problem = modeProblem(mode, pod, APP_NAME);
+    const name = pod.metadata?.name ?? '';
+    const reread = () => during(`reading pod ${namespace}/${name}`, () => cluster.core.readNamespacedPod({ name, namespace }));
+    const problem = await settledModeProblem(mode, pod, APP_NAME, reread, signal);
     if (problem) throw new ModeNotReady(problem);
   }
 }

@@ -14,15 +14,12 @@ import type { RenderContext } from './manifests/context.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
 import { requireMeshes, type MeshInstall } from './mesh-check.ts';
-import { KUBERNETES_MODES, isKubernetesMode, modeFacts, type KubernetesMode } from './modes.ts';
+import { KUBERNETES_MODES, isKubernetesMode, modeFacts } from './modes.ts';
 import { choosePlacement, type Placement } from './placement.ts';
 import { readyMode } from './readiness.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
 import { chooseSource, type MetricsSource } from './resources/sources.ts';
 import { resourceScope } from './scope.ts';
-
-/** Makes the cluster connection; tests pass a kubeconfig file of their own API server. */
-export type Connector = (context: string | undefined) => Cluster;
 
 /**
  * The Kubernetes runtime: each mode in its own namespace `meshtax-<runId>-<mode>`, labelled so its mesh takes the
@@ -49,13 +46,11 @@ class KubernetesRuntime implements Runtime {
   private readonly scenario: Scenario;
   private readonly runId: string;
   private readonly options: RuntimeOptions;
-  private readonly connector: Connector;
 
-  constructor(scenario: Scenario, runId: string, options: RuntimeOptions, connector: Connector) {
+  constructor(scenario: Scenario, runId: string, options: RuntimeOptions) {
     this.scenario = scenario;
     this.runId = runId;
     this.options = options;
-    this.connector = connector;
   }
 
   describe(): Record<string, unknown> {
@@ -79,7 +74,7 @@ class KubernetesRuntime implements Runtime {
   async prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]> {
     const kubeModes = modes.filter(isKubernetesMode);
     const settings = this.scenario.kubernetes;
-    const cluster = this.connector(settings.context);
+    const cluster = connect(settings.context);
     this.cluster = cluster;
     this.version = await kubernetesVersion(cluster);
     this.meshes = await requireMeshes(cluster, kubeModes, settings.istio.revision);
@@ -166,14 +161,9 @@ class KubernetesRuntime implements Runtime {
   }
 }
 
-export function kubernetesRuntimeWith(connector: Connector): RuntimeFactory {
-  return {
-    name: 'kubernetes',
-    modes: KUBERNETES_MODES,
-    create: (scenario, runId, options) => new KubernetesRuntime(scenario, runId, options, connector),
-  };
-}
+export const kubernetesRuntime: RuntimeFactory = {
+  name: 'kubernetes',
+  modes: KUBERNETES_MODES,
+  create: (scenario, runId, options) => new KubernetesRuntime(scenario, runId, options),
+};
 
-export const kubernetesRuntime: RuntimeFactory = kubernetesRuntimeWith((context) => connect(context));
-
-export type { KubernetesMode };

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
+import { PhaseInterrupted } from '../../loadgen/phase.ts';
 import { containerNames } from './pod-status.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 
@@ -35,4 +37,28 @@ export function modeProblem(mode: KubernetesMode, pod: V1Pod, appContainer: stri
     return `mode ${mode} is not in effect: pod ${name} is captured by Istio ambient (${AMBIENT_ANNOTATION}: enabled) although its namespace opts out`;
   }
   return undefined;
+}
+
+/** Re-reads of a pod (500 ms apart) before a missing proof of the mode counts. */
+const PROOF_ATTEMPTS = 10;
+
+/**
+ * modeProblem for a pod that has just started: the mesh marks a pod as it sets it up (istio-cni's annotation) and
+ * the API may show it a moment later, so the pod is read again for up to 5 s before the problem stands. Used for
+ * the echo pods and for every generator pod alike.
+ */
+export async function settledModeProblem(
+  mode: KubernetesMode,
+  pod: V1Pod,
+  appContainer: string,
+  reread: () => Promise<V1Pod>,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  let problem = modeProblem(mode, pod, appContainer);
+  for (let attempt = 0; problem && attempt < PROOF_ATTEMPTS; attempt++) {
+    await sleep(500, undefined, { signal }).catch(() => undefined);
+    if (signal?.aborted) throw new PhaseInterrupted('interrupted while proving the mode');
+    problem = modeProblem(mode, await reread(), appContainer);
+  }
+  return problem;
 }

@@ -14,12 +14,11 @@ import type { ChildProcess } from 'node:child_process';
 import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
+import { closedPort } from '../servers.ts';
 import { startFakeKubelet, startNodeSimulator } from './kubelet.ts';
 import type { FakeKubelet, KubeletNetwork, NodeSimulator } from './kubelet.ts';
 
@@ -73,13 +72,6 @@ function binaries(): Record<(typeof BINARIES)[number], string> & { crds: string 
   return { ...found, crds };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Processes of every live cluster of this process, killed synchronously if the process exits without stop(). */
 const live = new Set<ChildProcess>();
@@ -166,8 +158,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     writeFileSync(path.join(dir, 'pki', 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
 
     // ---- etcd
-    const etcdClient = await freePort();
-    const etcdPeer = await freePort();
+    const etcdClient = await closedPort();
+    const etcdPeer = await closedPort();
     run('etcd', bin.etcd, [
       '--name=meshtax',
       `--data-dir=${path.join(dir, 'etcd')}`,
@@ -181,7 +173,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     ]);
 
     // ---- kube-apiserver
-    const apiPort = await freePort();
+    const apiPort = await closedPort();
     const server = `https://127.0.0.1:${apiPort}`;
     const certDir = path.join(dir, 'pki', 'serving');
     run('kube-apiserver', bin['kube-apiserver'], [

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
+import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { LineSink } from '../generator/log-lines.ts';
 
 export class LogRequestError extends Error {
   readonly status: number;
@@ -43,11 +43,12 @@ export async function followLog(
         response.on('error', () => reject(new LogRequestError(response.statusCode ?? 0, statusMessage(body, response.statusCode))));
         return;
       }
-      const sink = new LineSink(onLine);
-      response.pipe(sink);
-      sink.on('finish', () => resolve());
+      const lines = createInterface({ input: response, crlfDelay: Infinity });
+      lines.on('line', onLine);
+      // The last line is handed over before close; an error or a dropped connection ends the stream the same way.
+      lines.on('close', () => resolve());
+      lines.on('error', () => resolve());
       response.on('error', () => resolve());
-      response.on('aborted', () => resolve());
       response.on('close', () => resolve());
     });
     const onAbort = (): void => {

@@ -11,7 +11,7 @@ import { namespaceName } from '../labels.ts';
 import type { RenderContext } from '../manifests/context.ts';
 import { generatorPod, LOADGEN_CONTAINER } from '../manifests/generator.ts';
 import { podProblem } from '../pod-status.ts';
-import { modeProblem } from '../verify-mode.ts';
+import { settledModeProblem } from '../verify-mode.ts';
 import { waitFor, WaitTimeout } from '../wait.ts';
 import { mergeShards } from './merge.ts';
 import { decodeLine, ResultAssembler, type GeneratorMessage } from './protocol.ts';
@@ -19,8 +19,6 @@ import { shardSpecs } from './shards.ts';
 
 /** How long a generator waits for the target to answer (the mesh may still be wiring the pod in). */
 const TARGET_WAIT_MS = 60_000;
-/** Re-reads of a generator pod (500 ms apart) before a missing proof of the mode fails the phase. */
-const MODE_PROOF_ATTEMPTS = 10;
 /** How often a generator pod's status is checked while its log streams: a dropped stream must not hang the run. */
 const STATUS_POLL_MS = 2000;
 /** Times a generator's log is followed before giving up on a stream that keeps dropping. */
@@ -140,14 +138,7 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
       if (error instanceof WaitTimeout) throw new LoadError(`${error.message}; raise kubernetes.timeouts.podStart if the image pull is slow`);
       throw error;
     }
-    // The mesh marks a pod as it sets it up (istio-cni's annotation); give the API a moment to show it.
-    let problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
-    for (let attempt = 0; problem && attempt < MODE_PROOF_ATTEMPTS; attempt++) {
-      await sleep(500, undefined, { signal }).catch(() => undefined);
-      if (signal.aborted) throw new PhaseInterrupted('interrupted during the phase');
-      shard.pod = await this.readPod(shard.name);
-      problem = modeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER);
-    }
+    const problem = await settledModeProblem(this.context.mode, shard.pod, LOADGEN_CONTAINER, () => this.readPod(shard.name), signal);
     if (problem) throw new LoadError(problem);
     return this.readResult(shard, all, signal, deadlineMs);
   }

@@ -1,6 +1,7 @@
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../../../loadgen/histogram.ts';
 import type { PhaseMeasurement, PhaseSpec, Warning } from '../../../loadgen/types.ts';
 import { generatorWarnings } from '../../../loadgen/warnings.ts';
+import { round } from '../../../numbers.ts';
 
 /**
  * One phase's measurement from its shards: histograms merged exactly (HdrHistogram addition), counts and rates
@@ -14,7 +15,7 @@ export function mergeShards(spec: PhaseSpec, shards: readonly PhaseMeasurement[]
   const sum = (pick: (s: PhaseMeasurement) => number): number => shards.reduce((total, s) => total + pick(s), 0);
   const counts = { ok: sum((s) => s.counts.ok), non2xx: sum((s) => s.counts.non2xx), errors: sum((s) => s.counts.errors), timeouts: sum((s) => s.counts.timeouts) };
   const generator = {
-    cpuCores: Math.round(sum((s) => s.generator.cpuCores) * 1000) / 1000,
+    cpuCores: round(sum((s) => s.generator.cpuCores), 3),
     slipUs: {
       p50: Math.max(...shards.map((s) => s.generator.slipUs.p50)),
       p99: Math.max(...shards.map((s) => s.generator.slipUs.p99)),
@@ -23,7 +24,7 @@ export function mergeShards(spec: PhaseSpec, shards: readonly PhaseMeasurement[]
     queued: sum((s) => s.generator.queued),
     workers: sum((s) => s.generator.workers),
   };
-  const achievedRps = Math.round(sum((s) => s.achievedRps) * 10) / 10;
+  const achievedRps = round(sum((s) => s.achievedRps), 1);
   const whole = generatorWarnings({ spec, achievedRps, counts, generator, saturated: 0, samples: latency.totalCount });
   const codes = new Set(whole.map((w) => w.code));
   const own: Warning[] = [];

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Warning } from '../../../loadgen/types.ts';
+import { round } from '../../../numbers.ts';
 import type { ResourceRecord, Role } from '../../../results/schema.ts';
 import type { PhaseResources, SampledResources } from '../../types.ts';
 import { apiMessage } from '../client/errors.ts';
@@ -183,7 +184,7 @@ export class KubernetesPhaseResources implements PhaseResources {
     } else if (shortest < windowMs * 0.5) {
       this.warnings.push({
         code: 'resource-coverage',
-        message: `the kubelet's CPU counters covered ${Math.round(shortest / 1000)} s of the ${Math.round(windowMs / 1000)} s measured window (its stats refresh every 10-15 s)`,
+        message: `the kubelet's CPU counters covered ${Math.round(shortest / 1000)} s of the ${Math.round(windowMs / 1000)} s measured window (its stats refresh on its housekeeping interval, 10 s by default)`,
         hint: 'use a load.duration of 60s or more on Kubernetes so the CPU figures rest on most of the window',
       });
     }
@@ -196,9 +197,4 @@ export class KubernetesPhaseResources implements PhaseResources {
     }
     return { rows, warnings: this.warnings, exited };
   }
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

@@ -1,3 +1,4 @@
+import { round } from '../../../numbers.ts';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { clockTicksPerSecond } from './procfs.ts';
@@ -45,8 +46,6 @@ function pickMemory(tally: Tally, idle: Idle | null): PickedMemory {
   }
   return { kind: 'rss', mean: tally.rssMean, max: tally.rssMax, idle: idle?.rss ?? null };
 }
-
-const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 function defaultEvery(ms: number, tick: () => void): () => void {
   const timer = setInterval(tick, ms);
@@ -141,7 +140,7 @@ export class ResourceSampler {
   }
 
   #cores(ticks: number, wallMs: number): number {
-    return wallMs > 0 ? round4(ticks / this.#ticksPerSecond / (wallMs / 1000)) : 0;
+    return wallMs > 0 ? round(ticks / this.#ticksPerSecond / (wallMs / 1000), 4) : 0;
   }
 
   #row(tally: Tally, idle: Idle | null, wallMs: number, gaps: number): ResourceUsage {
