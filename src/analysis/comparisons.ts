@@ -3,6 +3,7 @@ import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type Percenti
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
 import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
+import { comparisonValidity } from './validity.ts';
 
 /** Roles whose usage is the mesh's cost. */
 export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
@@ -68,6 +69,7 @@ export function compareModes(phases: readonly PhaseRecord[], seed: number, basel
       loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
       ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory, seed),
       noiseFloorUs: null,
+      validity: comparisonValidity({ mode, baseline, rate }, [...basePhases, ...modePhases]),
     });
   }
   // With an A/A pair at a rate, every latency delta at that rate must also clear the A/A noise floor.

@@ -1,8 +1,9 @@
+import { phaseValidity } from '../analysis/validity.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import { parseTarget, TargetError } from '../loadgen/target.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
-import { phaseTable, warningLines } from '../report/terminal.ts';
+import { invalidLines, phaseTable, warningLines } from '../report/terminal.ts';
 import { parseDuration } from '../scenario/units.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 import { cleanupScope, interrupted } from './interrupt.ts';
@@ -32,7 +33,13 @@ export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCo
     const record = phaseRecord('external', 1, await runner.run(spec, interrupted));
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${[phaseTable([record]), ...warningLines([record], [])].join('\n')}\n`);
+    else process.stdout.write(`${[phaseTable([record]), ...invalidLines([record], []), ...warningLines([record], [])].join('\n')}\n`);
+    // Failed requests have no latency: beyond the limit the percentiles describe a failing target, and CI must see it.
+    const failed = phaseValidity(record).reasons.find((reason) => reason.code === 'failed-requests');
+    if (failed) {
+      process.stderr.write(`meshtax: ${failed.message}\n`);
+      return EXIT.runFailed;
+    }
     return EXIT.ok;
   } catch (error) {
     if (error instanceof PhaseInterrupted) return EXIT.interrupted;

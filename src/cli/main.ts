@@ -35,7 +35,11 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--json', 'print run.json on stdout instead of the summary table', false)
     .option('--context <name>', 'kubeconfig context for runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--keep', 'runtime kubernetes: leave the namespaces in place after the run (remove them later with meshtax cleanup)', false)
-    .addHelpText('after', EXIT_CODES_HELP)
+    .option('--allow-invalid', 'exit 0 although a measured phase is invalid (it stays marked invalid in run.json and every report)', false)
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}\n\nrun exits 1 when a measured phase is invalid: below 99% of its requested rate, more than 0.1% of its requests\nfailed (errors, timeouts, non-2xx), or the load generator's own lateness is its tail. Such a phase is not mesh tax;\n--allow-invalid keeps the mark but exits as if it were valid.`,
+    )
     .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
 
   root
@@ -73,7 +77,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--timeout <duration>', 'per-request timeout, from the intended send time', '10s')
     .option('--closed-loop', 'maximum throughput instead of a fixed rate', false)
     .option('--json', 'print the phase as JSON (the same fields as run.json phases)', false)
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nload exits 1 when more than 0.1% of the requests failed (errors, timeouts, non-2xx).`)
     .action(async (url: string, flags: LoadFlags) => setExit(await loadCommand(url, flags)));
 
   root

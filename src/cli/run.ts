@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { invalidPhases, validityOf, validityText } from '../analysis/validity.ts';
 import { runScenario } from '../pipeline/run.ts';
 import { RUN_FILE } from '../results/run-file.ts';
 import { writeAllReports } from '../report/all.ts';
@@ -18,6 +19,7 @@ export interface RunFlags {
   json: boolean;
   context?: string;
   keep: boolean;
+  allowInvalid: boolean;
 }
 
 export async function runCommand(scenarioPath: string | undefined, flags: RunFlags): Promise<ExitCode> {
@@ -49,6 +51,16 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
     if (run.status === 'interrupted') return EXIT.interrupted;
     if (run.status === 'failed') {
       if (flags.json) process.stderr.write(`meshtax: run failed: ${run.error ?? 'unknown error'}\n`);
+      return EXIT.runFailed;
+    }
+    const invalid = invalidPhases(run.phases);
+    if (invalid.length > 0 && !flags.allowInvalid) {
+      const first = invalid[0]!;
+      process.stderr.write(
+        `meshtax: ${invalid.length} measured phase${invalid.length === 1 ? ' is' : 's are'} invalid and not mesh tax; ` +
+          `the first: ${first.mode} @ ${first.rate ?? 'max'} rps, rep ${first.repetition}: ${validityText(validityOf(first))}. ` +
+          'Fix the cause (a lower rate, more connections or workers, a quieter machine) or pass --allow-invalid to exit 0 anyway\n',
+      );
       return EXIT.runFailed;
     }
     const failed = run.thresholds.filter((result) => result.status === 'fail');

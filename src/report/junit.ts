@@ -1,10 +1,12 @@
 import type { RunDocument, ThresholdResult } from '../results/schema.ts';
+import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { formatRate } from './format.ts';
 import { proxyLine } from './terminal.ts';
 
 /**
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
- * skipped when there was no data) and a testcase per failed phase (error).
+ * skipped when there was no data, error when the measurement it judges is invalid), a testcase per failed phase
+ * (error), and per invalid phase and per comparison built on one (error: not mesh tax).
  */
 
 // Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -35,10 +37,31 @@ function thresholdDetail(t: ThresholdResult): string {
   return `value: ${t.value ?? 'none'}${interval} ${t.unit}\nmax: ${t.max} ${t.unit}\n${t.reason}`;
 }
 
+function errorCase(mode: string, name: string, message: string): string {
+  return (
+    `    <testcase classname="${attr(`meshtax.${mode}`)}" name="${attr(name)}" time="0">\n` +
+    `      <error message="${attr(message)}" type="invalid-measurement">${xmlEscape(message)}</error>\n    </testcase>`
+  );
+}
+
+/** An error per comparison built on an invalid phase, then per invalid phase. */
+function invalidCases(run: RunDocument): string[] {
+  const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(({ comparison, validity }) =>
+    errorCase(comparison.mode, `mesh tax against ${comparison.baseline} @ ${formatRate(comparison.rate)} rps`, `invalid measurement: ${validityText(validity)}`),
+  );
+  const phases = run.phases.flatMap((phase) => {
+    const validity = validityOf(phase);
+    const name = `valid measurement @ ${formatRate(phase.rate)} rps, repetition ${phase.repetition}`;
+    return validity.valid ? [] : [errorCase(phase.mode, name, `invalid measurement: ${validityText(validity)}`)];
+  });
+  return [...comparisons, ...phases];
+}
+
 export function junitReport(run: RunDocument): string {
   const cases: string[] = [];
   let failures = 0;
   let skipped = 0;
+  let errors = 0;
   for (const t of run.thresholds) {
     const open = `    <testcase classname="${attr(`meshtax.${t.mode}`)}" name="${attr(thresholdName(t))}" time="0"`;
     if (t.status === 'pass') {
@@ -46,6 +69,9 @@ export function junitReport(run: RunDocument): string {
     } else if (t.status === 'fail') {
       failures++;
       cases.push(`${open}>\n      <failure message="${attr(t.reason)}" type="threshold">${xmlEscape(thresholdDetail(t))}</failure>\n    </testcase>`);
+    } else if (t.status === 'invalid') {
+      errors++;
+      cases.push(`${open}>\n      <error message="${attr(t.reason)}" type="invalid-measurement">${xmlEscape(thresholdDetail(t))}</error>\n    </testcase>`);
     } else {
       skipped++;
       cases.push(`${open}>\n      <skipped message="${attr(t.reason)}"/>\n    </testcase>`);
@@ -58,7 +84,9 @@ export function junitReport(run: RunDocument): string {
         `      <error message="${attr(f.error)}" type="phase-failure">${xmlEscape(f.error)}</error>\n    </testcase>`,
     );
   }
-  const errors = run.failures.length;
+  const invalid = invalidCases(run);
+  cases.push(...invalid);
+  errors += run.failures.length + invalid.length;
   const tests = cases.length;
   const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   const properties = [

@@ -1,6 +1,7 @@
-import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult } from '../results/schema.ts';
+import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from './format.ts';
 import { proxyLine } from './terminal.ts';
+import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 
 /**
  * report.md: GitHub-flavoured Markdown sized for a pull-request comment (GitHub caps comments at 65 536 characters;
@@ -187,11 +188,12 @@ function formatThresholdValue(value: number | null, unit: ThresholdResult['unit'
   }
 }
 
-const STATUS_MARK: Record<ThresholdResult['status'], string> = { pass: '✅', fail: '❌', 'no-data': '—' };
+const STATUS_MARK: Record<ThresholdResult['status'], string> = { pass: '✅', fail: '❌', 'no-data': '—', invalid: '⚠️' };
 
 function thresholdSection(thresholds: readonly ThresholdResult[]): string | undefined {
   if (thresholds.length === 0) return undefined;
   const failed = thresholds.filter((t) => t.status === 'fail').length;
+  const invalid = thresholds.filter((t) => t.status === 'invalid').length;
   const rows = thresholds.map((t) => [
     STATUS_MARK[t.status],
     code(t.metric),
@@ -202,7 +204,7 @@ function thresholdSection(thresholds: readonly ThresholdResult[]): string | unde
     mdText(t.reason),
   ]);
   return [
-    `### Thresholds: ${thresholds.length - failed} of ${thresholds.length} met${failed > 0 ? `, ${failed} failed` : ''}`,
+    `### Thresholds: ${thresholds.length - failed - invalid} of ${thresholds.length} met${failed > 0 ? `, ${failed} failed` : ''}${invalid > 0 ? `, ${invalid} not judged (invalid measurement)` : ''}`,
     '',
     table(['', 'metric', 'mode', 'rate', 'value', 'max', 'reason'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'l']),
   ].join('\n');
@@ -230,6 +232,20 @@ function phaseSection(phases: readonly PhaseRecord[], limit: number): string | u
     lines.push('', `${formatCount(phases.length - shown.length)} more phases not shown: see phases.csv or run.json.`);
   }
   return lines.join('\n');
+}
+
+/** In place of what a mode adds: an invalid comparison's deltas are not mesh tax. */
+function invalidHeadline(comparison: Comparison, validity: Validity): string {
+  return `- **${mdText(comparison.mode)}** at ${rateLabel(comparison.rate)}: **invalid measurement**, not mesh tax: ${mdText(validityText(validity))}`;
+}
+
+function invalidSection(phases: readonly PhaseRecord[]): string | undefined {
+  const lines = phases.flatMap((phase) => {
+    const validity = validityOf(phase);
+    return validity.valid ? [] : [`- **${mdText(phase.mode)}** @ ${rateLabel(phase.rate)}, repetition ${phase.repetition}: ${mdText(validityText(validity))}`];
+  });
+  if (lines.length === 0) return undefined;
+  return ['### Invalid measurements', '', ...lines, '', 'Comparisons built on these phases are left out of the deltas above.'].join('\n');
 }
 
 function failureSection(run: RunDocument): string | undefined {
@@ -284,9 +300,15 @@ function render(run: RunDocument, phaseRows: number): string {
   const proxy = proxyLine(run);
   if (proxy) sections.push(mdText(proxy));
   if (run.comparisons.length > 0) {
-    sections.push(['### Mesh tax', '', ...headlineComparisons(run.comparisons).map(headline)].join('\n'));
-    sections.push(deltaSection(run.comparisons));
+    const lines = headlineComparisons(run.comparisons).map((comparison) => {
+      const validity = comparisonValidityOf(comparison, run.phases);
+      return validity.valid ? headline(comparison) : invalidHeadline(comparison, validity);
+    });
+    sections.push(['### Mesh tax', '', ...lines].join('\n'));
+    const { valid } = splitComparisons(run.comparisons, run.phases);
+    if (valid.length > 0) sections.push(deltaSection(valid));
   }
+  sections.push(invalidSection(run.phases));
   sections.push(thresholdSection(run.thresholds));
   sections.push(resourceSection(run.phases));
   sections.push(phaseSection(run.phases, phaseRows));

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs } from './format.ts';
 
@@ -95,6 +96,21 @@ export function warningLines(phases: readonly PhaseRecord[], runWarnings: RunDoc
   return lines;
 }
 
+const THRESHOLD_MARK: Record<RunDocument['thresholds'][number]['status'], string> = { pass: 'pass', fail: 'FAIL', 'no-data': 'no data', invalid: 'INVALID' };
+
+/** Invalid phases, and the comparisons built on them (left out of the mesh-tax table), each with why. */
+export function invalidLines(phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): string[] {
+  const lines: string[] = [];
+  for (const phase of phases) {
+    const validity = validityOf(phase);
+    if (!validity.valid) lines.push(`invalid [${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}]: ${validityText(validity)}`);
+  }
+  for (const { comparison, validity } of splitComparisons(comparisons, phases).invalid) {
+    lines.push(`${comparison.mode} at ${formatRate(comparison.rate)} rps: invalid measurement, not mesh tax: ${validityText(validity)}`);
+  }
+  return lines;
+}
+
 export function runSummary(run: RunDocument, runFile: string): string {
   const lines = [
     `meshtax run ${run.runId}: ${run.status}${run.error ? ` — ${run.error}` : ''}`,
@@ -103,12 +119,14 @@ export function runSummary(run: RunDocument, runFile: string): string {
   const proxy = run.phases.some((phase) => phase.mode !== 'baseline') ? proxyLine(run) : undefined;
   if (proxy) lines.push(proxy);
   if (run.phases.length > 0) lines.push(phaseTable(run.phases));
-  if (run.comparisons.length > 0) {
+  const { valid } = splitComparisons(run.comparisons, run.phases);
+  if (valid.length > 0) {
     lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
-    lines.push(comparisonTable(run.comparisons));
+    lines.push(comparisonTable(valid));
   }
+  lines.push(...invalidLines(run.phases, run.comparisons));
   for (const result of run.thresholds) {
-    const mark = result.status === 'pass' ? 'pass' : result.status === 'fail' ? 'FAIL' : 'no data';
+    const mark = THRESHOLD_MARK[result.status];
     lines.push(`threshold ${mark}: ${result.reason}`);
   }
   for (const failure of run.failures) {

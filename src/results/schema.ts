@@ -25,6 +25,20 @@ export const warningSchema = z.strictObject({
   hint: z.string().optional().describe('what to do about it'),
 });
 
+export const validitySchema = z
+  .strictObject({
+    valid: z.boolean().describe('false when the measurement cannot be read as what the system under test does'),
+    reasons: z
+      .array(
+        z.strictObject({
+          code: z.string().describe('below-rate (under 99% of the requested rate), failed-requests (more than 0.1% failed) or generator-tail (the generator\'s own lateness is the tail)'),
+          message: z.string(),
+        }),
+      )
+      .describe('why it is invalid; empty when valid'),
+  })
+  .describe('Whether the measurement holds up. Absent in run.json written before meshtax recorded it: readers work it out from the phase');
+
 export const countsSchema = z
   .strictObject({
     ok: z.number().int().nonnegative().describe('responses with a 2xx status'),
@@ -75,6 +89,7 @@ export const phaseSchema = z.strictObject({
   }),
   resources: z.array(resourceSchema).describe('per process or container, attributed to pod, container and role'),
   warnings: z.array(warningSchema),
+  validity: validitySchema.optional(),
 });
 
 const intervalSchema = z
@@ -128,6 +143,9 @@ export const comparisonSchema = z.strictObject({
     .strictObject({ p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), p999: z.number().nullable() })
     .nullable()
     .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; null without load.noiseFloor'),
+  validity: validitySchema
+    .optional()
+    .describe('invalid when a phase on either side is: its deltas are then not mesh tax. Absent in older run.json: readers work it out from the phases'),
 });
 
 export const thresholdResultSchema = z.strictObject({
@@ -138,7 +156,11 @@ export const thresholdResultSchema = z.strictObject({
   rate: z.number().positive().nullable(),
   value: z.number().nullable().describe('the measured value (delta or absolute), null when there was nothing to judge'),
   interval: z.strictObject({ low: z.number(), high: z.number() }).nullable().describe('its confidence interval, when repetitions allow one'),
-  status: z.enum(['pass', 'fail', 'no-data']).describe('fail when the value exceeds max; no-data when it could not be measured'),
+  status: z
+    .enum(['pass', 'fail', 'no-data', 'invalid'])
+    .describe(
+      'fail when the value exceeds max, or when it could not be measured (unless the threshold says onNoData: pass, then no-data); invalid when the comparison it judges is an invalid measurement',
+    ),
   reason: z.string().describe('one line a person reads in a CI log'),
 });
 
@@ -184,3 +206,4 @@ export type Comparison = z.infer<typeof comparisonSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 export type Warning = z.infer<typeof warningSchema>;
+export type Validity = z.infer<typeof validitySchema>;

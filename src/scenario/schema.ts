@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { BASELINE_MODE } from '../analysis/comparisons.ts';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
 import { kubernetesSchema } from './kubernetes-schema.ts';
 import { showValue } from './show.ts';
@@ -155,6 +156,10 @@ const modeName = z
   .regex(/^[a-z][a-z0-9-]*$/, { error: (iss) => `must be a mode name: lowercase letters, digits and '-', starting with a letter; got ${showValue(iss.input)}` });
 
 const thresholdModes = uniqueList(modeName, 'mode').optional().describe('Modes this threshold applies to; default: all modes');
+const onNoData = z
+  .enum(['pass', 'fail'])
+  .optional()
+  .describe('What the gate does when the metric could not be measured (too few samples, a failed phase); default: fail');
 
 const LATENCY_METRICS = ['p50-delta', 'p90-delta', 'p95-delta', 'p99-delta', 'p999-delta', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
 
@@ -164,21 +169,25 @@ const thresholdSchema = z
       metric: z.enum(LATENCY_METRICS).describe('Latency percentile (pNN) or its increase over baseline (pNN-delta)'),
       max: duration({ min: 0, max: 10 * MINUTE }, 'latency metrics take a duration such as 5ms or 250us as max').describe('Largest acceptable latency, a duration such as 5ms; 0 to 10m'),
       modes: thresholdModes,
+      onNoData,
     }),
     z.strictObject({
       metric: z.enum(['mesh-cpu-cores', 'mesh-cpu-per-1k-rps']).describe('CPU used by the mesh, cores (in total or per 1000 requests/second)'),
       max: number(0, 1_000_000, 'CPU metrics take a number of cores from 0 to 1000000 as max, such as 0.5').describe('Largest acceptable CPU, cores (a number >= 0, e.g. 0.5)'),
       modes: thresholdModes,
+      onNoData,
     }),
     z.strictObject({
       metric: z.literal('mesh-memory-per-proxy').describe('Memory per mesh proxy'),
       max: size({ min: 0, max: Number.MAX_SAFE_INTEGER }, 'mesh-memory-per-proxy takes a size such as 64MiB as max').describe('Largest acceptable memory per proxy, a size such as 64MiB'),
       modes: thresholdModes,
+      onNoData,
     }),
     z.strictObject({
       metric: z.literal('error-rate').describe('Failed requests (errors, timeouts, non-2xx) as a fraction of all requests'),
       max: number(0, 1, 'error-rate takes a fraction from 0 to 1 as max (0.01 = 1%)').describe('Largest acceptable error rate, a fraction from 0 to 1 (0.01 = 1%)'),
       modes: thresholdModes,
+      onNoData,
     }),
   ])
   .describe('A gate: the run fails (exit code 3) when the metric exceeds max');
@@ -208,7 +217,19 @@ export const scenarioSchema = z
       const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
       const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];
       thresholds.forEach((threshold, i) => {
-        if (!isRecord(threshold) || !Array.isArray(threshold.modes)) return;
+        if (!isRecord(threshold)) return;
+        const metric = threshold.metric;
+        // Deltas and mesh cost come from comparing a mode with baseline measured in the same run.
+        if (typeof metric === 'string' && (metric.endsWith('-delta') || metric.startsWith('mesh-')) && !modes.includes(BASELINE_MODE)) {
+          const absolute = metric.replace(/-delta$/, '');
+          addProblem(
+            ctx,
+            `${metric} compares each mode with ${BASELINE_MODE}, but '${BASELINE_MODE}' is not in modes (${modes.join(', ')})`,
+            `add ${BASELINE_MODE} to modes${absolute === metric ? '' : `, or gate on the absolute ${absolute} instead`}`,
+            ['thresholds', i, 'metric'],
+          );
+        }
+        if (!Array.isArray(threshold.modes)) return;
         threshold.modes.forEach((mode: unknown, j) => {
           if (typeof mode === 'string' && !modes.includes(mode)) {
             addProblem(ctx, `mode '${mode}' is not in modes (${modes.join(', ')})`, `add '${mode}' to modes or remove it from this threshold`, [

@@ -73,6 +73,7 @@ describe('comparing modes against baseline', () => {
       appCpuDeltaCores: 0.1,
       loadgenCpuDeltaCores: 0,
       noiseFloorUs: null,
+      validity: { valid: true, reasons: [] },
     });
     // Two repetitions of mesh CPU, 0.1 + 0.2 (0.30000000000000004 in floating point) and 0.3 + 0.2 = 0.5 cores: every resampled mean is 0.3, 0.4 or 0.5, each bound lands
     // between equal neighbours, so the 95% interval is exactly [0.1 + 0.2, 0.5]. The synthetic phases carry no

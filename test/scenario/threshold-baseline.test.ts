@@ -42,6 +42,6 @@ it('takes onNoData: pass or fail (absent: fail)', () => {
     { metric: 'p999-delta', max: 2, onNoData: 'pass' },
   ]);
   expect(problemsOf(yaml(...HEAD, 'thresholds:', '  - {metric: error-rate, max: 0.01, onNoData: skip}'))).toEqual([
-    { source: 'test.yaml', line: 6, col: 46, message: "thresholds[0].onNoData: must be one of: pass, fail; got 'skip'" },
+    { source: 'test.yaml', line: 6, col: 47, message: "thresholds[0].onNoData: must be one of: pass, fail; got 'skip'" },
   ]);
 });

@@ -1,4 +1,5 @@
 import { BASELINE_MODE } from '../../analysis/comparisons.ts';
+import { splitComparisons } from '../../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, Role, RunDocument } from '../../results/schema.ts';
 
@@ -146,10 +147,12 @@ export function reportData(run: RunDocument): ReportData {
       return group ? [{ mode, ...spectrumPoints(group) }] : [];
     }),
   }));
-  const deltas = sortedRates(run.comparisons.map((comparison) => comparison.rate)).map((rate) =>
+  // An invalid comparison's deltas are not mesh tax: they are not drawn.
+  const { valid } = splitComparisons(run.comparisons, run.phases);
+  const deltas = sortedRates(valid.map((comparison) => comparison.rate)).map((rate) =>
     deltaChart(
       rate,
-      run.comparisons.filter((comparison) => rateKey(comparison.rate) === rateKey(rate)),
+      valid.filter((comparison) => rateKey(comparison.rate) === rateKey(rate)),
     ),
   );
   return { spectrum, deltas, resources: resourceChart(run.phases, rates.length > 1) };

@@ -1,5 +1,6 @@
 import { formatBytes, formatCores, formatDeltaUs, formatRate, scenarioName } from '../format.ts';
 import { proxyLine } from '../terminal.ts';
+import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
 import type { Comparison, RunDocument } from '../../results/schema.ts';
 import { chartBundle } from './bundle.ts';
 import { CLIENT_SCRIPT } from './client.ts';
@@ -53,6 +54,28 @@ ${comparisons.flatMap(comparisonRows).join('\n')}
 </table>`;
 }
 
+/** Shown first when any phase is invalid: those phases, and the comparisons left out of the mesh tax because of them. */
+function invalidSection(run: RunDocument): string {
+  const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(
+    ({ comparison, validity }) =>
+      `<li><strong>${escapeHtml(comparison.mode)}</strong> at ${escapeHtml(rateText(comparison.rate))}: invalid measurement, not mesh tax: ${escapeHtml(validityText(validity))}</li>`,
+  );
+  const phases = run.phases.flatMap((phase) => {
+    const validity = validityOf(phase);
+    return validity.valid
+      ? []
+      : [`<li>[${escapeHtml(phase.mode)} @ ${escapeHtml(rateText(phase.rate))}, rep ${phase.repetition}] ${escapeHtml(validityText(validity))}</li>`];
+  });
+  if (phases.length === 0 && comparisons.length === 0) return '';
+  return `<section aria-labelledby="h-invalid" class="invalid">
+<h2 id="h-invalid">Invalid measurements</h2>
+<p>These phases do not measure the system under test, so the comparisons built on them are left out of the mesh tax below.</p>
+<ul>
+${[...comparisons, ...phases].join('\n')}
+</ul>
+</section>`;
+}
+
 function problems(run: RunDocument): string {
   const failures = run.failures.map(
     (failure) =>
@@ -96,6 +119,7 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hi
 /* Headings for assistive technology and navigation; the chart draws the same title visibly. */
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .error { background: #ffebe9; padding: .5rem; border-radius: .3rem; }
+.invalid { background: #fff8c5; padding: .1rem .75rem; border-radius: .3rem; }
 `;
 
 /**
@@ -128,7 +152,7 @@ ${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h
     `<section aria-labelledby="h-deltas">
 <h2 id="h-deltas">Mesh tax on latency</h2>
 ${deltas.length === 0 ? '<p>No comparisons against baseline.</p>' : deltas.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, 'Bar chart of the latency deltas; the same values are in the table below.')}`).join('\n')}
-${deltaTable(run.comparisons)}
+${deltaTable(splitComparisons(run.comparisons, run.phases).valid)}
 </section>`,
     `<section aria-labelledby="h-resources">
 <h2 id="h-resources">CPU and memory</h2>
@@ -158,6 +182,7 @@ ${proxy ? `<p class="meta proxy">${escapeHtml(proxy)}</p>` : ''}
 ${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}</p>` : ''}
 </header>
 <main>
+${invalidSection(run)}
 ${charts.join('\n')}
 ${problems(run)}
 </main>
