@@ -79,6 +79,14 @@ describe('an invalid measurement in every report', () => {
     expect(html).not.toMatch(/<th scope="rowgroup"[^>]*>sidecar</);
   });
 
+  it('report.html: says why there is no delta table when every comparison is invalid', () => {
+    const all = starvedRun();
+    all.phases[0]!.counts = { ok: 9000, non2xx: 1000, errors: 0, timeouts: 0 };
+    const html = htmlReport(all);
+    expect(html).toContain('<p>No valid comparison against baseline: see Invalid measurements above.</p>');
+    expect(html).toContain('<li><strong>ambient</strong> at 1000 rps: invalid measurement, not mesh tax: baseline rep 1: 1000 of 10000 requests failed');
+  });
+
   it('junit.xml: an error for the invalid comparison, the invalid phase and the threshold not judged', () => {
     const xml = junitReport(run);
     expect(xml).toContain(

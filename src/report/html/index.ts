@@ -76,6 +76,13 @@ ${[...comparisons, ...phases].join('\n')}
 </section>`;
 }
 
+/** The delta table of the comparisons that are mesh tax; when every one is invalid, a pointer to why. */
+function validDeltaTable(run: RunDocument): string {
+  const { valid, invalid } = splitComparisons(run.comparisons, run.phases);
+  if (valid.length === 0 && invalid.length > 0) return '<p>No valid comparison against baseline: see Invalid measurements above.</p>';
+  return deltaTable(valid);
+}
+
 function problems(run: RunDocument): string {
   const failures = run.failures.map(
     (failure) =>
@@ -152,7 +159,7 @@ ${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h
     `<section aria-labelledby="h-deltas">
 <h2 id="h-deltas">Mesh tax on latency</h2>
 ${deltas.length === 0 ? '<p>No comparisons against baseline.</p>' : deltas.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, 'Bar chart of the latency deltas; the same values are in the table below.')}`).join('\n')}
-${deltaTable(splitComparisons(run.comparisons, run.phases).valid)}
+${validDeltaTable(run)}
 </section>`,
     `<section aria-labelledby="h-resources">
 <h2 id="h-resources">CPU and memory</h2>
