@@ -2,13 +2,14 @@ import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import { parseTarget, TargetError } from '../loadgen/target.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
-import { phaseTable, warningLines } from '../report/terminal.ts';
+import { loadSummary } from '../report/load-summary.ts';
+import { warningLines } from '../report/terminal.ts';
 import { parseDuration } from '../scenario/units.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 import { cleanupScope, interrupted } from './interrupt.ts';
-import { progressObserver } from './progress.ts';
+import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';
 
-export interface LoadFlags {
+export interface LoadFlags extends ProgressFlags {
   rate?: string;
   duration: string;
   warmup: string;
@@ -24,15 +25,16 @@ export interface LoadFlags {
 export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCode> {
   const spec = loadSpec(url, flags);
   const endScope = cleanupScope();
-  const progress = progressObserver();
+  const progress = progressObserver(progressStyle(flags));
   const runner = new PhaseRunner();
   runner.on('progress', (event) => progress.progress?.(event));
-  progress.phaseStarted?.({ mode: 'external', rate: spec.rate, repetition: 1 }, 0, 1);
+  progress.phaseStarted?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1);
   try {
     const record = phaseRecord('external', 1, await runner.run(spec, interrupted));
+    progress.phaseFinished?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1, record);
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${[phaseTable([record]), ...warningLines([record], [])].join('\n')}\n`);
+    else process.stdout.write(`${[loadSummary(spec, record), ...(flags.quiet ? [] : warningLines([], record.warnings))].join('\n')}\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof PhaseInterrupted) return EXIT.interrupted;
@@ -79,6 +81,7 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
     warmupMs: duration('--warmup', flags.warmup, 0, 3600_000),
     timeoutMs: duration('--timeout', flags.timeout, 1, 600_000),
     seed: 1,
+    settingNames: 'flags',
   };
 }
 

@@ -11,6 +11,7 @@ import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import { cleanupCommand, type CleanupFlags } from './cleanup.ts';
 import { renderCommand, type RenderFlags } from './render.ts';
+import { progressOption, quietOption } from './progress.ts';
 import { ClusterConfigError } from '../runtimes/kubernetes/client/connect.ts';
 import { ClusterError } from '../runtimes/kubernetes/client/errors.ts';
 import { CodeBundleMissing } from '../runtimes/kubernetes/code-bundle.ts';
@@ -35,6 +36,8 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--json', 'print run.json on stdout instead of the summary table', false)
     .option('--context <name>', 'kubeconfig context for runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--keep', 'runtime kubernetes: leave the namespaces in place after the run (remove them later with meshtax cleanup)', false)
+    .addOption(progressOption())
+    .addOption(quietOption('the outcome (status, failed thresholds, where the results are)'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
 
@@ -73,6 +76,8 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--timeout <duration>', 'per-request timeout, from the intended send time', '10s')
     .option('--closed-loop', 'maximum throughput instead of a fixed rate', false)
     .option('--json', 'print the phase as JSON (the same fields as run.json phases)', false)
+    .addOption(progressOption())
+    .addOption(quietOption('the figures (no warnings or hints)'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (url: string, flags: LoadFlags) => setExit(await loadCommand(url, flags)));
 
