@@ -54,7 +54,7 @@ class PhaseFailure extends Error {}
  */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunOutcome> {
   const scenario = withSeed(loaded.scenario);
-  const factory = runtimeFor(loaded);
+  const factory = await runtimeFor(loaded).load();
   const plan = planPhases(scenario);
   const runId = newRunId();
   const runDir = path.resolve(options.outDir, runId);
