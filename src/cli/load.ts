@@ -4,7 +4,7 @@ import type { PhaseSpec } from '../loadgen/types.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
 import { loadSummary } from '../report/load-summary.ts';
 import { warningLines } from '../report/terminal.ts';
-import { parseDuration } from '../scenario/units.ts';
+import { durationFlag } from './duration-flag.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 import { cleanupScope, interrupted } from './interrupt.ts';
 import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';
@@ -69,7 +69,7 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
   if (flags.arrival !== 'uniform' && flags.arrival !== 'poisson') {
     throw new UsageError(`--arrival must be uniform or poisson, not '${flags.arrival}'`);
   }
-  const durationMs = duration('--duration', flags.duration, 100, 24 * 3600_000);
+  const durationMs = durationFlag('--duration', flags.duration, 100, 24 * 3600_000);
   return {
     url,
     loop: flags.closedLoop ? 'closed' : 'open',
@@ -78,8 +78,8 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
     connections,
     workers,
     durationMs,
-    warmupMs: duration('--warmup', flags.warmup, 0, 3600_000),
-    timeoutMs: duration('--timeout', flags.timeout, 1, 600_000),
+    warmupMs: durationFlag('--warmup', flags.warmup, 0, 3600_000),
+    timeoutMs: durationFlag('--timeout', flags.timeout, 1, 600_000),
     seed: 1,
     settingNames: 'flags',
   };
@@ -91,15 +91,4 @@ function number(flag: string, raw: string, min: number, max: number, integer: bo
     throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not '${raw}'`);
   }
   return value;
-}
-
-function duration(flag: string, raw: string, minMs: number, maxMs: number): number {
-  let ms: number;
-  try {
-    ms = parseDuration(raw);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (ms < minMs || ms > maxMs) throw new UsageError(`${flag} must lie between ${minMs} ms and ${maxMs} ms, not '${raw}'`);
-  return ms;
 }

@@ -128,7 +128,7 @@ describe('meshtax run on a real API server', () => {
     const namespace = `meshtax-${readRun(out).run.runId}-baseline`;
     // A finalizer nobody removes holds the namespace in Terminating, as a dead operator's would.
     await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'held', finalizers: ['meshtax.dev/test-hold'] } } });
-    const stuck = await runCli(['cleanup', '--all', '--timeout', '8'], undefined, env);
+    const stuck = await runCli(['cleanup', '--all', '--timeout', '8s'], undefined, env);
     expect(stuck.code).toBe(1);
     expect(stuck.stderr).toMatch(new RegExp(`^meshtax: clean-up incomplete: namespace ${namespace} is stuck Terminating \\(.*NamespaceFinalizersRemaining: .*meshtax.dev/test-hold.*\\); see kubectl get namespace ${namespace} -o yaml\\n$`));
     await core.patchNamespacedConfigMap({ name: 'held', namespace, body: [{ op: 'remove', path: '/metadata/finalizers' }] }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch));
