@@ -48,7 +48,8 @@ function program(setExit: (code: ExitCode) => void): Command {
     .argument('<scenario>', 'scenario file with runtime: kubernetes')
     .addOption(repeatable('--mode <mode>', 'only this mode', 'every mode of the scenario'))
     .addOption(repeatable('--set <path=value>', 'override a scenario field', 'none'))
-    .option('--run-id <id>', 'run id to render the names with (default: a new one, as run makes)')
+    .option('--run-id <id>', 'run id to render the names with; the same id gives the same output byte for byte, for GitOps diffs (default: a new one, as run makes)')
+    .option('--no-code', 'leave out the in-cluster code ConfigMap (about 650 KB per mode): a comment names it with its sha256 digest')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string, flags: RenderFlags) => setExit(await (await import('./render.ts')).renderCommand(scenario, flags)));
 
