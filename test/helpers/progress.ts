@@ -2,7 +2,7 @@
 export function besidesProgress(stderr: string): string {
   return stderr
     .split('\n')
-    .filter((line) => !/^meshtax run \S+: \d+ phases?, results in /.test(line) && !/^\[\d+\/\d+\] .*: (.*done|failed: .*)$/.test(line))
+    .filter((line) => !/^meshtax run \S+: \d+ phases?, results in /.test(line) && !/^\[\d+\/\d+\] .*, done$/.test(line))
     .join('\n')
     .trim();
 }
