@@ -27,7 +27,7 @@ export interface RunObserver {
   runStarted?(runId: string, runDir: string, phases: number): void;
   phaseStarted?(phase: PlannedPhase, index: number, total: number): void;
   progress?(event: ProgressEvent): void;
-  phaseFinished?(phase: PlannedPhase, index: number, total: number): void;
+  phaseFinished?(phase: PlannedPhase, index: number, total: number, record?: PhaseRecord): void;
   phaseFailed?(phase: PlannedPhase, error: string): void;
 }
 
@@ -54,7 +54,7 @@ class PhaseFailure extends Error {}
  */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunOutcome> {
   const scenario = withSeed(loaded.scenario);
-  const factory = runtimeFor(loaded);
+  const factory = await runtimeFor(loaded).load();
   const plan = planPhases(scenario);
   const runId = newRunId();
   const runDir = path.resolve(options.outDir, runId);
@@ -90,7 +90,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       try {
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
         run.phases.push(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress));
-        options.observer?.phaseFinished?.(phase, index, plan.length);
+        options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
         run.failures.push({ mode: phase.mode, rate: phase.rate, repetition: phase.repetition, error: error.message });

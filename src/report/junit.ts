@@ -28,13 +28,25 @@ function attr(text: string): string {
   return xmlEscape(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
+/** The unit as a reader writes it after a number (run.json spells µs as us). */
+const UNIT_LABEL: Record<ThresholdResult['unit'], string> = { us: 'µs', cores: 'cores', bytes: 'bytes', fraction: '(fraction)' };
+
+/** `p50-delta <= 10 µs @ 1000 rps`: the limit with its unit, as the scenario meant it. */
 function thresholdName(t: ThresholdResult): string {
-  return `${t.metric} <= ${t.max} @ ${formatRate(t.rate)} rps`;
+  return `${t.metric} <= ${t.max} ${UNIT_LABEL[t.unit]} @ ${formatRate(t.rate)} rps`;
 }
 
 function thresholdDetail(t: ThresholdResult): string {
   const interval = t.interval ? ` [${t.interval.low}, ${t.interval.high}]` : '';
-  return `value: ${t.value ?? 'none'}${interval} ${t.unit}\nmax: ${t.max} ${t.unit}\n${t.reason}`;
+  return `value: ${t.value ?? 'none'}${interval} ${UNIT_LABEL[t.unit]}\nmax: ${t.max} ${UNIT_LABEL[t.unit]}\n${t.reason}`;
+}
+
+/** The proxy (or cluster) property: the line every report shows, split at its label so the value does not repeat it. */
+function environmentProperty(run: RunDocument): [string, string][] {
+  const line = proxyLine(run);
+  if (!line) return [];
+  const at = line.indexOf(': ');
+  return [at > 0 ? [line.slice(0, at), line.slice(at + 2)] : ['proxy', line]];
 }
 
 function errorCase(mode: string, name: string, message: string): string {
@@ -93,7 +105,7 @@ export function junitReport(run: RunDocument): string {
     ['run-id', run.runId],
     ['status', run.status],
     ['meshtax-version', run.tool.version],
-    ...(proxyLine(run) ? [['proxy', proxyLine(run)!]] : []),
+    ...environmentProperty(run),
   ]
     .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
     .join('\n');

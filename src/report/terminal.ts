@@ -81,17 +81,27 @@ export function proxyLine(run: RunDocument): string | undefined {
   return `proxy: ${name} ${runtime.proxy.version ?? ''}`.trimEnd() + (runtime.mtls === false ? ' (mTLS off)' : ' (mTLS on)');
 }
 
+/**
+ * Run warnings, then phase warnings grouped by code (as report.md groups them): a warning every phase raises is one
+ * entry naming the phases, not one line per phase. The first phase's message stands for the group.
+ */
 export function warningLines(phases: readonly PhaseRecord[], runWarnings: RunDocument['warnings']): string[] {
   const lines: string[] = [];
   for (const warning of runWarnings) {
     lines.push(`warning: ${warning.message}`);
     if (warning.hint) lines.push(`  hint: ${warning.hint}`);
   }
+  const groups = new Map<string, { warning: PhaseRecord['warnings'][number]; phases: PhaseRecord[] }>();
   for (const phase of phases) {
     for (const warning of phase.warnings) {
-      lines.push(`warning [${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}]: ${warning.message}`);
-      if (warning.hint) lines.push(`  hint: ${warning.hint}`);
+      const group = groups.get(warning.code);
+      if (!group) groups.set(warning.code, { warning, phases: [phase] });
+      else if (group.phases.at(-1) !== phase) group.phases.push(phase);
     }
+  }
+  for (const { warning, phases: raised } of groups.values()) {
+    lines.push(`warning ${warning.code} [${phaseGroupLabel(raised)}]: ${warning.message}`);
+    if (warning.hint) lines.push(`  hint: ${warning.hint}`);
   }
   return lines;
 }
@@ -111,10 +121,31 @@ export function invalidLines(phases: readonly PhaseRecord[], comparisons: readon
   return lines;
 }
 
+/** `sidecar @ 1000 rps, rep 1` for one phase; `6 phases: baseline ×2, sidecar ×2, node-proxy ×2` for several. */
+function phaseGroupLabel(phases: readonly PhaseRecord[]): string {
+  if (phases.length === 1) {
+    const [phase] = phases as [PhaseRecord];
+    return `${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}`;
+  }
+  const perMode = new Map<string, number>();
+  for (const phase of phases) perMode.set(phase.mode, (perMode.get(phase.mode) ?? 0) + 1);
+  const modes = [...perMode].map(([mode, count]) => (count > 1 ? `${mode} ×${count}` : mode)).join(', ');
+  return `${phases.length} phases: ${modes}`;
+}
+
+/** What the latency column means: from the intended send time in the open loop, from the send in the closed loop. */
+function latencyLine(run: RunDocument): string {
+  const scenarioLoop = (run.scenario as { load?: { loop?: string } }).load?.loop;
+  const closed = run.phases.length > 0 ? run.phases.every((phase) => phase.loop === 'closed') : scenarioLoop === 'closed';
+  return closed
+    ? 'latency is measured from each request\'s send (closed loop: each connection sends when its previous response arrives; the rate is what the target sustained)'
+    : 'latency is measured from the intended send time (open loop, corrected for coordinated omission)';
+}
+
 export function runSummary(run: RunDocument, runFile: string): string {
   const lines = [
     `meshtax run ${run.runId}: ${run.status}${run.error ? ` — ${run.error}` : ''}`,
-    'latency is measured from the intended send time (open loop, corrected for coordinated omission)',
+    latencyLine(run),
   ];
   const proxy = run.phases.some((phase) => phase.mode !== 'baseline') ? proxyLine(run) : undefined;
   if (proxy) lines.push(proxy);

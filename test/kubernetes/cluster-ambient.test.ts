@@ -5,6 +5,7 @@ import { startCluster, type TestCluster } from '../helpers/kube/cluster.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { startFakeIstio, type FakeIstio } from './fake-istio.ts';
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
+import { besidesProgress } from '../helpers/progress.ts';
 
 /**
  * Istio ambient and its waypoint on the real API server, with Istio's control loops played by the test
@@ -68,7 +69,7 @@ describe('Istio ambient and waypoint on a real API server', () => {
       undefined,
       env,
     );
-    expect(result.stderr).toBe('');
+    expect(besidesProgress(result.stderr)).toBe('');
     const { run } = readRun(out);
     expect(run.error).toBeUndefined();
     expect(result.code).toBe(0);

@@ -93,7 +93,7 @@ describe('an invalid measurement in every report', () => {
       `<testcase classname="meshtax.sidecar" name="mesh tax against baseline @ 1000 rps" time="0">\n      <error message="invalid measurement: ${REASON}" type="invalid-measurement">`,
     );
     expect(xml).toContain('<testcase classname="meshtax.sidecar" name="valid measurement @ 1000 rps, repetition 1" time="0">');
-    expect(xml).toContain('<testcase classname="meshtax.sidecar" name="p99-delta &lt;= 5000 @ 1000 rps" time="0">\n      <error message="p99-delta of sidecar');
+    expect(xml).toContain('<testcase classname="meshtax.sidecar" name="p99-delta &lt;= 5000 µs @ 1000 rps" time="0">\n      <error message="p99-delta of sidecar');
     // One phase failure in the fixture, plus the three above.
     expect(xml).toMatch(/<testsuites name="meshtax" tests="4" failures="0" errors="4" skipped="0">/);
   });
