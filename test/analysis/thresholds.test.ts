@@ -33,7 +33,7 @@ const scenario = (thresholds: string) =>
 
 describe('thresholds', () => {
   const phases = [phase('baseline', 100), phase('sidecar', 350, { ok: 990, non2xx: 5, errors: 3, timeouts: 2 })];
-  const comparisons = compareModes(phases, 1);
+  const comparisons = compareModes(phases);
 
   it('fails a delta above its max and passes one below, with the reason a CI log shows', () => {
     const results = evaluateThresholds(
