@@ -1,6 +1,7 @@
-import type { RunDocument, ThresholdResult } from '../results/schema.ts';
+import type { Comparison, RunDocument, ThresholdResult } from '../results/schema.ts';
 import { formatRate } from './format.ts';
 import { proxyLine } from './terminal.ts';
+import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 
 /**
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
@@ -33,6 +34,25 @@ function thresholdName(t: ThresholdResult): string {
 function thresholdDetail(t: ThresholdResult): string {
   const interval = t.interval ? ` [${t.interval.low}, ${t.interval.high}]` : '';
   return `value: ${t.value ?? 'none'}${interval} ${t.unit}\nmax: ${t.max} ${t.unit}\n${t.reason}`;
+}
+
+/**
+ * The mesh tax as CI shows it beside the test cases: per mode and rate, each delta with its interval and its mark
+ * ("not significant", "no interval" with the reason), and "low reliability" for 2–4 rounds.
+ */
+export function meshTaxLines(comparisons: readonly Comparison[]): string[] {
+  const lines: string[] = [];
+  for (const comparison of comparisons) {
+    const reliability = reliabilityMark(comparison);
+    lines.push(`mesh tax of ${comparison.mode} against ${comparison.baseline} at ${formatRate(comparison.rate)} rps, ${comparison.repetitions} rounds${reliability ? ` (${reliability})` : ''}:`);
+    for (const key of ['p50', 'p90', 'p95', 'p99', 'p999', 'meshCpuCores', 'meshMemoryBytes'] as const) {
+      const delta = shownDelta(comparison, key);
+      const why = delta.mark === NO_INTERVAL || delta.mark === NOT_SIGNIFICANT ? ` (${delta.reason})` : '';
+      lines.push(`  ${DELTA_LABELS[key]}: ${deltaLine(delta)}${why}`);
+    }
+  }
+  if (comparisons.length > 0) lines.push(legend(comparisons));
+  return lines;
 }
 
 export function junitReport(run: RunDocument): string {
@@ -77,6 +97,7 @@ export function junitReport(run: RunDocument): string {
     properties,
     '    </properties>',
     ...cases,
+    ...(run.comparisons.length > 0 ? [`    <system-out>${xmlEscape(meshTaxLines(run.comparisons).join('\n'))}</system-out>`] : []),
     '  </testsuite>',
     '</testsuites>',
     '',
