@@ -188,8 +188,22 @@ export function parseMetrics(names: readonly string[]): CompareMetric[] {
   return metrics;
 }
 
-/** Scenario settings that differ between two runs, as dotted paths with both values (the description excluded). */
-export function scenarioDifferences(base: Record<string, unknown>, candidate: Record<string, unknown>): { path: string; base: string; candidate: string }[] {
+/**
+ * Settings that do not change what is measured: the description, where results go, and the seed (a draw of
+ * Poisson gaps or shuffles, recorded even when drawn at random, so two runs of one scenario never share it).
+ */
+const IGNORED_SETTINGS = new Set(['metadata.description', 'output.dir', 'load.seed']);
+
+/**
+ * Settings that differ between two runs, as dotted paths with both values: the resolved scenario (minus
+ * {@link IGNORED_SETTINGS}) and, where the runtime records one, the proxy that carried the traffic (`proxy.kind`,
+ * `proxy.version`: `local.proxy: auto` picks HAProxy on one machine and the built-in proxy on another).
+ */
+export function scenarioDifferences(base: RunDocument, candidate: RunDocument): { path: string; base: string; candidate: string }[] {
+  const settings = (run: RunDocument): Record<string, unknown> => {
+    const proxy = (run.environment?.runtime as { proxy?: unknown } | undefined)?.proxy;
+    return proxy === undefined ? run.scenario : { ...run.scenario, proxy };
+  };
   const flat = (value: unknown, prefix: string, into: Map<string, string>): Map<string, string> => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [key, child] of Object.entries(value)) flat(child, prefix ? `${prefix}.${key}` : key, into);
@@ -198,9 +212,9 @@ export function scenarioDifferences(base: Record<string, unknown>, candidate: Re
     }
     return into;
   };
-  const a = flat(base, '', new Map());
-  const b = flat(candidate, '', new Map());
-  const paths = [...new Set([...a.keys(), ...b.keys()])].filter((path) => path !== 'metadata.description').sort();
+  const a = flat(settings(base), '', new Map());
+  const b = flat(settings(candidate), '', new Map());
+  const paths = [...new Set([...a.keys(), ...b.keys()])].filter((path) => !IGNORED_SETTINGS.has(path)).sort();
   return paths
     .filter((path) => a.get(path) !== b.get(path))
     .map((path) => ({ path, base: a.get(path) ?? '(unset)', candidate: b.get(path) ?? '(unset)' }));

@@ -31,15 +31,26 @@ export function pairRounds(modePhases: readonly PhaseRecord[], basePhases: reado
 }
 
 /** Why there is no interval when rounds are too few: "1 round: no interval". */
-export function tooFewRounds(rounds: number): string {
+function tooFewRounds(rounds: number): string {
   return `${rounds} round${rounds === 1 ? '' : 's'} paired with baseline: no interval (needs 2)`;
 }
 
-/** The reason a percentile has no per-round value: too few samples in a repetition, with the counts said. */
+/**
+ * The reason a percentile has no per-round value: too few samples in a repetition, with the counts said — and when
+ * even the repetitions pooled are too few, that there is no estimate either.
+ */
 function missingPercentile(rounds: readonly Round[], key: PercentileKey): string {
-  const samples = Math.min(...rounds.flatMap(({ mode, base }) => [mode, base]).map((phase) => decodeHistogram(phase.histogram).totalCount));
+  const samples = (phase: PhaseRecord): number => decodeHistogram(phase.histogram).totalCount;
+  const perRepetition = Math.min(...rounds.flatMap(({ mode, base }) => [samples(mode), samples(base)]));
+  const pooled = Math.min(
+    rounds.reduce((sum, { mode }) => sum + samples(mode), 0),
+    rounds.reduce((sum, { base }) => sum + samples(base), 0),
+  );
   const percent = PERCENTILES[key];
-  return `${count(samples)} samples per repetition, p${percent} needs ${count(samplesNeeded(percent))}: no interval (its estimate pools the repetitions)`;
+  const needed = samplesNeeded(percent);
+  return pooled < needed
+    ? `${count(perRepetition)} samples per repetition and ${count(pooled)} pooled, p${percent} needs ${count(needed)}: no estimate, no interval`
+    : `${count(perRepetition)} samples per repetition, p${percent} needs ${count(needed)}: no interval (its estimate pools the repetitions)`;
 }
 
 /**

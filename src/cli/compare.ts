@@ -45,7 +45,7 @@ export async function compareCommand(basePath: string, candidatePath: string, fl
   const metrics = [...(named.length > 0 ? named : DEFAULT_METRICS)];
   for (const metric of Object.keys(limits) as CompareMetric[]) if (!metrics.includes(metric)) metrics.push(metric);
   const [base, candidate] = await Promise.all([readRunFile(basePath), readRunFile(candidatePath)]);
-  const differences = scenarioDifferences(base.scenario, candidate.scenario);
+  const differences = scenarioDifferences(base, candidate);
   const differ = differences.map((d) => `  ${d.path}: ${d.base} → ${d.candidate}`);
   if (differences.length > 0 && !flags.allowDifferentScenarios) {
     throw new UsageError(

@@ -1,46 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns, parseLimit, parseMetrics, scenarioDifferences } from '../../src/analysis/compare-runs.ts';
-import { seededRandom, type Random } from '../../src/analysis/statistics/random.ts';
-import type { PhaseRecord, ResourceRecord, RunDocument } from '../../src/results/schema.ts';
+import type { RunDocument } from '../../src/results/schema.ts';
+import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
 
 const MIB = 1024 * 1024;
-
-function phase(mode: string, repetition: number, p50: number, p99: number, resources: ResourceRecord[] = []): PhaseRecord {
-  const latencyUs = { p50, p90: p50 * 1.5, p95: p50 * 1.8, p99, p999: null, max: p99, mean: p50 };
-  return {
-    mode, rate: 1000, repetition, loop: 'open', connections: 8, startedAt: '2026-11-22T00:00:00.000Z',
-    durationS: 3, achievedRps: 1000, counts: { ok: 3000, non2xx: 0, errors: 0, timeouts: 0 }, bytesReceived: 0,
-    latencyUs, serviceTimeUs: latencyUs, histogram: '', serviceTimeHistogram: '',
-    generator: { cpuCores: 0.1, slipUs: { p50: 1, p99: 2, max: 3 }, queued: 0, workers: 1 }, resources, warnings: [],
-  };
-}
-
-const proxy = (cpu: number): ResourceRecord => ({
-  pod: 'client', container: 'proxy', role: 'sidecar', cpuCores: cpu, memoryBytes: 20 * MIB, memoryBytesMax: 21 * MIB,
-  memoryKind: 'pss', idleCpuCores: null, idleMemoryBytes: null,
-});
-
-function normal(random: Random): number {
-  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
-}
-
-/**
- * A quick start as this machine measures one: 5 rounds of baseline and sidecar at 1000 rps. Each round's machine
- * state moves both modes alike (±25%), each phase has its own noise (3% at p50, 15% at p99), and the sidecar adds
- * 180 µs at p50 and 600 µs at p99, plus `slowerProxyUs` when the candidate's proxy is slower.
- */
-function quickstart(seed: number, { serverUs = 0, slowerProxyUs = 0, scenario = {} as Record<string, unknown> } = {}): RunDocument {
-  const random = seededRandom(seed);
-  const phases: PhaseRecord[] = [];
-  for (let r = 1; r <= 5; r++) {
-    const machine = Math.exp(0.25 * normal(random));
-    const p50 = (extra: number) => (220 + extra) * machine * Math.exp(0.03 * normal(random)) + serverUs;
-    const p99 = (extra: number) => (900 + extra) * machine * Math.exp(0.15 * normal(random)) + serverUs;
-    phases.push(phase('baseline', r, p50(0), p99(0)));
-    phases.push(phase('sidecar', r, p50(180 + slowerProxyUs), p99(600 + slowerProxyUs), [proxy(0.2 * Math.exp(0.05 * normal(random)))]));
-  }
-  return { runId: `run-${seed}`, phases, scenario: { metadata: { name: 'quickstart' }, load: { rates: [1000] }, ...scenario } } as unknown as RunDocument;
-}
+const quickstart = syntheticQuickstart;
 
 describe('comparing two runs', () => {
   it('gates the mesh tax by default: p50-delta, p99-delta, mesh CPU and memory of every mode but baseline', () => {
@@ -109,11 +73,14 @@ describe('comparing two runs', () => {
     expect(() => parseMetrics(['p98'])).toThrow(/unknown metric 'p98'/);
   });
 
-  it('lists the scenario settings that differ, as dotted paths', () => {
-    const a = { metadata: { name: 'q', description: 'x' }, load: { rates: [1000], duration: 3000 }, workload: { responseDelay: 0 } };
-    const b = { metadata: { name: 'q', description: 'y' }, load: { rates: [1000], duration: 6000 }, workload: { responseDelay: 2 } };
+  it('lists the settings that differ, as dotted paths, the proxy included and the seed not', () => {
+    const run = (scenario: Record<string, unknown>, proxy: Record<string, string>) =>
+      ({ scenario, environment: { runtime: { name: 'local', proxy } } }) as unknown as RunDocument;
+    const a = run({ metadata: { name: 'q', description: 'x' }, load: { rates: [1000], duration: 3000, seed: 1 }, workload: { responseDelay: 0 } }, { kind: 'haproxy', version: '2.6' });
+    const b = run({ metadata: { name: 'q', description: 'y' }, load: { rates: [1000], duration: 6000, seed: 2 }, workload: { responseDelay: 2 } }, { kind: 'builtin', version: '2.6' });
     expect(scenarioDifferences(a, b)).toEqual([
       { path: 'load.duration', base: '3000', candidate: '6000' },
+      { path: 'proxy.kind', base: '"haproxy"', candidate: '"builtin"' },
       { path: 'workload.responseDelay', base: '0', candidate: '2' },
     ]);
     expect(scenarioDifferences(a, a)).toEqual([]);

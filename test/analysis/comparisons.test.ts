@@ -86,10 +86,10 @@ describe('comparing modes against baseline', () => {
     expect(intervals.method).toMatch(/^Student t interval \(95%\) of the mean per-round difference, mode minus the baseline of the same round, over 2 rounds/);
     expect(significant.meshCpuCores).toEqual({ significant: false, reason: 'interval includes 0' });
     expect(significant.meshMemoryBytes).toEqual({ significant: true, reason: 'interval excludes 0' });
-    // The reason a percentile has no interval is the real one: each repetition holds 1 000 samples.
+    // The reason a percentile has no interval is the real one: each repetition holds 1 000 samples, 2 000 pooled.
     expect(significant.p999).toEqual({
       significant: null,
-      reason: '1,000 samples per repetition, p99.9 needs 10,000: no interval (its estimate pools the repetitions)',
+      reason: '1,000 samples per repetition and 2,000 pooled, p99.9 needs 10,000: no estimate, no interval',
     });
     expect(significant.p99.significant).toBeNull();
   });
