@@ -99,7 +99,7 @@ function superscript(n: number): string {
 export function legend(comparisons: readonly Comparison[]): string {
   const confidence = comparisons.find((c) => c.intervals.reliability !== 'none')?.intervals.confidence ?? 0.95;
   return (
-    `[low, high]: ${Math.round(confidence * 100)}% interval of the mean per-round difference (each round pairs the mode ` +
+    `[low, high]: ${Math.round(confidence * 100)}% interval, in the unit of its estimate, of the mean per-round difference (each round pairs the mode ` +
     `with the baseline measured next to it); ${NOT_SIGNIFICANT}: the interval includes 0; ${LOW_RELIABILITY}: 2–4 rounds ` +
     '(honest but wide; 5 or more advised)'
   );
