@@ -4,6 +4,7 @@ import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
+import { COMPARE_METRICS, DEFAULT_METRICS } from '../analysis/compare-runs.ts';
 import type { DoctorFlags } from './doctor.ts';
 import { historyCommand } from './history.ts';
 import { reportCommand, type ReportFlags } from './report.ts';
@@ -115,12 +116,17 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('compare')
-    .description('compare a candidate run with a base run; exit 3 on a significant regression beyond the limit')
+    .description('compare the mesh tax of a candidate run with a base run; exit 3 when a gated metric regressed beyond its limit')
     .argument('<base>', 'base run.json')
     .argument('<candidate>', 'candidate run.json')
-    .addOption(repeatable('--max-regression <metric=+N%>', 'largest tolerated increase of a metric, e.g. p99=+10%', '+10% for every metric'))
+    .addOption(repeatable('--metric <names>', `metrics to gate, comma-separated; known: ${COMPARE_METRICS.join(', ')}`, DEFAULT_METRICS.join(', ')))
+    .addOption(repeatable('--max-regression <metric=+N%|+N unit>', 'largest tolerated increase, e.g. p99-delta=+10% or p99-delta=+200us; gates the metric', '+10% of the base value'))
+    .option('--allow-different-scenarios', 'compare runs whose scenario settings differ (the differences are printed)', false)
     .option('--json', 'print the changes as JSON', false)
-    .addHelpText('after', `${EXIT_CODES_HELP}\n\nA regression needs both runs to have at least 2 repetitions (load.repetitions): without an interval, no change is judged significant.`)
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}\n\nBy default the mesh tax is gated: each mode's delta against the baseline of its own run (p50-delta, p99-delta), and the proxies' CPU and memory, so a busier machine that slows every mode alike is not a regression. Absolute latency (p50 … p999) and error-rate are gated by name. A regression is an increase whose whole 95% Welch t interval (over the rounds of both runs) lies above the limit; with fewer than 2 rounds (load.repetitions) in a run nothing is judged. Runs made from different scenario settings are refused (exit 2) unless --allow-different-scenarios.`,
+    )
     .action(async (base: string, candidate: string, flags: CompareFlags) => setExit(await compareCommand(base, candidate, flags)));
 
   root

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { compareModes } from '../analysis/comparisons.ts';
-import { runWarnings } from '../analysis/run-warnings.ts';
+import { runWarnings, withoutSampleWarning } from '../analysis/run-warnings.ts';
 import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
@@ -89,7 +89,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       options.observer?.phaseStarted?.(phase, index, plan.length);
       try {
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
-        run.phases.push(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress));
+        run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress)));
         options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
@@ -98,7 +98,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         if (scenario.load.onPhaseFailure === 'stop') throw error;
         failedModes.add(phase.mode);
       }
-      run.comparisons = compareModes(run.phases, scenario.load.seed ?? 1);
+      run.comparisons = compareModes(run.phases);
       run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
       run.warnings = [...(runtime.warnings?.() ?? []), ...runWarnings(run.phases, run.comparisons)];
       await writeRunFile(runDir, run);

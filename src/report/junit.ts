@@ -1,7 +1,8 @@
-import type { RunDocument, ThresholdResult } from '../results/schema.ts';
+import type { Comparison, RunDocument, ThresholdResult } from '../results/schema.ts';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { formatRate } from './format.ts';
 import { proxyLine } from './terminal.ts';
+import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 
 /**
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
@@ -69,6 +70,25 @@ function invalidCases(run: RunDocument): string[] {
   return [...comparisons, ...phases];
 }
 
+/**
+ * The mesh tax as CI shows it beside the test cases: per mode and rate, each delta with its interval and its mark
+ * ("not significant", "no interval" with the reason), and "low reliability" for 2–4 rounds.
+ */
+export function meshTaxLines(comparisons: readonly Comparison[]): string[] {
+  const lines: string[] = [];
+  for (const comparison of comparisons) {
+    const reliability = reliabilityMark(comparison);
+    lines.push(`mesh tax of ${comparison.mode} against ${comparison.baseline} at ${formatRate(comparison.rate)} rps, ${comparison.repetitions} rounds${reliability ? ` (${reliability})` : ''}:`);
+    for (const key of ['p50', 'p90', 'p95', 'p99', 'p999', 'meshCpuCores', 'meshMemoryBytes'] as const) {
+      const delta = shownDelta(comparison, key);
+      const why = delta.mark === NO_INTERVAL || delta.mark === NOT_SIGNIFICANT ? ` (${delta.reason})` : '';
+      lines.push(`  ${DELTA_LABELS[key]}: ${deltaLine(delta)}${why}`);
+    }
+  }
+  if (comparisons.length > 0) lines.push(legend(comparisons));
+  return lines;
+}
+
 export function junitReport(run: RunDocument): string {
   const cases: string[] = [];
   let failures = 0;
@@ -117,6 +137,7 @@ export function junitReport(run: RunDocument): string {
     properties,
     '    </properties>',
     ...cases,
+    ...(run.comparisons.length > 0 ? [`    <system-out>${xmlEscape(meshTaxLines(run.comparisons).join('\n'))}</system-out>`] : []),
     '  </testsuite>',
     '</testsuites>',
     '',

@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
-import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs } from './format.ts';
+import { formatBytes, formatCores, formatCount, formatRate, formatUs } from './format.ts';
+import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**
  * The terminal summary: one row per phase, latency from the intended send time, then the warnings with hints.
@@ -32,28 +33,39 @@ export function phaseTable(phases: readonly PhaseRecord[]): string {
   return table.toString();
 }
 
-/** The mesh tax: each mode against baseline at each rate, latency deltas from pooled histograms and proxy cost. */
+/**
+ * The mesh tax: each mode against baseline at each rate, latency deltas from pooled histograms and proxy cost. Each
+ * delta shows its interval under it and, on a third line, "not significant" or "no interval" with a footnote that
+ * says why; the rounds column says "low reliability" when there are 2–4.
+ */
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   const table = new Table({
-    head: ['mode', 'rate', 'Δp50', 'Δp90', 'Δp99', 'Δp99.9', 'mesh CPU', 'CPU/1k rps', 'mesh memory', 'per proxy'],
+    head: ['mode', 'rate', 'rounds', 'Δp50', 'Δp90', 'Δp99', 'Δp99.9', 'mesh CPU', 'CPU/1k rps', 'mesh memory', 'per proxy'],
     style: { head: [], border: [] },
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
+  const missing = new MissingReasons();
+  const cell = (row: Comparison, key: DeltaKey): string => {
+    const delta = shownDelta(row, key);
+    return [delta.value, delta.range, delta.mark && `${delta.mark}${missing.mark(delta)}`].filter(Boolean).join('\n');
+  };
   for (const row of comparisons) {
+    const reliability = reliabilityMark(row);
     table.push([
       row.mode,
       formatRate(row.rate),
-      formatDeltaUs(row.latencyDeltaUs.p50),
-      formatDeltaUs(row.latencyDeltaUs.p90),
-      formatDeltaUs(row.latencyDeltaUs.p99),
-      formatDeltaUs(row.latencyDeltaUs.p999),
-      `${formatCores(row.meshCpuCores)} cores`,
+      reliability ? `${row.repetitions}\n${LOW_RELIABILITY}` : String(row.repetitions),
+      cell(row, 'p50'),
+      cell(row, 'p90'),
+      cell(row, 'p99'),
+      cell(row, 'p999'),
+      cell(row, 'meshCpuCores'),
       formatCores(row.meshCpuPer1kRps),
-      formatBytes(row.meshMemoryBytes),
+      cell(row, 'meshMemoryBytes'),
       formatBytes(row.meshMemoryPerProxyBytes),
     ]);
   }
-  return table.toString();
+  return [table.toString(), legend(comparisons), ...missing.notes()].join('\n');
 }
 
 interface ClusterFacts {

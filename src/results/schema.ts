@@ -95,7 +95,7 @@ export const phaseSchema = z.strictObject({
 const intervalSchema = z
   .strictObject({ low: z.number(), high: z.number() })
   .nullable()
-  .describe('confidence interval, in the unit of the value it bounds; null with fewer than 2 repetitions');
+  .describe('confidence interval, in the unit of the value it bounds; null with fewer than 2 rounds or when a repetition lacks the samples for the percentile (the significance reason says which)');
 
 const significanceSchema = z
   .strictObject({ significant: z.boolean().nullable(), reason: z.string() })
@@ -107,7 +107,7 @@ export const comparisonSchema = z.strictObject({
   mode: z.string(),
   baseline: z.string().describe('the mode compared against'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
-  repetitions: z.number().int().positive().describe('repetitions pooled on each side'),
+  repetitions: z.number().int().positive().describe('repetitions pooled on each side (the rounds paired for intervals are those both sides completed)'),
   latencyDeltaUs: z
     .strictObject({ p50: deltaUs('p50'), p90: deltaUs('p90'), p95: deltaUs('p95'), p99: deltaUs('p99'), p999: deltaUs('p999') })
     .describe('percentiles of the pooled histograms (all repetitions), mode minus baseline'),
@@ -122,12 +122,12 @@ export const comparisonSchema = z.strictObject({
     .strictObject({
       method: z.string().describe('how the intervals were computed'),
       confidence: z.number().describe('two-sided confidence level, e.g. 0.95'),
-      reliability: z.enum(['none', 'low', 'ok']).describe('none: fewer than 2 repetitions; low: fewer than 5'),
+      reliability: z.enum(['none', 'low', 'ok']).describe('none: fewer than 2 rounds (no interval); low: 2 to 4 rounds (honest but wide); ok: 5 or more'),
       latencyDeltaUs: z.strictObject({ p50: intervalSchema, p90: intervalSchema, p95: intervalSchema, p99: intervalSchema, p999: intervalSchema }),
       meshCpuCores: intervalSchema,
       meshMemoryBytes: intervalSchema,
     })
-    .describe('bootstrap confidence intervals over repetitions of the per-repetition values'),
+    .describe('Student t intervals of the mean per-round difference, each mode paired with the baseline of the same round (repetition); mesh CPU and memory against no mesh'),
   significant: z
     .strictObject({
       p50: significanceSchema,
@@ -138,11 +138,11 @@ export const comparisonSchema = z.strictObject({
       meshCpuCores: significanceSchema,
       meshMemoryBytes: significanceSchema,
     })
-    .describe('whether each delta is significant: its interval excludes 0 (and exceeds the noise floor when one was measured)'),
+    .describe('whether each delta is significant: its interval excludes 0 (and, where the A/A pair itself differed, exceeds the noise floor); reason says why, or why there is no interval'),
   noiseFloorUs: z
     .strictObject({ p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), p999: z.number().nullable() })
     .nullable()
-    .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; null without load.noiseFloor'),
+    .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; it judges a delta only at percentiles where the A/A pair itself differed; null without load.noiseFloor'),
   validity: validitySchema
     .optional()
     .describe('invalid when a phase on either side is: its deltas are then not mesh tax. Absent in older run.json: readers work it out from the phases'),

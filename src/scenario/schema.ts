@@ -106,7 +106,7 @@ const loadSchema = z
     connections: integer(1, 10_000).default(8).describe('Concurrent HTTP connections, 1 to 10000'),
     duration: duration({ min: SECOND, max: 24 * HOUR }).prefault('20s').describe('Measured window per phase, as 20s or 1m30s; 1s to 24h'),
     warmup: duration({ min: 0, max: HOUR }).prefault('5s').describe('Load before each measured window, discarded, as 5s; 0 to 1h'),
-    repetitions: integer(1, 1000).default(1).describe('Times each mode and rate is measured (interleaved), 1 to 1000'),
+    repetitions: integer(1, 1000).default(1).describe('Rounds: times each mode and rate is measured (interleaved); each round pairs a mode with the baseline measured next to it, and intervals need at least 2, 1 to 1000'),
     workers: integer(1, 64).default(1).describe('Load generator worker threads, 1 to 64, at most connections'),
     timeout: duration({ min: 1, max: 10 * MINUTE }).prefault('10s').describe('Per-request timeout, counted from the intended send time, as 10s; 1ms to 10m'),
     seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals and shuffles, an integer from 0 to 4294967295; default: random, recorded in run.json'),
@@ -117,7 +117,7 @@ const loadSchema = z
     noiseFloor: z
       .boolean()
       .default(false)
-      .describe('Also run a second baseline (mode baseline-aa) to measure the A/A noise floor; deltas smaller than it are not significant'),
+      .describe('Also run a second baseline (mode baseline-aa) on the same path: an A/A check judged by its own interval; where it differs, deltas must exceed its noise floor to count'),
     onPhaseFailure: z
       .enum(['stop', 'continue'])
       .default('stop')

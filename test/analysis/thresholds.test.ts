@@ -33,7 +33,7 @@ const scenario = (thresholds: string) =>
 
 describe('thresholds', () => {
   const phases = [phase('baseline', 100), phase('sidecar', 350, { ok: 990, non2xx: 5, errors: 3, timeouts: 2 })];
-  const comparisons = compareModes(phases, 1);
+  const comparisons = compareModes(phases);
   // The same latencies without failed requests: a valid measurement.
   const clean = [phase('baseline', 100), phase('sidecar', 350)];
 
@@ -41,7 +41,7 @@ describe('thresholds', () => {
     const results = evaluateThresholds(
       scenario('  - { metric: p50-delta, max: 200us }\n  - { metric: p99-delta, max: 1ms }\n'),
       clean,
-      compareModes(clean, 1),
+      compareModes(clean),
     );
     expect(results.map((r) => [r.metric, r.mode, r.value, r.max, r.unit, r.status])).toEqual([
       ['p50-delta', 'sidecar', 250, 200, 'us', 'fail'],

@@ -81,21 +81,21 @@ describe('phase validity', () => {
 describe('comparison validity', () => {
   it('marks a comparison invalid when a phase on either side is, naming the phase', () => {
     const phases = [phase('baseline', 1, { achievedRps: 236 }), phase('sidecar', 1), phase('baseline', 2), phase('sidecar', 2)];
-    const [comparison] = compareModes(phases, 1);
+    const [comparison] = compareModes(phases);
     expect(comparison!.validity).toEqual({
       valid: false,
       reasons: [{ code: 'below-rate', message: 'baseline rep 1: achieved 236 of 1000 rps requested (23.6%; a valid phase reaches 99%)' }],
     });
     const modeSide = [phase('baseline', 1), phase('sidecar', 1, { counts: { ok: 900, non2xx: 0, errors: 0, timeouts: 100 } })];
-    expect(compareModes(modeSide, 1)[0]!.validity!.reasons.map((r) => r.message)).toEqual([
+    expect(compareModes(modeSide)[0]!.validity!.reasons.map((r) => r.message)).toEqual([
       'sidecar rep 1: 100 of 1000 requests failed (10.00%: 100 timeouts; a valid phase has at most 0.1%)',
     ]);
-    expect(compareModes([phase('baseline', 1), phase('sidecar', 1)], 1)[0]!.validity).toEqual({ valid: true, reasons: [] });
+    expect(compareModes([phase('baseline', 1), phase('sidecar', 1)])[0]!.validity).toEqual({ valid: true, reasons: [] });
   });
 
   it('computes the mark from the phases for a comparison written before comparisons carried it', () => {
     const phases = [phase('baseline', 1), phase('sidecar', 1, { achievedRps: 100 })];
-    const { validity: _stored, ...old } = compareModes(phases, 1)[0]!;
+    const { validity: _stored, ...old } = compareModes(phases)[0]!;
     expect(comparisonValidityOf(old, phases).valid).toBe(false);
     expect(comparisonValidityOf(old, phases).reasons[0]!.message).toMatch(/^sidecar rep 1: achieved 100 of 1000 rps/);
   });

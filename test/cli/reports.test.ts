@@ -35,8 +35,8 @@ describe('reports of the quick start', () => {
     const markdown = readFileSync(path.join(runDir, 'report.md'), 'utf8');
     expect(markdown).toMatch(/^## meshtax: quickstart — run `\S+` completed/);
     expect(markdown).toMatch(/proxy: haproxy \S+ \(mTLS on\)/);
-    // Two repetitions: every delta has an interval.
-    expect(markdown).toMatch(/\| sidecar \| 1000 \| 2 \| [+-]\S+ (µs|ms) \[[^\]]+\]/);
+    // Two rounds: every delta at p50 has an interval, and two rounds are marked low reliability.
+    expect(markdown).toMatch(/\| sidecar \| 1000 \| 2 \(low reliability\) \| [+-]\S+ (µs|ms) \[[^\]]+\]/);
     const smp = JSON.parse(readFileSync(path.join(runDir, 'smp.json'), 'utf8')) as { results: { latencies_ms: { p50: number } }[] };
     expect(smp.results.length).toBe(3);
     // Real milliseconds: a loopback p50 is a fraction of one, not 0.

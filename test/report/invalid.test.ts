@@ -49,7 +49,7 @@ describe('an invalid measurement in every report', () => {
     expect(text).toContain(`sidecar at 1000 rps: invalid measurement, not mesh tax: ${REASON}`);
     expect(text).toContain('threshold INVALID: p99-delta of sidecar at 1000 rps: not judged');
     // The valid comparison is still in the table.
-    expect(text).toMatch(/│ ambient +│ 1000 +│ \+30 µs/);
+    expect(text).toMatch(/│ ambient +│ 1000 +│ 2 +│ +\+30 µs/);
   });
 
   it('report.md: the headline says invalid instead of what the mode adds; the delta table leaves it out', () => {
@@ -57,11 +57,11 @@ describe('an invalid measurement in every report', () => {
     expect(text).not.toContain('+1893 ms');
     expect(text).not.toContain('**sidecar** adds');
     expect(text).toContain(`- **sidecar** at 1000 rps: **invalid measurement**, not mesh tax: ${REASON}`);
-    expect(text).toContain('**ambient** adds +30 µs at p50');
+    expect(text).toContain('**ambient** at 1000 rps: no significant change at p50 (+30 µs');
     expect(text).toContain('### Invalid measurements');
     expect(text).toContain(`- **sidecar** @ 1000 rps, repetition 1: achieved 236 of 1000 rps requested`);
     const deltas = text.slice(text.indexOf('### Deltas against baseline'), text.indexOf('### Invalid measurements'));
-    expect(deltas).toMatch(/^\| ambient \| 1000 \| 2 \|/m);
+    expect(deltas).toMatch(/^\| ambient \| 1000 \| 2 \(low reliability\) \|/m);
     expect(deltas).not.toContain('sidecar');
     expect(text).toMatch(/\| ⚠️ \| `p99-delta` \| sidecar \|/);
   });

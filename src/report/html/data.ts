@@ -2,6 +2,7 @@ import { BASELINE_MODE } from '../../analysis/comparisons.ts';
 import { splitComparisons } from '../../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, Role, RunDocument } from '../../results/schema.ts';
+import { shownDelta } from '../uncertainty.ts';
 
 /** One point of a latency spectrum: percentile p (0–100), x = 1/(1 − p/100), latency in milliseconds. */
 export interface SpectrumPoint {
@@ -28,7 +29,13 @@ export interface DeltaChart {
   rate: number | null;
   baseline: string;
   confidence: number | null;
-  series: { mode: string; valuesMs: (number | null)[]; intervalsMs: ({ low: number; high: number } | null)[] }[];
+  series: {
+    mode: string;
+    valuesMs: (number | null)[];
+    intervalsMs: ({ low: number; high: number } | null)[];
+    /** Per percentile "not significant", "no interval" or "" (significant): the chart draws marked bars hollow. */
+    marks: string[];
+  }[];
 }
 
 /** CPU (cores) and memory (MiB) per role, summed over a role's containers, mean over repetitions, per mode and rate. */
@@ -108,6 +115,7 @@ function deltaChart(rate: number | null, comparisons: readonly Comparison[]): De
         const interval = comparison.intervals.latencyDeltaUs[key];
         return interval === null ? null : { low: interval.low / 1000, high: interval.high / 1000 };
       }),
+      marks: DELTA_PERCENTILES.map(({ key }) => shownDelta(comparison, key).mark),
     })),
   };
 }
