@@ -3,8 +3,9 @@ import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { leftoverLinks, leftoverNamespaces, leftoverWorkDirs, ruleRunIds } from '../../src/runtimes/local/netns/leftovers.ts';
+import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { runCli, startCli, tempDir } from '../helpers/cli.ts';
-import { currentRun, netnsRunArgs, requireRoot, runProcessesAfter, scrub, traces } from './helpers.ts';
+import { currentRun, freshRunId, netnsRunArgs, requireRoot, runProcessesAfter, scrub, traces } from './helpers.ts';
 
 describe('finding what a netns run left', () => {
   it('reads run ids from rule comments, and meshtax\'s names from ip\'s listings, of one run or all', () => {
@@ -58,8 +59,9 @@ describe('meshtax cleanup --runtime local after a SIGKILL of meshtax', () => {
     const killed = await done;
     expect(traces(runId!).length).toBeGreaterThan(0);
 
-    // A namespace of another run (made here for the test) must survive a clean-up of this one.
-    const other = `mtx-${runId!.slice(-4) === 'fffe' ? 'fffd' : 'fffe'}-bl-srv`;
+    // A namespace of another run (made here for the test, under a tag no namespace on this host has yet, so that
+    // a concurrent test run cannot be using it) must survive a clean-up of this one.
+    const other = `mtx-${runTag(freshRunId())}-bl-srv`;
     execFileSync('ip', ['netns', 'add', other]);
     let result;
     try {
