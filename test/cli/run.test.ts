@@ -53,7 +53,7 @@ describe('meshtax run on the local runtime', () => {
     expect(proxy.kind).toBe('haproxy');
     expect(result.stdout).toContain(`proxy: haproxy ${proxy.version} (mTLS on)`);
     expect(result.stdout).toMatch(/mesh tax against baseline/);
-    expect(runProcessPids()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
   });
 
   it('runs the same comparison with the built-in proxy and records it', async () => {
@@ -64,7 +64,7 @@ describe('meshtax run on the local runtime', () => {
     expect((run.environment.runtime as { proxy: { kind: string } }).proxy.kind).toBe('builtin');
     expect(result.stdout).toMatch(/proxy: built-in Node proxy meshtax \S+ on Node v\d+/);
     expect(run.phases.every((phase) => phase.counts.ok === 300)).toBe(true);
-    expect(runProcessPids()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
   });
 
   it('--json prints run.json on stdout and nothing else', async () => {
