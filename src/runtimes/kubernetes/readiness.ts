@@ -4,6 +4,7 @@ import { apiStatus, during } from './client/errors.ts';
 import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import { podProblem } from './pod-status.ts';
+import { replicaFailure, replicaFailureHint } from './replica-failure.ts';
 import { settledModeProblem } from './verify-mode.ts';
 import { waitFor, WaitTimeout } from './wait.ts';
 
@@ -28,6 +29,8 @@ export async function waitForRollout(cluster: Cluster, namespace: string, name: 
         (status?.availableReplicas ?? 0) === wanted;
       if (done) return true;
       const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const refused = await replicaFailure(cluster, namespace, name, status?.conditions, selector);
+      if (refused) throw new ModeNotReady(`Deployment ${namespace}/${name} cannot create its pods: ${refused} (${replicaFailureHint(refused, namespace)})`);
       const pods = await during(`listing pods of ${namespace}/${name}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: selector }));
       for (const pod of pods.items) {
         const problem = podProblem(pod);
