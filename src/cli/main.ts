@@ -11,7 +11,7 @@ import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import { cleanupCommand, type CleanupFlags } from './cleanup.ts';
 import { renderCommand, type RenderFlags } from './render.ts';
-import { ClusterConfigError } from '../runtimes/kubernetes/client/connect.ts';
+import { ClusterConfigError, UnknownContextError } from '../runtimes/kubernetes/client/connect.ts';
 import { ClusterError } from '../runtimes/kubernetes/client/errors.ts';
 import { CodeBundleMissing } from '../runtimes/kubernetes/code-bundle.ts';
 import { validateCommand } from './validate.ts';
@@ -115,11 +115,12 @@ function program(setExit: (code: ExitCode) => void): Command {
   root
     .command('doctor')
     .description('check this machine: proxies and their versions, network namespaces, what would make numbers less trustworthy')
-    .addOption(new Option('--runtime <name>', 'runtime to check').choices(['local', 'kubernetes']).default('local'))
-    .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the current one)')
+    .argument('[scenario]', 'a scenario file: check its nodes, and that its pods fit them (runtime kubernetes)')
+    .addOption(new Option('--runtime <name>', 'runtime to check (default: the scenario\'s, else local)').choices(['local', 'kubernetes']))
+    .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--json', 'print the checks as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)
-    .action(async (flags: DoctorFlags) => setExit(await doctorCommand(flags)));
+    .action(async (scenario: string | undefined, flags: DoctorFlags) => setExit(await doctorCommand(scenario, flags)));
 
   return root;
 }
@@ -138,7 +139,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`${formatProblems(error.problems)}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof UsageError || error instanceof RunFileError) {
+    if (error instanceof UsageError || error instanceof RunFileError || error instanceof UnknownContextError) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
     }

@@ -121,6 +121,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       if (run.status !== 'interrupted') run.status = 'failed';
       run.error = run.error ? `${run.error}; ${message}` : message;
     }
+    // What the runtime got to (context, nodes, namespaces made), also when it failed before the first phase: with
+    // --keep that is what was left in the cluster.
+    run.environment = describeEnvironment(runtime.describe());
     run.finishedAt = new Date().toISOString();
     await writeRunFile(runDir, run);
   }

@@ -51,6 +51,8 @@ class KubernetesRuntime implements Runtime {
     this.scenario = scenario;
     this.runId = runId;
     this.options = options;
+    // Nothing is sent yet; an unknown context is refused here, before the run starts, as the invalid input it is.
+    this.cluster = connect(scenario.kubernetes.context);
   }
 
   describe(): Record<string, unknown> {
@@ -74,8 +76,7 @@ class KubernetesRuntime implements Runtime {
   async prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]> {
     const kubeModes = modes.filter(isKubernetesMode);
     const settings = this.scenario.kubernetes;
-    const cluster = connect(settings.context);
-    this.cluster = cluster;
+    const cluster = this.cluster ?? connect(settings.context);
     this.version = await kubernetesVersion(cluster);
     this.meshes = await requireMeshes(cluster, kubeModes, settings.istio.revision);
     this.placement = await choosePlacement(cluster, settings.placement);
