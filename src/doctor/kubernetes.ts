@@ -1,8 +1,11 @@
+import { plannedModes } from '../pipeline/plan.ts';
+import { placementCapacityProblem } from '../runtimes/kubernetes/capacity.ts';
 import { cleanupHint } from '../runtimes/kubernetes/cleanup-hint.ts';
 import type { Cluster } from '../runtimes/kubernetes/client/connect.ts';
 import { apiMessage, apiStatus } from '../runtimes/kubernetes/client/errors.ts';
 import { kubernetesVersion } from '../runtimes/kubernetes/environment.ts';
 import { managedSelector } from '../runtimes/kubernetes/labels.ts';
+import { isKubernetesMode } from '../runtimes/kubernetes/modes.ts';
 import { findIstio, findLinkerd, findWaypointClass, findZtunnel } from '../runtimes/kubernetes/mesh-check.ts';
 import { choosePlacement, schedulable, type Placement } from '../runtimes/kubernetes/placement.ts';
 import { kubernetesSchema, type KubernetesSettings } from '../scenario/kubernetes-schema.ts';
@@ -58,6 +61,7 @@ export async function kubernetesChecks(cluster: Cluster, scenario?: Scenario): P
   checks.push(await permissionsCheck(cluster));
   const nodes = await nodesCheck(cluster, (scenario?.kubernetes ?? DEFAULT_SETTINGS).placement);
   checks.push(...nodes.checks);
+  if (scenario && nodes.placement) checks.push(await capacityCheck(cluster, scenario, nodes.placement));
   checks.push(...(await meshChecks(cluster)));
   if (nodes.placement) checks.push(...(await metricsChecks(cluster, [...new Set([nodes.placement.serverNode, nodes.placement.clientNode])])));
   checks.push(await leftoverCheck(cluster));
@@ -105,6 +109,19 @@ async function nodesCheck(cluster: Cluster, settings: KubernetesSettings['placem
     return { checks: [check, { name: 'placement', status: 'info', detail: `server on ${placement.serverNode}, client on ${placement.clientNode}` }], placement };
   } catch (error) {
     return { checks: [check, { name: 'placement', status: 'fail', detail: error instanceof Error ? error.message : String(error) }] };
+  }
+}
+
+/** Whether the scenario's pods fit the nodes run would choose, as the scheduler will judge them. */
+async function capacityCheck(cluster: Cluster, scenario: Scenario, placement: Placement): Promise<Check> {
+  const modes = plannedModes(scenario).filter(isKubernetesMode);
+  try {
+    const problem = await placementCapacityProblem(cluster, scenario, modes, placement.serverNode, placement.clientNode);
+    if (problem) return { name: 'capacity', status: 'fail', detail: problem };
+    const atOnce = Math.min(scenario.kubernetes.modesAtOnce, modes.length);
+    return { name: 'capacity', status: 'ok', detail: `${atOnce} of ${modes.length} modes at a time and one phase's generator pods fit ${placement.serverNode}${placement.clientNode === placement.serverNode ? '' : ` and ${placement.clientNode}`}` };
+  } catch (error) {
+    return { name: 'capacity', status: 'warn', detail: `could not compare requests with the nodes: ${apiMessage(error)}` };
   }
 }
 

@@ -86,6 +86,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     for (const [index, phase] of plan.entries()) {
       if (options.signal.aborted) throw new PhaseInterrupted('interrupted between phases');
       if (failedModes.has(phase.mode)) continue;
+      await runtime.activate?.(phase.mode, options.signal);
       options.observer?.phaseStarted?.(phase, index, plan.length);
       try {
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');

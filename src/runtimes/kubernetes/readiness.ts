@@ -82,3 +82,16 @@ export async function readyMode(cluster: Cluster, runId: string, mode: Kubernete
   }
 }
 
+
+/** Waits until a mode's echo pods are gone (scaled to zero), so the CPU and memory they requested are free again. */
+export async function waitForNoAppPods(cluster: Cluster, namespace: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await waitFor(`echo pods of ${namespace} to be removed`, timeoutMs, signal, async () => {
+      const pods = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` }));
+      return pods.items.length === 0 ? true : `${pods.items.length} pod(s) left: ${pods.items.map((p) => p.metadata?.name ?? '').join(', ')}`;
+    });
+  } catch (error) {
+    if (error instanceof WaitTimeout) throw new ModeNotReady(`${error.message}; check kubectl get pods -n ${namespace}`);
+    throw error;
+  }
+}
