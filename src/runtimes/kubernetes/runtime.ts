@@ -21,7 +21,7 @@ import { readyMode, waitForNoAppPods } from './readiness.ts';
 import { scaleEcho } from './scale.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
 import { chooseSource, type MetricsSource } from './resources/sources.ts';
-import { resourceScope } from './scope.ts';
+import { resourceScope, sharedComponents } from './scope.ts';
 
 /**
  * The Kubernetes runtime: each mode in its own namespace `meshtax-<runId>-<mode>`, labelled so its mesh takes the
@@ -177,6 +177,15 @@ class KubernetesRuntime implements Runtime {
 
   warnings(): Warning[] {
     const warnings = [...(this.placement?.warnings ?? [])];
+    const shared = sharedComponents([...this.contexts.keys()].filter(isKubernetesMode), this.meshes);
+    if (shared.length > 0) {
+      const idle = this.scenario.kubernetes.idleWindow > 0;
+      warnings.push({
+        code: 'shared-components',
+        message: `shared with other workloads of the cluster: ${shared.join('; ')}; ${idle ? 'each mode is charged only their increase over the idle level measured before its phase' : 'kubernetes.idleWindow is 0, so no idle level is measured and they are charged in full'} (rows marked shared)`,
+        ...(idle ? {} : { hint: 'set kubernetes.idleWindow (12s) so shared components are charged only what the load adds' }),
+      });
+    }
     if (this.cluster && !this.source && this.sourceProblems.length > 0) {
       warnings.push({
         code: 'resources-unavailable',
