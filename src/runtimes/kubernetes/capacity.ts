@@ -2,7 +2,7 @@ import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { KubernetesSettings } from '../../scenario/kubernetes-schema.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { Cluster } from './client/connect.ts';
-import { during } from './client/errors.ts';
+import { apiMessage, apiStatus, ClusterError, during } from './client/errors.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import { parseQuantity } from './resources/quantity.ts';
 
@@ -76,11 +76,18 @@ export interface NodeRoom {
 /** A node's allocatable CPU and memory and what its pods already request. */
 export async function nodeRoom(cluster: Cluster, node: V1Node): Promise<NodeRoom> {
   const name = node.metadata?.name ?? '';
-  const pods = await during(`listing pods on node ${name}`, () => cluster.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed` }));
+  let requested = NONE;
+  try {
+    const pods = await cluster.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed` });
+    requested = pods.items.map(podRequests).reduce(add, NONE);
+  } catch (error) {
+    // Without the right to list pods cluster-wide, only what the node offers at all can be compared.
+    if (apiStatus(error) !== 403) throw new ClusterError(`listing pods on node ${name}: ${apiMessage(error)}`, { cause: error });
+  }
   return {
     node: name,
     allocatable: { cpu: parseQuantity(node.status?.allocatable?.cpu ?? '0') || 0, memory: parseQuantity(node.status?.allocatable?.memory ?? '0') || 0 },
-    requested: pods.items.map(podRequests).reduce(add, NONE),
+    requested,
   };
 }
 

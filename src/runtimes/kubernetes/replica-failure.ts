@@ -1,6 +1,6 @@
 import type { V1DeploymentCondition, V1ReplicaSetCondition } from '@kubernetes/client-node';
 import type { Cluster } from './client/connect.ts';
-import { during } from './client/errors.ts';
+import { apiMessage, apiStatus, ClusterError } from './client/errors.ts';
 
 /**
  * Why a Deployment's pods cannot even be created, or undefined: the `ReplicaFailure` condition the ReplicaSet
@@ -11,8 +11,15 @@ import { during } from './client/errors.ts';
 export async function replicaFailure(cluster: Cluster, namespace: string, deployment: string, conditions: readonly V1DeploymentCondition[] | undefined, selector: string): Promise<string | undefined> {
   const own = failed(conditions);
   if (own) return own;
-  // The ReplicaSet carries the condition first; the Deployment gets it on the controller's next sync.
-  const sets = await during(`listing ReplicaSets of ${namespace}/${deployment}`, () => cluster.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }));
+  // The ReplicaSet carries the condition first; the Deployment gets it on the controller's next sync, so a user
+  // who may not list ReplicaSets still gets the reason, a moment later.
+  let sets;
+  try {
+    sets = await cluster.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector });
+  } catch (error) {
+    if (apiStatus(error) === 403) return undefined;
+    throw new ClusterError(`listing ReplicaSets of ${namespace}/${deployment}: ${apiMessage(error)}`, { cause: error });
+  }
   for (const set of sets.items) {
     if (!set.metadata?.ownerReferences?.some((owner) => owner.kind === 'Deployment' && owner.name === deployment)) continue;
     const reason = failed(set.status?.conditions);
