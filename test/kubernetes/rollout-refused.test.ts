@@ -48,7 +48,7 @@ describe('a rollout whose pods admission refuses', () => {
     await expect(waiting).rejects.toThrow(ModeNotReady);
     const message = await waiting.catch((error: unknown) => (error as Error).message);
     expect(message).toMatch(
-      /^Deployment psa-restricted\/echo cannot create its pods: ReplicaFailure FailedCreate: pods "echo-[a-z0-9]+-[a-z0-9]+" is forbidden: violates PodSecurity "restricted:latest": .*NET_ADMIN.* \(a Pod Security level .* install the mesh's CNI plugin \(istio-cni, linkerd-cni\)/,
+      /^Deployment psa-restricted\/echo cannot create its pods: ReplicaFailure FailedCreate: pods "echo-[a-z0-9]+-[a-z0-9]*" is forbidden: violates PodSecurity "restricted:latest": .*NET_ADMIN.* \(a Pod Security level .* install the mesh's CNI plugin \(istio-cni, linkerd-cni\)/,
     );
     expect(message).not.toMatch(/did not happen within/);
   }, 90_000);
