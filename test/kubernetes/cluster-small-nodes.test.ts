@@ -95,10 +95,11 @@ describe('meshtax on 4-CPU nodes', () => {
     const removeLinkerd = await createInertLinkerd(run.cluster);
     try {
       const out = tempDir();
-      const result = await runCli(['run', 'scenarios/kubernetes/linkerd.yaml', '--out', out, '--keep', ...SHORT, '--set', 'load.repetitions=1'], undefined, run.env);
+      const result = await runCli(['run', 'scenarios/kubernetes/linkerd.yaml', '--out', out, '--keep', ...SHORT, '--set', 'modes=[linkerd]'], undefined, run.env);
       expect(result.code).toBe(1);
       const recorded = readRun(out).run;
       expect(recorded.error).toMatch(/^mode linkerd is not in effect/);
+      expect(recorded.phases).toEqual([]);
       const namespace = `meshtax-${recorded.runId}-linkerd`;
       expect(recorded.environment.runtime).toMatchObject({ context: 'meshtax-test', namespaces: [namespace], kept: true, serverNode: 'node-a' });
       expect(result.stderr).toBe(`meshtax: kept ${namespace}; remove them with meshtax cleanup --run-id ${recorded.runId}\n`);
