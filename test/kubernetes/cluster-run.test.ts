@@ -87,7 +87,8 @@ describe('meshtax run on a real API server', () => {
       expect(result.code).toBe(1);
       const { run } = readRun(out);
       expect(run.error).toMatch(/^mode linkerd is not in effect: pod echo-[a-z0-9]+-[a-z0-9]+ has no linkerd-proxy container \(containers: echo\); is the Linkerd proxy injector running \(linkerd check\)\?$/);
-      expect((run.environment.runtime as { meshes: unknown[] }).meshes).toEqual([]);
+      // run.json records what the runtime found before it failed: the (inert) Linkerd control plane.
+      expect((run.environment.runtime as { meshes: unknown[] }).meshes).toEqual([{ mesh: 'linkerd', namespace: 'linkerd', version: 'edge-25.11.1' }]);
       expect(await meshtaxNamespaces()).toEqual([]);
     } finally {
       await removeLinkerd();
