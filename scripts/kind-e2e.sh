@@ -65,7 +65,7 @@ linkerd install | kubectl apply -f -
 linkerd check
 
 cd "$ROOT"
-npx meshtax doctor --runtime kubernetes --context "$CONTEXT"
+npx meshtax doctor "$SCENARIO" --runtime kubernetes --context "$CONTEXT"
 set +e
 npx meshtax run "$SCENARIO" --context "$CONTEXT" --out "$OUT"
 status=$?

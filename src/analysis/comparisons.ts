@@ -14,7 +14,17 @@ export const AA_MODE = 'baseline-aa';
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
 function sumRoles(resources: readonly ResourceRecord[], roles: readonly Role[], field: 'cpuCores' | 'memoryBytes'): number {
-  return resources.filter((row) => roles.includes(row.role)).reduce((total, row) => total + row[field], 0);
+  return resources.filter((row) => roles.includes(row.role)).reduce((total, row) => total + charged(row, field), 0);
+}
+
+/**
+ * What a row costs the mode: all of it, or for a component shared with other workloads (ztunnel, a control plane)
+ * only its increase over its idle level before the load; all of it when no idle level was measured.
+ */
+export function charged(row: ResourceRecord, field: 'cpuCores' | 'memoryBytes'): number {
+  if (!row.shared) return row[field];
+  const idle = field === 'cpuCores' ? row.idleCpuCores : row.idleMemoryBytes;
+  return idle === null ? row[field] : Math.max(0, row[field] - idle);
 }
 
 /** Percentiles of the histograms of several phases pooled into one. */

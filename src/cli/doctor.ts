@@ -3,20 +3,27 @@ import type { Check } from '../doctor/check.ts';
 import { kubernetesChecks } from '../doctor/kubernetes.ts';
 import { localChecks } from '../doctor/local.ts';
 import { connect } from '../runtimes/kubernetes/client/connect.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 export interface DoctorFlags {
-  runtime: string;
+  runtime?: string;
   json: boolean;
   context?: string;
 }
 
 /** `meshtax doctor`: whether this machine can run a runtime, and what would make its numbers less trustworthy. */
-export async function doctorCommand(flags: DoctorFlags): Promise<ExitCode> {
-  if (flags.runtime !== 'local' && flags.runtime !== 'kubernetes') throw new UsageError(`--runtime ${flags.runtime}: runtimes are local and kubernetes`);
-  const checks = flags.runtime === 'kubernetes' ? await kubernetesChecks(connect(flags.context)) : await localChecks();
+export async function doctorCommand(scenarioPath: string | undefined, flags: DoctorFlags): Promise<ExitCode> {
+  const scenario = scenarioPath === undefined ? undefined : (await loadScenarioFile(scenarioPath, [])).scenario;
+  const runtime = flags.runtime ?? scenario?.runtime ?? 'local';
+  if (runtime !== 'local' && runtime !== 'kubernetes') throw new UsageError(`--runtime ${runtime}: runtimes are local and kubernetes`);
+  if (scenario && scenario.runtime !== runtime) throw new UsageError(`${scenarioPath} is a scenario for runtime ${scenario.runtime}, not ${runtime}`);
+  const checks =
+    runtime === 'kubernetes'
+      ? await kubernetesChecks(connect(flags.context ?? (scenario?.runtime === 'kubernetes' ? scenario.kubernetes.context : undefined)), scenario?.runtime === 'kubernetes' ? scenario : undefined)
+      : await localChecks();
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ runtime: flags.runtime, checks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runtime, checks }, null, 2)}\n`);
   } else {
     process.stdout.write(`${render(checks)}\n`);
   }

@@ -141,27 +141,31 @@ function program(setExit: (code: ExitCode) => void): Command {
   root
     .command('doctor')
     .description('check this machine: proxies and their versions, network namespaces, what would make numbers less trustworthy')
-    .addOption(new Option('--runtime <name>', 'runtime to check').choices(['local', 'kubernetes']).default('local'))
-    .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the current one)')
+    .argument('[scenario]', 'a scenario file: check its nodes, and that its pods fit them (runtime kubernetes)')
+    .addOption(new Option('--runtime <name>', 'runtime to check (default: the scenario\'s, else local)').choices(['local', 'kubernetes']))
+    .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--json', 'print the checks as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)
-    .action(async (flags: DoctorFlags) => setExit(await (await import('./doctor.ts')).doctorCommand(flags)));
+    .action(async (scenario: string | undefined, flags: DoctorFlags) => setExit(await (await import('./doctor.ts')).doctorCommand(scenario, flags)));
 
   return root;
 }
 
 /**
- * An error of the Kubernetes runtime (exit 1 with its message, no stack). Its modules are imported here, on the error
- * path, because they bring the Kubernetes client (about a second to load): render, cleanup and doctor, which use
- * them, are imported by their actions, and every other command never loads them.
+ * The exit code of an error of the Kubernetes runtime, or null when it is none: an unknown context is invalid input
+ * (2, nothing started), the others end the run (1), each with its message and no stack. Their modules are imported
+ * here, on the error path, because they bring the Kubernetes client (about a second to load): render, cleanup and
+ * doctor, which use them, are imported by their actions, and every other command never loads them.
  */
-async function isClusterError(error: Error): Promise<boolean> {
-  const [{ ClusterConfigError }, { ClusterError }, { CodeBundleMissing }] = await Promise.all([
+async function clusterErrorExit(error: Error): Promise<ExitCode | null> {
+  const [{ ClusterConfigError, UnknownContextError }, { ClusterError }, { CodeBundleMissing }] = await Promise.all([
     import('../runtimes/kubernetes/client/connect.ts'),
     import('../runtimes/kubernetes/client/errors.ts'),
     import('../runtimes/kubernetes/code-bundle.ts'),
   ]);
-  return error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing;
+  if (error instanceof UnknownContextError) return EXIT.invalidInput;
+  if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing) return EXIT.runFailed;
+  return null;
 }
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -182,9 +186,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof Error && (await isClusterError(error))) {
+    const clusterExit = error instanceof Error ? await clusterErrorExit(error) : null;
+    if (error instanceof Error && clusterExit !== null) {
       process.stderr.write(`meshtax: ${error.message}\n`);
-      return EXIT.runFailed;
+      return clusterExit;
     }
     process.stderr.write(`meshtax: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.runFailed;

@@ -1,10 +1,15 @@
+import { plannedModes } from '../pipeline/plan.ts';
+import { placementCapacityProblem } from '../runtimes/kubernetes/capacity.ts';
 import { cleanupHint } from '../runtimes/kubernetes/cleanup-hint.ts';
 import type { Cluster } from '../runtimes/kubernetes/client/connect.ts';
-import { apiMessage } from '../runtimes/kubernetes/client/errors.ts';
+import { apiMessage, apiStatus } from '../runtimes/kubernetes/client/errors.ts';
 import { kubernetesVersion } from '../runtimes/kubernetes/environment.ts';
 import { managedSelector } from '../runtimes/kubernetes/labels.ts';
+import { isKubernetesMode } from '../runtimes/kubernetes/modes.ts';
 import { findIstio, findLinkerd, findWaypointClass, findZtunnel } from '../runtimes/kubernetes/mesh-check.ts';
-import { schedulable } from '../runtimes/kubernetes/placement.ts';
+import { choosePlacement, schedulable, type Placement } from '../runtimes/kubernetes/placement.ts';
+import { kubernetesSchema, type KubernetesSettings } from '../scenario/kubernetes-schema.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { kubeletSource, metricsApiSource } from '../runtimes/kubernetes/resources/sources.ts';
 import type { Check } from './check.ts';
 
@@ -22,6 +27,7 @@ const NEEDED: [verb: string, group: string, resource: string][] = [
   ['patch', 'apps', 'deployments'],
   ['get', 'apps', 'deployments'],
   ['list', 'apps', 'deployments'],
+  ['list', 'apps', 'replicasets'],
   ['list', 'apps', 'daemonsets'],
   ['create', '', 'pods'],
   ['get', '', 'pods'],
@@ -36,8 +42,10 @@ const NEEDED: [verb: string, group: string, resource: string][] = [
   ['get', 'gateway.networking.k8s.io', 'gatewayclasses'],
 ];
 
-/** What `run` needs from a cluster, and what it would find there. */
-export async function kubernetesChecks(cluster: Cluster): Promise<Check[]> {
+const DEFAULT_SETTINGS = kubernetesSchema.parse(undefined);
+
+/** What `run` needs from a cluster (with a scenario: that scenario's nodes and requests), and what it would find there. */
+export async function kubernetesChecks(cluster: Cluster, scenario?: Scenario): Promise<Check[]> {
   const checks: Check[] = [{ name: 'context', status: 'info', detail: `${cluster.context} (${cluster.server})` }];
   try {
     checks.push({ name: 'api server', status: 'ok', detail: await kubernetesVersion(cluster) });
@@ -51,10 +59,11 @@ export async function kubernetesChecks(cluster: Cluster): Promise<Check[]> {
     return checks;
   }
   checks.push(await permissionsCheck(cluster));
-  const nodes = await nodesCheck(cluster);
-  checks.push(nodes.check);
+  const nodes = await nodesCheck(cluster, (scenario?.kubernetes ?? DEFAULT_SETTINGS).placement);
+  checks.push(...nodes.checks);
+  if (scenario && nodes.placement) checks.push(await capacityCheck(cluster, scenario, nodes.placement));
   checks.push(...(await meshChecks(cluster)));
-  if (nodes.first) checks.push(...(await metricsChecks(cluster, nodes.first)));
+  if (nodes.placement) checks.push(...(await metricsChecks(cluster, [...new Set([nodes.placement.serverNode, nodes.placement.clientNode])])));
   checks.push(await leftoverCheck(cluster));
   return checks;
 }
@@ -82,18 +91,37 @@ async function permissionsCheck(cluster: Cluster): Promise<Check> {
   };
 }
 
-async function nodesCheck(cluster: Cluster): Promise<{ check: Check; first?: string }> {
+async function nodesCheck(cluster: Cluster, settings: KubernetesSettings['placement']): Promise<{ checks: Check[]; placement?: Placement }> {
+  let check: Check;
   try {
     const list = await cluster.core.listNode();
     const ready = list.items.filter(schedulable).map((n) => n.metadata?.name ?? '');
-    if (ready.length === 0) return { check: { name: 'nodes', status: 'fail', detail: `${list.items.length} node(s), none schedulable` } };
-    const check: Check =
+    if (ready.length === 0) return { checks: [{ name: 'nodes', status: 'fail', detail: `${list.items.length} node(s), none schedulable` }] };
+    check =
       ready.length === 1
         ? { name: 'nodes', status: 'warn', detail: `one schedulable node: ${ready[0]}`, hint: 'client and server will share it; latency then misses the network hop' }
         : { name: 'nodes', status: 'ok', detail: `${ready.length} schedulable: ${ready.join(', ')}` };
-    return { check, first: ready[0] };
   } catch (error) {
-    return { check: { name: 'nodes', status: 'fail', detail: apiMessage(error) } };
+    return { checks: [{ name: 'nodes', status: 'fail', detail: apiMessage(error) }] };
+  }
+  try {
+    const placement = await choosePlacement(cluster, settings);
+    return { checks: [check, { name: 'placement', status: 'info', detail: `server on ${placement.serverNode}, client on ${placement.clientNode}` }], placement };
+  } catch (error) {
+    return { checks: [check, { name: 'placement', status: 'fail', detail: error instanceof Error ? error.message : String(error) }] };
+  }
+}
+
+/** Whether the scenario's pods fit the nodes run would choose, as the scheduler will judge them. */
+async function capacityCheck(cluster: Cluster, scenario: Scenario, placement: Placement): Promise<Check> {
+  const modes = plannedModes(scenario).filter(isKubernetesMode);
+  try {
+    const problem = await placementCapacityProblem(cluster, scenario, modes, placement.serverNode, placement.clientNode);
+    if (problem) return { name: 'capacity', status: 'fail', detail: problem };
+    const atOnce = Math.min(scenario.kubernetes.modesAtOnce, modes.length);
+    return { name: 'capacity', status: 'ok', detail: `${atOnce} of ${modes.length} modes at a time and one phase's generator pods fit ${placement.serverNode}${placement.clientNode === placement.serverNode ? '' : ` and ${placement.clientNode}`}` };
+  } catch (error) {
+    return { name: 'capacity', status: 'warn', detail: `could not compare requests with the nodes: ${apiMessage(error)}` };
   }
 }
 
@@ -131,21 +159,68 @@ async function meshChecks(cluster: Cluster): Promise<Check[]> {
   return checks;
 }
 
-async function metricsChecks(cluster: Cluster, node: string): Promise<Check[]> {
+/**
+ * The API server's path to the kubelets of the nodes run would use, and the metrics sources. Generator results come
+ * back as pod logs, which the API server fetches from the client node's kubelet: a kubelet it cannot reach fails
+ * every phase, so that is a failure here, not a metrics warning. So is a cluster where neither metrics source
+ * answers: the run would have no CPU or memory figures, which is half of what it measures.
+ */
+async function metricsChecks(cluster: Cluster, nodes: readonly string[]): Promise<Check[]> {
   const checks: Check[] = [];
+  for (const node of nodes) {
+    const problem = await kubeletUnreachable(cluster, node);
+    checks.push(
+      problem
+        ? {
+            name: `kubelet ${node}`,
+            status: 'fail',
+            detail: `the API server cannot reach the kubelet of ${node}: ${problem}`,
+            hint: 'generator results come back as pod logs over this same path (API server to kubelet), so every phase would fail; check the kubelet port (10250) between control plane and node, and the node\'s InternalIP',
+          }
+        : { name: `kubelet ${node}`, status: 'ok', detail: 'reachable through the API server (pod logs, node proxy)' },
+    );
+  }
+  let kubelet = false;
   try {
-    const samples = await kubeletSource(cluster).sample([node], []);
-    checks.push({ name: 'kubelet metrics', status: 'ok', detail: `/metrics/resource of ${node} answers (${samples.size} containers)` });
+    const samples = await kubeletSource(cluster).sample(nodes, []);
+    kubelet = true;
+    checks.push({ name: 'kubelet metrics', status: 'ok', detail: `/metrics/resource of ${nodes.join(', ')} answers (${samples.size} containers)` });
   } catch (error) {
-    checks.push({ name: 'kubelet metrics', status: 'warn', detail: `node proxy to ${node}: ${apiMessage(error)}`, hint: 'CPU then comes from metrics.k8s.io, if installed' });
+    checks.push({ name: 'kubelet metrics', status: 'warn', detail: error instanceof Error ? error.message : String(error), hint: 'CPU then comes from metrics.k8s.io, if installed' });
   }
   try {
     await metricsApiSource(cluster).sample([], ['kube-system']);
     checks.push({ name: 'metrics.k8s.io', status: 'ok', detail: 'answers' });
   } catch (error) {
-    checks.push({ name: 'metrics.k8s.io', status: 'info', detail: `not available: ${apiMessage(error)} (only needed when the kubelet metrics are not)` });
+    checks.push(
+      kubelet
+        ? { name: 'metrics.k8s.io', status: 'info', detail: `not available: ${apiMessage(error)} (only needed when the kubelet metrics are not)` }
+        : {
+            name: 'metrics.k8s.io',
+            status: 'fail',
+            detail: `not available either: ${apiMessage(error)}; a run would have no CPU or memory figures`,
+            hint: 'grant get on nodes/proxy so the kubelet counters can be read, or install metrics-server',
+          },
+    );
   }
   return checks;
+}
+
+/**
+ * Why the API server cannot reach a node's kubelet, or undefined when it can. The kubelet's /healthz through the
+ * node proxy: any answer from the kubelet (even 404) proves the path; the API server answers 503 "error trying to
+ * reach service" (or another 5xx) when its connection fails. A 403 is the caller's RBAC, not the path: the
+ * permissions check reports it.
+ */
+async function kubeletUnreachable(cluster: Cluster, node: string): Promise<string | undefined> {
+  try {
+    await cluster.core.connectGetNodeProxyWithPath({ name: node, path: 'healthz' });
+    return undefined;
+  } catch (error) {
+    const status = apiStatus(error);
+    if (status !== undefined && status < 500) return undefined;
+    return apiMessage(error);
+  }
 }
 
 async function leftoverCheck(cluster: Cluster): Promise<Check> {

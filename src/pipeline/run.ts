@@ -86,6 +86,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     for (const [index, phase] of plan.entries()) {
       if (options.signal.aborted) throw new PhaseInterrupted('interrupted between phases');
       if (failedModes.has(phase.mode)) continue;
+      await runtime.activate?.(phase.mode, options.signal);
       options.observer?.phaseStarted?.(phase, index, plan.length);
       try {
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
@@ -121,6 +122,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       if (run.status !== 'interrupted') run.status = 'failed';
       run.error = run.error ? `${run.error}; ${message}` : message;
     }
+    // What the runtime got to (context, nodes, namespaces made), also when it failed before the first phase: with
+    // --keep that is what was left in the cluster.
+    run.environment = describeEnvironment(runtime.describe());
     run.finishedAt = new Date().toISOString();
     await writeRunFile(runDir, run);
   }

@@ -62,6 +62,10 @@ export const resourceSchema = z.strictObject({
   memoryKind: z.enum(['pss', 'rss', 'working-set']).describe('which memory figure the memory fields hold'),
   idleCpuCores: z.number().nonnegative().nullable().describe('CPU before load, cores; null when not measured'),
   idleMemoryBytes: z.number().nonnegative().nullable().describe('memory before load, bytes; null when not measured'),
+  shared: z
+    .boolean()
+    .optional()
+    .describe('true for a component that serves other workloads too (ztunnel, istiod, Linkerd\'s control plane): comparisons charge only its increase over its idle level'),
 });
 
 export const phaseSchema = z.strictObject({

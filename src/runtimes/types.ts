@@ -13,14 +13,20 @@ export interface PreparedMode {
 
 /**
  * A runtime hosts the modes being compared: local processes or a Kubernetes cluster. prepare() brings up every
- * mode before the first phase (so phases can interleave); cleanup() removes everything it made and is always
- * called, also after errors and interrupts, and must be safe to call twice.
+ * mode before the first phase (so phases can interleave), or those it can hold at once when activate() brings the
+ * others up later; cleanup() removes everything it made and is always called, also after errors and interrupts,
+ * and must be safe to call twice.
  */
 export interface Runtime {
   readonly name: string;
   /** Runtime details recorded in run.json's environment.runtime. */
   describe(): Record<string, unknown>;
   prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]>;
+  /**
+   * Makes a mode's servers ready for its next phase, when the runtime cannot keep every mode up at once (a node
+   * too small for all of them): others are taken down first. Absent: every mode stays up from prepare() on.
+   */
+  activate?(mode: string, signal: AbortSignal): Promise<void>;
   /** Throws a RuntimeFailure when something it started has died (checked before and after each phase). */
   checkHealth(mode: string): void;
   /** Measures CPU and memory per process or container around a phase; absent when the runtime cannot. */

@@ -74,6 +74,11 @@ export const kubernetesSchema = z
       })
       .prefault({})
       .describe('Node placement: client and server on different nodes, the same nodes for every mode'),
+    modesAtOnce: integer(1, 6)
+      .default(1)
+      .describe(
+        'How many modes have their echo server deployed at the same time; the others are scaled to zero and brought back for their phases, so repetitions stay interleaved on a node that cannot hold every mode at once (1: one at a time)',
+      ),
     idleWindow: duration({ min: 0, max: 10 * MINUTE })
       .prefault('12s')
       .describe('How long the idle level of CPU and memory is measured before each phase (the kubelet refreshes its stats on its housekeeping interval, 10 s by default); 0 skips it'),

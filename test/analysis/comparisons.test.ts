@@ -161,3 +161,26 @@ describe('comparing modes against baseline', () => {
     expect(compareModes([phase('sidecar', 1, 100, [])])).toEqual([]);
   });
 });
+
+describe('shared components (ztunnel, control planes)', () => {
+  it('charge only their increase over their idle level; unshared rows and shared rows without an idle level, all of it', () => {
+    const ztunnel = (cpu: number, idleCpu: number | null, memory: number, idleMemory: number | null): ResourceRecord => ({
+      ...resource('node-proxy', cpu, memory, 'istio-proxy'),
+      idleCpuCores: idleCpu,
+      idleMemoryBytes: idleMemory,
+      shared: true,
+    });
+    const waypoint = { ...resource('waypoint', 0.25, 60e6), idleCpuCores: 0.01, idleMemoryBytes: 55e6 };
+    const phases = [
+      phase('baseline', 1, 100, [resource('app', 0.2, 50e6)]),
+      // ztunnel already used 0.5 cores and 400 MB for the rest of the cluster: the load added 0.06 cores and 12 MB.
+      phase('istio-waypoint', 1, 300, [resource('app', 0.2, 50e6), ztunnel(0.56, 0.5, 412e6, 400e6), waypoint]),
+      phase('baseline', 2, 100, [resource('app', 0.2, 50e6)]),
+      // No idle level (kubernetes.idleWindow: 0): all of it, as nothing says how much is the mode's.
+      phase('istio-waypoint', 2, 300, [resource('app', 0.2, 50e6), ztunnel(0.56, null, 412e6, null), waypoint]),
+    ];
+    const [comparison] = compareModes(phases);
+    expect(comparison!.meshCpuCores).toBe(0.56); // ((0.06 + 0.25) + (0.56 + 0.25)) / 2
+    expect(comparison!.meshMemoryBytes).toBe(272e6); // ((12e6 + 60e6) + (412e6 + 60e6)) / 2
+  });
+});

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('Kubernetes commands without a cluster', () => {
     expect(result.stderr).toContain('cleanup needs --run-id ID or --all');
   });
 
-  it('run names an unknown context, fails with exit 1 and records it in run.json', async () => {
+  it('run refuses an unknown context as invalid input (exit 2) before anything starts, naming the contexts there are', async () => {
     const dir = tempDir();
     const kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(
@@ -54,11 +54,12 @@ describe('Kubernetes commands without a cluster', () => {
     const out = path.join(dir, 'out');
     // A name YAML would read as a number stays the string it is.
     const result = await runCli(['run', 'scenarios/kubernetes/baseline.yaml', '--context', '1.30', '--out', out], undefined, { KUBECONFIG: kubeconfig });
-    expect(result.code).toBe(1);
-    const { run } = readRun(out);
-    expect(run.status).toBe('failed');
-    expect(run.error).toBe("kubeconfig context '1.30' does not exist; the kubeconfig has only");
-    expect((run.scenario as { kubernetes: { context: string } }).kubernetes.context).toBe('1.30');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("meshtax: kubeconfig context '1.30' does not exist; the kubeconfig has only\n");
+    expect(existsSync(out)).toBe(false);
+    const doctor = await runCli(['doctor', '--runtime', 'kubernetes', '--context', 'nope'], undefined, { KUBECONFIG: kubeconfig });
+    expect(doctor.code).toBe(2);
+    expect(doctor.stderr).toBe("meshtax: kubeconfig context 'nope' does not exist; the kubeconfig has only\n");
   });
 
   it('run says when the API server cannot be reached, and has nothing to clean up', async () => {

@@ -5,6 +5,7 @@ import { startCluster, type TestCluster } from '../helpers/kube/cluster.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
 import { besidesProgress } from '../helpers/progress.ts';
+import { createInertLinkerd } from './run-cluster.ts';
 
 /**
  * `meshtax run` against a real kube-apiserver, controller-manager and scheduler (test/helpers/kube), two fake nodes,
@@ -80,26 +81,18 @@ describe('meshtax run on a real API server', () => {
 
   it('refuses a mode that is not in effect (no proxy injected), naming what is missing, and cleans up', async () => {
     // A Linkerd control plane that exists but injects nothing: the namespace asks for injection, no proxy arrives.
-    const apps = cluster.kubeConfig().makeApiClient(k8s.AppsV1Api);
-    await core.createNamespace({ body: { metadata: { name: 'linkerd' } } });
-    const labels = { 'linkerd.io/control-plane-component': 'destination' };
-    await apps.createNamespacedDeployment({
-      namespace: 'linkerd',
-      body: {
-        metadata: { name: 'linkerd-destination', labels },
-        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'destination', image: 'cr.l5d.io/linkerd/controller:edge-25.11.1' }] } } },
-      },
-    });
+    const removeLinkerd = await createInertLinkerd(cluster);
     try {
       const out = tempDir();
       const result = await runCli(['run', 'scenarios/kubernetes/linkerd.yaml', '--out', out, ...SHORT], undefined, env);
       expect(result.code).toBe(1);
       const { run } = readRun(out);
       expect(run.error).toMatch(/^mode linkerd is not in effect: pod echo-[a-z0-9]+-[a-z0-9]+ has no linkerd-proxy container \(containers: echo\); is the Linkerd proxy injector running \(linkerd check\)\?$/);
-      expect((run.environment.runtime as { meshes: unknown[] }).meshes).toEqual([]);
+      // run.json records what the runtime found before it failed: the (inert) Linkerd control plane.
+      expect((run.environment.runtime as { meshes: unknown[] }).meshes).toEqual([{ mesh: 'linkerd', namespace: 'linkerd', version: 'edge-25.11.1' }]);
       expect(await meshtaxNamespaces()).toEqual([]);
     } finally {
-      await core.deleteNamespace({ name: 'linkerd' });
+      await removeLinkerd();
     }
   });
 

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { podProblem } from '../../src/runtimes/kubernetes/pod-status.ts';
-import { roleOf, targetsOf } from '../../src/runtimes/kubernetes/scope.ts';
+import { roleOf, sharedComponents, targetsOf } from '../../src/runtimes/kubernetes/scope.ts';
 
 function pod(name: string, role: string, containers: string[], nativeSidecars: string[] = []): V1Pod {
   return {
@@ -44,5 +44,23 @@ describe('why a pod is not ready', () => {
       stuck: true,
     });
     expect(podProblem(unschedulable('0/2 nodes are available: 2 node(s) had untolerated taint.'))?.stuck).toBe(false);
+  });
+});
+
+describe('shared components', () => {
+  const meshes = [
+    { mesh: 'istio' as const, namespace: 'istio-system', version: '1.28.0', selector: 'app=istiod' },
+    { mesh: 'istio-ambient' as const, namespace: 'istio-system', version: '1.28.0', selector: 'app=ztunnel' },
+    { mesh: 'linkerd' as const, namespace: 'linkerd', version: 'edge-26.8.1', selector: 'linkerd.io/control-plane-component' },
+  ];
+
+  it('names ztunnel and the control planes the modes use, and nothing for baseline', () => {
+    expect(sharedComponents(['baseline', 'istio-ambient', 'linkerd'], meshes)).toEqual([
+      'ztunnel in namespace istio-system (node-proxy rows)',
+      'the Istio control plane in namespace istio-system (control-plane rows)',
+      'the Linkerd control plane in namespace linkerd (control-plane rows)',
+    ]);
+    expect(sharedComponents(['istio-sidecar'], meshes)).toEqual(['the Istio control plane in namespace istio-system (control-plane rows)']);
+    expect(sharedComponents(['baseline', 'baseline-aa'], meshes)).toEqual([]);
   });
 });

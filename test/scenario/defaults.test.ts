@@ -16,6 +16,7 @@ it('gives a minimal file exactly the documented defaults, in milliseconds and by
       resources: { app: { cpu: '1', memory: '256Mi' }, loadgen: { cpu: '1', memory: '512Mi' } },
       generator: { maxRatePerPod: 2000, startDelay: 15_000 },
       placement: { server: {}, client: {} },
+      modesAtOnce: 1,
       idleWindow: 12_000,
       timeouts: { rollout: 300_000, podStart: 180_000, cleanup: 300_000 },
     },

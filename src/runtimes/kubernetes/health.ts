@@ -18,7 +18,7 @@ export class HealthWatch {
   private readonly restarts = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly cluster: Cluster;
-  private readonly watched: readonly WatchedMode[];
+  private watched: readonly WatchedMode[];
 
   constructor(cluster: Cluster, watched: readonly WatchedMode[]) {
     this.cluster = cluster;
@@ -32,6 +32,20 @@ export class HealthWatch {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * Watches these modes from now on (those whose echo server is deployed); a mode watched anew starts clean, as its
+   * pods are new.
+   */
+  watch(watched: readonly WatchedMode[]): void {
+    const before = new Set(this.watched.map((w) => w.namespace));
+    for (const { namespace } of watched) {
+      if (before.has(namespace)) continue;
+      this.problems.delete(namespace);
+      for (const key of [...this.restarts.keys()]) if (key.startsWith(`${namespace}/`)) this.restarts.delete(key);
+    }
+    this.watched = watched;
   }
 
   problem(namespace: string): string | undefined {

@@ -30,7 +30,12 @@ export function podProblem(pod: V1Pod): { reason: string; stuck: boolean } | und
   }
   if (status?.phase === 'Failed') return { reason: `pod ${name} failed: ${status.message ?? status.reason ?? 'no reason given'}`, stuck: true };
   const ready = status?.conditions?.find((c) => c.type === 'Ready');
-  if (ready?.status !== 'True') return { reason: `pod ${name} is ${status?.phase ?? 'Pending'}${ready?.message ? `: ${ready.message}` : ''}`, stuck: false };
+  if (ready?.status !== 'True') {
+    // What each waiting container waits for (ContainerCreating, PodInitializing, …): the kubelet's own words.
+    const waiting = containers.filter((c) => c.state?.waiting?.reason).map((c) => `container ${c.name}: ${c.state!.waiting!.reason}${c.state!.waiting!.message ? ` (${c.state!.waiting!.message})` : ''}`);
+    const detail = [...(ready?.message ? [ready.message] : []), ...waiting].join('; ');
+    return { reason: `pod ${name} is ${status?.phase ?? 'Pending'}${detail ? `: ${detail}` : ''}`, stuck: false };
+  }
   return undefined;
 }
 

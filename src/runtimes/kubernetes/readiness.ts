@@ -4,6 +4,7 @@ import { apiStatus, during } from './client/errors.ts';
 import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import { podProblem } from './pod-status.ts';
+import { replicaFailure, replicaFailureHint } from './replica-failure.ts';
 import { settledModeProblem } from './verify-mode.ts';
 import { waitFor, WaitTimeout } from './wait.ts';
 
@@ -28,6 +29,8 @@ export async function waitForRollout(cluster: Cluster, namespace: string, name: 
         (status?.availableReplicas ?? 0) === wanted;
       if (done) return true;
       const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const refused = await replicaFailure(cluster, namespace, name, status?.conditions, selector);
+      if (refused) throw new ModeNotReady(`Deployment ${namespace}/${name} cannot create its pods: ${refused} (${replicaFailureHint(refused, namespace)})`);
       const pods = await during(`listing pods of ${namespace}/${name}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: selector }));
       for (const pod of pods.items) {
         const problem = podProblem(pod);
@@ -79,3 +82,16 @@ export async function readyMode(cluster: Cluster, runId: string, mode: Kubernete
   }
 }
 
+
+/** Waits until a mode's echo pods are gone (scaled to zero), so the CPU and memory they requested are free again. */
+export async function waitForNoAppPods(cluster: Cluster, namespace: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await waitFor(`echo pods of ${namespace} to be removed`, timeoutMs, signal, async () => {
+      const pods = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` }));
+      return pods.items.length === 0 ? true : `${pods.items.length} pod(s) left: ${pods.items.map((p) => p.metadata?.name ?? '').join(', ')}`;
+    });
+  } catch (error) {
+    if (error instanceof WaitTimeout) throw new ModeNotReady(`${error.message}; check kubectl get pods -n ${namespace}`);
+    throw error;
+  }
+}

@@ -8,18 +8,20 @@ import { CleanupError, cleanupRuns } from './cleanup.ts';
 import { loadCodeBundle } from './code-bundle.ts';
 import { detectCni, kubernetesVersion, nodeFacts, type NodeFacts } from './environment.ts';
 import { KubernetesPhaseDriver } from './generator/driver.ts';
-import { HealthWatch } from './health.ts';
+import { CapacityError, modeGroups, placementCapacityProblem } from './capacity.ts';
+import { HealthWatch, type WatchedMode } from './health.ts';
 import { namespaceName } from './labels.ts';
 import type { RenderContext } from './manifests/context.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
 import { requireMeshes, type MeshInstall } from './mesh-check.ts';
-import { KUBERNETES_MODES, isKubernetesMode, modeFacts } from './modes.ts';
+import { KUBERNETES_MODES, isKubernetesMode, modeFacts, type KubernetesMode } from './modes.ts';
 import { choosePlacement, type Placement } from './placement.ts';
-import { readyMode } from './readiness.ts';
+import { readyMode, waitForNoAppPods } from './readiness.ts';
+import { scaleEcho } from './scale.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
 import { chooseSource, type MetricsSource } from './resources/sources.ts';
-import { resourceScope } from './scope.ts';
+import { resourceScope, sharedComponents } from './scope.ts';
 
 /**
  * The Kubernetes runtime: each mode in its own namespace `meshtax-<runId>-<mode>`, labelled so its mesh takes the
@@ -40,6 +42,9 @@ class KubernetesRuntime implements Runtime {
   private readonly drivers = new Map<string, KubernetesPhaseDriver>();
   private readonly contexts = new Map<string, RenderContext>();
   private health: HealthWatch | undefined;
+  /** Modes deployed together (kubernetes.modesAtOnce), and the group whose echo servers run now. */
+  private groups: KubernetesMode[][] = [];
+  private active: KubernetesMode[] = [];
   private cleaned = false;
   /** Set once the first object is sent: before that the cluster holds nothing of this run. */
   private applying = false;
@@ -51,6 +56,8 @@ class KubernetesRuntime implements Runtime {
     this.scenario = scenario;
     this.runId = runId;
     this.options = options;
+    // Nothing is sent yet; an unknown context is refused here, before the run starts, as the invalid input it is.
+    this.cluster = connect(scenario.kubernetes.context);
   }
 
   describe(): Record<string, unknown> {
@@ -74,11 +81,15 @@ class KubernetesRuntime implements Runtime {
   async prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]> {
     const kubeModes = modes.filter(isKubernetesMode);
     const settings = this.scenario.kubernetes;
-    const cluster = connect(settings.context);
-    this.cluster = cluster;
+    const cluster = this.cluster ?? connect(settings.context);
     this.version = await kubernetesVersion(cluster);
     this.meshes = await requireMeshes(cluster, kubeModes, settings.istio.revision);
     this.placement = await choosePlacement(cluster, settings.placement);
+    // Pods that cannot be scheduled would sit Pending until the rollout timeout: compare first, create nothing.
+    const room = await placementCapacityProblem(cluster, this.scenario, kubeModes, this.placement.serverNode, this.placement.clientNode);
+    if (room) throw new CapacityError(`the scenario's pods do not fit the chosen nodes: ${room} (meshtax doctor --runtime kubernetes SCENARIO checks this)`);
+    this.groups = modeGroups(kubeModes, settings.modesAtOnce);
+    const first = this.groups[0] ?? [];
     const code = loadCodeBundle();
     for (const mode of kubeModes) {
       const context: RenderContext = {
@@ -90,22 +101,50 @@ class KubernetesRuntime implements Runtime {
         code,
         serverNode: this.placement.serverNode,
         clientNode: this.placement.clientNode,
+        // The other groups' echo servers are created scaled to zero; activate() brings them up for their phases.
+        replicas: first.includes(mode) ? 1 : 0,
       };
       this.contexts.set(mode, context);
       this.applying = true;
       await applyObjects(cluster, renderMode(context));
     }
-    for (const mode of kubeModes) {
-      await readyMode(cluster, this.runId, mode, settings.timeouts.rollout, signal);
-      this.drivers.set(mode, new KubernetesPhaseDriver(cluster, this.contexts.get(mode)!));
-    }
+    for (const mode of first) await readyMode(cluster, this.runId, mode, settings.timeouts.rollout, signal);
+    for (const mode of kubeModes) this.drivers.set(mode, new KubernetesPhaseDriver(cluster, this.contexts.get(mode)!));
+    this.active = first;
     await this.describeCluster(cluster);
     const chosen = await chooseSource(cluster, this.placement.serverNode, namespaceName(this.runId, kubeModes[0]!));
     this.source = chosen.source;
     this.sourceProblems.push(...chosen.problems);
-    this.health = new HealthWatch(cluster, kubeModes.map((mode) => ({ namespace: namespaceName(this.runId, mode), sidecar: modeFacts(mode).sidecar })));
+    this.health = new HealthWatch(cluster, this.watched(first));
     this.health.start();
     return kubeModes.map((mode) => ({ mode, targetUrl: targetUrl() }));
+  }
+
+  /**
+   * Brings up the group of a mode whose echo server is scaled to zero, after scaling the deployed group down and
+   * waiting for its pods (and its generator pods) to go, so their requests no longer hold the nodes. The pods are
+   * new for every visit: the mode is proven in effect again.
+   */
+  async activate(mode: string, signal: AbortSignal): Promise<void> {
+    if (!isKubernetesMode(mode) || this.active.includes(mode) || !this.cluster) return;
+    const cluster = this.cluster;
+    const group = this.groups.find((g) => g.includes(mode)) ?? [mode];
+    const timeout = this.scenario.kubernetes.timeouts.rollout;
+    this.health?.watch([]);
+    for (const down of this.active) {
+      await scaleEcho(cluster, namespaceName(this.runId, down), 0);
+      await this.drivers.get(down)?.release();
+    }
+    for (const down of this.active) await waitForNoAppPods(cluster, namespaceName(this.runId, down), timeout, signal);
+    this.active = [];
+    for (const up of group) await scaleEcho(cluster, namespaceName(this.runId, up), 1);
+    for (const up of group) await readyMode(cluster, this.runId, up, timeout, signal);
+    this.active = group;
+    this.health?.watch(this.watched(group));
+  }
+
+  private watched(modes: readonly KubernetesMode[]): WatchedMode[] {
+    return modes.map((mode) => ({ namespace: namespaceName(this.runId, mode), sidecar: modeFacts(mode).sidecar }));
   }
 
   private async describeCluster(cluster: Cluster): Promise<void> {
@@ -138,6 +177,15 @@ class KubernetesRuntime implements Runtime {
 
   warnings(): Warning[] {
     const warnings = [...(this.placement?.warnings ?? [])];
+    const shared = sharedComponents([...this.contexts.keys()].filter(isKubernetesMode), this.meshes);
+    if (shared.length > 0) {
+      const idle = this.scenario.kubernetes.idleWindow > 0;
+      warnings.push({
+        code: 'shared-components',
+        message: `shared with other workloads of the cluster: ${shared.join('; ')}; ${idle ? 'each mode is charged only their increase over the idle level measured before its phase' : 'kubernetes.idleWindow is 0, so no idle level is measured and they are charged in full'} (rows marked shared)`,
+        ...(idle ? {} : { hint: 'set kubernetes.idleWindow (12s) so shared components are charged only what the load adds' }),
+      });
+    }
     if (this.cluster && !this.source && this.sourceProblems.length > 0) {
       warnings.push({
         code: 'resources-unavailable',

@@ -36,6 +36,11 @@ export function targetsOf(pods: readonly V1Pod[], role: (pod: V1Pod, container: 
   return targets;
 }
 
+/** ztunnel and the control planes serve every workload of the cluster, not only the run's. */
+function shared(targets: ResourceTarget[]): ResourceTarget[] {
+  return targets.map((target) => ({ ...target, shared: true }));
+}
+
 /**
  * What a mode's phase measures (DESIGN.md §3): app and generator containers and their sidecars, the waypoint,
  * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh.
@@ -51,14 +56,27 @@ export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesM
       const ztunnel = meshes.find((m) => m.mesh === 'istio-ambient');
       if (ztunnel) {
         const pods = await during('listing ztunnel pods', () => cluster.core.listNamespacedPod({ namespace: ztunnel.namespace, labelSelector: ztunnel.selector }));
-        targets.push(...targetsOf(pods.items.filter((p) => nodes.has(p.spec?.nodeName ?? '')), () => 'node-proxy'));
+        targets.push(...shared(targetsOf(pods.items.filter((p) => nodes.has(p.spec?.nodeName ?? '')), () => 'node-proxy')));
       }
     }
     const plane = meshes.find((m) => m.mesh === facts.mesh);
     if (plane) {
       const pods = await during(`listing ${plane.mesh} control-plane pods`, () => cluster.core.listNamespacedPod({ namespace: plane.namespace, labelSelector: plane.selector }));
-      targets.push(...targetsOf(pods.items, () => 'control-plane'));
+      targets.push(...shared(targetsOf(pods.items, () => 'control-plane')));
     }
     return targets;
   };
+}
+
+/** The shared components the modes' phases measure, for people: which, where, and as which rows. */
+export function sharedComponents(modes: readonly KubernetesMode[], meshes: readonly MeshInstall[]): string[] {
+  const facts = modes.map(modeFacts);
+  const found: string[] = [];
+  const ztunnel = meshes.find((m) => m.mesh === 'istio-ambient');
+  if (ztunnel && facts.some((f) => f.ambient)) found.push(`ztunnel in namespace ${ztunnel.namespace} (node-proxy rows)`);
+  for (const mesh of ['istio', 'linkerd'] as const) {
+    const plane = meshes.find((m) => m.mesh === mesh);
+    if (plane && facts.some((f) => f.mesh === mesh)) found.push(`the ${mesh === 'istio' ? 'Istio' : 'Linkerd'} control plane in namespace ${plane.namespace} (control-plane rows)`);
+  }
+  return found;
 }

@@ -32,6 +32,8 @@ export interface ClusterOptions {
   kubeletNetwork?: KubeletNetwork;
   /** Apply the Gateway API standard CRDs. Default: true. */
   gatewayApi?: boolean;
+  /** Capacity (= allocatable) of every fake node, e.g. `{ cpu: '4', memory: '16Gi' }`. Default: 32 CPUs, 64Gi. */
+  nodeCapacity?: { cpu: string; memory: string };
 }
 
 export interface TestCluster {
@@ -247,7 +249,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     // ---- fake nodes and their kubelet endpoint
     const servingKey = readFileSync(path.join(certDir, 'apiserver.key'), 'utf8');
     kubelet = await startFakeKubelet({ nodes, key: servingKey, cert: chain, network: options.kubeletNetwork });
-    simulator = await startNodeSimulator({ kubeConfig: kc, nodes, kubelet });
+    simulator = await startNodeSimulator({ kubeConfig: kc, nodes, kubelet, ...(options.nodeCapacity ? { capacity: options.nodeCapacity } : {}) });
     await waitForDefaultServiceAccount(kc);
 
     if (process.env.MESHTAX_KUBE_DEBUG) console.log(`kube test cluster up in ${Math.round(performance.now() - started)} ms at ${server} (${dir})`);

@@ -333,6 +333,8 @@ export interface NodeSimulatorOptions {
   kubelet: FakeKubelet;
   /** Extra labels for every node. */
   labels?: Record<string, string>;
+  /** CPU and memory capacity (= allocatable) of every node. Default: 32 CPUs, 64Gi. */
+  capacity?: { cpu: string; memory: string };
 }
 
 const HEARTBEAT_MS = 10_000;
@@ -357,8 +359,8 @@ export async function startNodeSimulator(options: NodeSimulatorOptions): Promise
   const nodeStatus = (node: string): k8s.V1NodeStatus => {
     const now = new Date();
     return {
-      capacity: { cpu: '32', memory: '64Gi', pods: '250', 'ephemeral-storage': '100Gi' },
-      allocatable: { cpu: '32', memory: '64Gi', pods: '250', 'ephemeral-storage': '100Gi' },
+      capacity: { cpu: '32', memory: '64Gi', ...options.capacity, pods: '250', 'ephemeral-storage': '100Gi' },
+      allocatable: { cpu: '32', memory: '64Gi', ...options.capacity, pods: '250', 'ephemeral-storage': '100Gi' },
       addresses: [
         { type: 'InternalIP', address: kubelet.address },
         { type: 'Hostname', address: node },

@@ -23,6 +23,9 @@ export interface Cluster {
 
 export class ClusterConfigError extends Error {}
 
+/** A context name the kubeconfig does not have: invalid input, said before anything starts. */
+export class UnknownContextError extends ClusterConfigError {}
+
 /**
  * Connects to the cluster of a kubeconfig context: the one named, else the current one. Nothing is sent yet; an
  * unknown context or a kubeconfig without clusters is a ClusterConfigError that says which contexts exist.
@@ -38,7 +41,7 @@ export function connect(context?: string, kubeconfigPath?: string): Cluster {
   const names = config.getContexts().map((c) => c.name);
   if (context !== undefined) {
     if (!names.includes(context)) {
-      throw new ClusterConfigError(
+      throw new UnknownContextError(
         `kubeconfig context '${context}' does not exist; the kubeconfig has ${names.length > 0 ? names.join(', ') : 'no contexts'}`,
       );
     }

@@ -20,6 +20,8 @@ export function apiMessage(error: unknown): string {
     } catch {
       // not JSON: keep the text
     }
+    // A kubelet's own answers end in a newline ("404 page not found\n"): one line for messages.
+    text = text.trim();
     return `HTTP ${error.code}${text ? `: ${text}` : ''}`;
   }
   if (error instanceof ClusterError) return error.message;

@@ -97,6 +97,12 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     }
   }
 
+  /** Deletes the last phase's generator pods now (their mode is being scaled down to make room for another). */
+  async release(): Promise<void> {
+    await this.deletePods(this.finished);
+    this.finished = [];
+  }
+
   private get namespace(): string {
     return namespaceName(this.context.runId, this.context.mode);
   }

@@ -13,4 +13,6 @@ export interface RenderContext {
   /** Nodes chosen for the server and the client (placement.ts); absent when rendering without a cluster. */
   serverNode?: string;
   clientNode?: string;
+  /** Echo server replicas at creation: 0 for a mode whose group is not deployed yet (kubernetes.modesAtOnce). Default 1. */
+  replicas?: number;
 }

@@ -39,7 +39,7 @@ export function echoDeployment(context: RenderContext): V1Deployment {
     kind: 'Deployment',
     metadata: { name: APP_NAME, namespace: namespaceName(context.runId, context.mode), labels },
     spec: {
-      replicas: 1,
+      replicas: context.replicas ?? 1,
       selector: { matchLabels: appSelector },
       template: {
         metadata: { labels, annotations: { 'kubectl.kubernetes.io/default-container': APP_NAME, ...meshPodAnnotations(context) } },

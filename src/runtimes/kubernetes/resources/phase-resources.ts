@@ -16,6 +16,8 @@ export interface ResourceTarget {
   node: string;
   /** A generator pod's container: it may end as the window closes, which is no failure. */
   ephemeral: boolean;
+  /** Serves other workloads too (ztunnel, a control plane): charged as its increase over idle. */
+  shared?: boolean;
 }
 
 /** How often memory is sampled inside the window (CPU needs only the two ends: it is a counter). */
@@ -172,6 +174,7 @@ export class KubernetesPhaseResources implements PhaseResources {
         memoryKind: 'working-set',
         idleCpuCores: idle?.cpuCores === null || idle?.cpuCores === undefined ? null : round(idle.cpuCores, 4),
         idleMemoryBytes: idle?.memoryBytes ?? null,
+        ...(target.shared ? { shared: true } : {}),
       });
     }
     const windowMs = endAtMs - this.firstAtMs;

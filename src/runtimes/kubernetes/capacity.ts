@@ -1,0 +1,161 @@
+import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesSettings } from '../../scenario/kubernetes-schema.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { Cluster } from './client/connect.ts';
+import { apiMessage, apiStatus, ClusterError, during } from './client/errors.ts';
+import { modeFacts, type KubernetesMode } from './modes.ts';
+import { parseQuantity } from './resources/quantity.ts';
+
+/** CPU in cores and memory in bytes that pods request of a node. */
+export interface Requests {
+  cpu: number;
+  memory: number;
+}
+
+/**
+ * What the meshes' injected proxies request by default, added to each pod of a sidecar mode (an installation may set
+ * other values; these are the charts' defaults):
+ * - istio-proxy: 100m CPU, 128Mi (istio/istio manifests/charts/istio-control/istio-discovery/values.yaml:399-402,
+ *   global.proxy.resources.requests, at 86c9f01fd73);
+ * - linkerd-proxy: no request unless configured (linkerd/linkerd2 charts/linkerd-control-plane/values.yaml:195-211,
+ *   proxy.resources.cpu.request and memory.request are "", at b24cd4059).
+ */
+const SIDECAR_REQUESTS: Record<string, Requests> = {
+  'istio-proxy': { cpu: 0.1, memory: 128 * 1024 ** 2 },
+  'linkerd-proxy': { cpu: 0, memory: 0 },
+};
+
+const NONE: Requests = { cpu: 0, memory: 0 };
+
+function add(a: Requests, b: Requests): Requests {
+  return { cpu: a.cpu + b.cpu, memory: a.memory + b.memory };
+}
+
+function containerRequests(resources: { cpu: string; memory: string }): Requests {
+  return { cpu: parseQuantity(resources.cpu), memory: parseQuantity(resources.memory) };
+}
+
+function sidecarOf(mode: KubernetesMode): Requests {
+  const sidecar = modeFacts(mode).sidecar;
+  return sidecar ? (SIDECAR_REQUESTS[sidecar] ?? NONE) : NONE;
+}
+
+/** The echo pod of one mode, on the server node. */
+export function serverRequests(settings: KubernetesSettings, mode: KubernetesMode): Requests {
+  return add(containerRequests(settings.resources.app), sidecarOf(mode));
+}
+
+/** The generator pods of the busiest phase of a mode, on the client node (one phase runs at a time). */
+export function clientRequests(scenario: Scenario, mode: KubernetesMode): Requests {
+  const rates = scenario.load.loop === 'open' ? scenario.load.rates : [];
+  const pods = Math.max(1, ...rates.map((rate) => Math.ceil(rate / scenario.kubernetes.generator.maxRatePerPod)));
+  const pod = add(containerRequests(scenario.kubernetes.resources.loadgen), sidecarOf(mode));
+  return { cpu: pod.cpu * pods, memory: pod.memory * pods };
+}
+
+/** What a pod asks of its node, as the scheduler counts it: containers and native sidecars together, or its largest init container if more. */
+export function podRequests(pod: V1Pod): Requests {
+  const of = (container: V1Container): Requests => ({
+    cpu: parseQuantity(container.resources?.requests?.cpu ?? '0') || 0,
+    memory: parseQuantity(container.resources?.requests?.memory ?? '0') || 0,
+  });
+  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map(of).reduce(add, NONE);
+  const running = add((pod.spec?.containers ?? []).map(of).reduce(add, NONE), sidecars);
+  const init = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy !== 'Always').map((c) => add(of(c), sidecars));
+  const overhead = { cpu: parseQuantity(pod.spec?.overhead?.cpu ?? '0') || 0, memory: parseQuantity(pod.spec?.overhead?.memory ?? '0') || 0 };
+  return add({ cpu: Math.max(running.cpu, ...init.map((r) => r.cpu)), memory: Math.max(running.memory, ...init.map((r) => r.memory)) }, overhead);
+}
+
+export interface NodeRoom {
+  node: string;
+  allocatable: Requests;
+  /** What pods already on the node request (those not finished). */
+  requested: Requests;
+}
+
+/** A node's allocatable CPU and memory and what its pods already request. */
+export async function nodeRoom(cluster: Cluster, node: V1Node): Promise<NodeRoom> {
+  const name = node.metadata?.name ?? '';
+  let requested = NONE;
+  try {
+    const pods = await cluster.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed` });
+    requested = pods.items.map(podRequests).reduce(add, NONE);
+  } catch (error) {
+    // Without the right to list pods cluster-wide, only what the node offers at all can be compared.
+    if (apiStatus(error) !== 403) throw new ClusterError(`listing pods on node ${name}: ${apiMessage(error)}`, { cause: error });
+  }
+  return {
+    node: name,
+    allocatable: { cpu: parseQuantity(node.status?.allocatable?.cpu ?? '0') || 0, memory: parseQuantity(node.status?.allocatable?.memory ?? '0') || 0 },
+    requested,
+  };
+}
+
+/** Each group of modes deployed together, in the order the modes are measured. */
+export function modeGroups<T>(modes: readonly T[], atOnce: number): T[][] {
+  const groups: T[][] = [];
+  for (let i = 0; i < modes.length; i += atOnce) groups.push(modes.slice(i, i + atOnce));
+  return groups;
+}
+
+export function formatCpu(cores: number): string {
+  return `${Math.round(cores * 1000) / 1000} CPU`;
+}
+
+export function formatMemory(bytes: number): string {
+  return `${Math.round((bytes / 1024 ** 2) * 10) / 10} MiB`;
+}
+
+/**
+ * Why the scenario's pods do not fit the chosen nodes, or undefined. The server node holds the echo pods of one group
+ * of modes (kubernetes.modesAtOnce) at a time, the client node the generator pods of one phase; when both are one
+ * node it holds both. A group that does not fit would leave its pods Pending with `Insufficient cpu`.
+ */
+export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMode[], server: NodeRoom, client: NodeRoom): string | undefined {
+  const settings = scenario.kubernetes;
+  const clientNeed = modes.map((mode) => clientRequests(scenario, mode)).reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
+  const shared = server.node === client.node;
+  const fits = (group: readonly KubernetesMode[]): { need: Requests; ok: boolean } => {
+    const serverNeed = group.map((mode) => serverRequests(settings, mode)).reduce(add, NONE);
+    const need = shared ? add(serverNeed, clientNeed) : serverNeed;
+    const room = { cpu: server.allocatable.cpu - server.requested.cpu, memory: server.allocatable.memory - server.requested.memory };
+    return { need, ok: need.cpu <= room.cpu + 1e-9 && need.memory <= room.memory };
+  };
+  const describe = (node: NodeRoom, need: Requests): string =>
+    `request ${formatCpu(need.cpu)} and ${formatMemory(need.memory)} on node ${node.node}, which has ${formatCpu(node.allocatable.cpu)} and ${formatMemory(node.allocatable.memory)} allocatable, ${formatCpu(node.requested.cpu)} and ${formatMemory(node.requested.memory)} of it already requested by other pods`;
+  if (!shared) {
+    const room = { cpu: client.allocatable.cpu - client.requested.cpu, memory: client.allocatable.memory - client.requested.memory };
+    if (clientNeed.cpu > room.cpu + 1e-9 || clientNeed.memory > room.memory) {
+      return `the generator pods of one phase do not fit: they ${describe(client, clientNeed)}; lower kubernetes.resources.loadgen, or raise kubernetes.generator.maxRatePerPod, or use a larger client node`;
+    }
+  }
+  for (const mode of modes) {
+    const one = fits([mode]);
+    if (!one.ok) {
+      return `mode ${mode} does not fit even alone: its pods ${describe(server, one.need)}; lower kubernetes.resources.app${shared ? ' and kubernetes.resources.loadgen' : ''}, or use a larger node`;
+    }
+  }
+  for (const group of modeGroups(modes, settings.modesAtOnce)) {
+    const together = fits(group);
+    if (!together.ok) {
+      return `modes ${group.join(', ')} do not fit at once (kubernetes.modesAtOnce: ${settings.modesAtOnce}): their pods ${describe(server, together.need)}; lower kubernetes.modesAtOnce (1 deploys one mode at a time)`;
+    }
+  }
+  return undefined;
+}
+
+/** capacityProblem() for the nodes a run chose, read from the cluster now. */
+export async function placementCapacityProblem(cluster: Cluster, scenario: Scenario, modes: readonly KubernetesMode[], serverNode: string, clientNode: string): Promise<string | undefined> {
+  const list = await during('listing nodes', () => cluster.core.listNode());
+  const room = async (name: string): Promise<NodeRoom> => {
+    const node = list.items.find((n) => n.metadata?.name === name);
+    if (!node) throw new Error(`node ${name} is gone`);
+    return nodeRoom(cluster, node);
+  };
+  const server = await room(serverNode);
+  const client = clientNode === serverNode ? server : await room(clientNode);
+  return capacityProblem(scenario, modes, server, client);
+}
+
+/** The scenario's pods cannot be scheduled on the chosen nodes: said before anything is created. */
+export class CapacityError extends Error {}
