@@ -50,7 +50,7 @@ describe('meshtax exit codes and help', () => {
   it('validate exits 0 for the quick start and says what it would run', async () => {
     const result = await runCli(['validate', 'scenarios/quickstart.yaml']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/valid — 6 phases on the local runtime/);
+    expect(result.stdout).toMatch(/valid — 15 phases on the local runtime/);
   });
 
   it('load exits 2 for bad flags and 1 when the target refuses', async () => {
