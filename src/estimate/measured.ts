@@ -120,6 +120,9 @@ export function selectMeasurements(sources: readonly RunSource[], options: { mod
   const available = [...new Set(all.map(({ comparison }) => comparison.mode))];
   const wanted = options.modes && options.modes.length > 0 ? options.modes : available;
   for (const mode of wanted) {
+    if (mode === AA_MODE) {
+      throw new EstimateInputError(`${AA_MODE} is the A/A measurement of the noise (baseline against itself), not a mesh mode; it costs nothing to estimate`);
+    }
     if (!available.includes(mode)) {
       throw new EstimateInputError(`no run given measured mode ${mode}; the runs have: ${available.join(', ') || 'none'}`);
     }

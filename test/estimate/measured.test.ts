@@ -53,6 +53,10 @@ describe('input it refuses (exit 2 at the command)', () => {
     refuse(() => selectMeasurements([{ file: 'a.json', run }], { modes: ['linkerd'] }), /no run given measured mode linkerd; the runs have: sidecar/);
   });
 
+  it('the A/A baseline, which is no mesh mode', () => {
+    refuse(() => selectMeasurements([{ file: 'a.json', run }], { modes: ['baseline-aa'] }), /baseline-aa is the A\/A measurement of the noise/);
+  });
+
   it('a rate the mode was not measured at', () => {
     refuse(() => selectMeasurements([{ file: 'a.json', run }], { rate: 750 }), /sidecar was not measured at 750 rps; it was at 1000 rps/);
   });
