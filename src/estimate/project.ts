@@ -140,6 +140,7 @@ function estimateMode(m: Measured, fleet: Fleet, totals: FleetTotals): ModeEstim
       meshCpuInterval: m.meshCpuInterval,
       meshMemoryBytes: m.meshMemoryBytes,
       meshMemoryInterval: m.meshMemoryInterval,
+      meshCpuPer1kRps: m.meshCpuPer1kRps,
       idleCpuCores: round(idleCpu, 4),
       idleMemoryBytes: Math.round(idleMemory),
       latencyDeltaUs: m.latencyDeltaUs,

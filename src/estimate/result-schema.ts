@@ -65,6 +65,7 @@ const estimatedSchema = z.strictObject({
     meshCpuInterval: bounds,
     meshMemoryBytes: z.number().describe('mesh memory under load on the measured path, bytes'),
     meshMemoryInterval: bounds,
+    meshCpuPer1kRps: z.number().nullable().describe('run.json\'s own figure: mesh CPU (idle included) per 1000 rps achieved, cores'),
     idleCpuCores: z.number().describe('mesh CPU before load on the measured path, cores'),
     idleMemoryBytes: z.number().describe('mesh memory before load on the measured path, bytes'),
     latencyDeltaUs: z.strictObject({ p50: z.number().nullable(), p99: z.number().nullable() }).describe('latency the mode added on one hop, microseconds'),
