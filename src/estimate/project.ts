@@ -34,6 +34,10 @@ function carry(measured: number, interval: { low: number; high: number } | null,
   return { value: f(measured), low: interval ? f(interval.low) : null, high: interval ? f(interval.high) : null };
 }
 
+function map(range: Range, f: (x: number) => number): Range {
+  return { value: f(range.value), low: range.low === null ? null : f(range.low), high: range.high === null ? null : f(range.high) };
+}
+
 function combine(a: Range, b: Range, f: (x: number, y: number) => number): Range {
   return {
     value: f(a.value, b.value),
@@ -43,8 +47,7 @@ function combine(a: Range, b: Range, f: (x: number, y: number) => number): Range
 }
 
 function rounded(range: Range, digits: number): Range {
-  const r = (x: number | null) => (x === null ? null : round(x, digits));
-  return { value: r(range.value)!, low: r(range.low), high: r(range.high) };
+  return map(range, (x) => round(x, digits));
 }
 
 function missingFigures(m: Measured): string[] {
@@ -110,13 +113,13 @@ function estimateMode(m: Measured, fleet: Fleet, totals: FleetTotals): ModeEstim
   if (m.meshCpuCores < idleCpu) notes.push('the mesh CPU under load was below its idle level: the per-request CPU is taken as 0');
   if (m.meshMemoryBytes < idleMemory) notes.push('the mesh memory under load was below its idle level: the per-request memory is taken as 0');
   const perFleet = (x: number) => (x * totals.rps) / 1000;
-  const trafficCpu = carry(cpuPer1kRps.value, cpuPer1kRps.low === null ? null : { low: cpuPer1kRps.low, high: cpuPer1kRps.high! }, perFleet);
-  const trafficMemory = carry(memoryPer1kRps.value, memoryPer1kRps.low === null ? null : { low: memoryPer1kRps.low, high: memoryPer1kRps.high! }, perFleet);
-  const cpuCores = combine(trafficCpu, { value: fixedCpu, low: fixedCpu, high: fixedCpu }, (a, b) => a + b);
-  const memoryBytes = combine(trafficMemory, { value: fixedMemory, low: fixedMemory, high: fixedMemory }, (a, b) => a + b);
+  const trafficCpu = map(cpuPer1kRps, perFleet);
+  const trafficMemory = map(memoryPer1kRps, perFleet);
+  const cpuCores = map(trafficCpu, (traffic) => traffic + fixedCpu);
+  const memoryBytes = map(trafficMemory, (traffic) => traffic + fixedMemory);
   const nodes = combine(cpuCores, memoryBytes, (cores, bytes) => Math.max(cores / fleet.nodes.cores, bytes / fleet.nodes.memory));
   const { nodeMonth, coreHour, gibHour } = fleet.price;
-  const byNodeMonth = nodeMonth === undefined ? null : rounded(combine(nodes, nodes, (n) => n * nodeMonth), 2);
+  const byNodeMonth = nodeMonth === undefined ? null : rounded(map(nodes, (n) => n * nodeMonth), 2);
   const byResourceHours =
     coreHour === undefined || gibHour === undefined
       ? null
@@ -124,7 +127,7 @@ function estimateMode(m: Measured, fleet: Fleet, totals: FleetTotals): ModeEstim
   const money = byNodeMonth ?? byResourceHours;
   const hourly = fleet.networkTax?.hourlyCost;
   const engineerHours =
-    money === null || hourly === undefined || hourly === 0 ? null : rounded(combine(money, money, (cost) => cost / hourly), 1);
+    money === null || hourly === undefined || hourly === 0 ? null : rounded(map(money, (cost) => cost / hourly), 1);
   const without = [m.meshCpuInterval === null ? 'CPU' : '', m.meshMemoryInterval === null ? 'memory' : ''].filter((what) => what !== '');
   if (without.length > 0) {
     notes.push(`run.json has no interval for the mesh ${without.join(' or ')} (${m.repetitions} repetition(s)); bounds that need it are left out`);
