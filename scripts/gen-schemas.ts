@@ -4,6 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
+import { fleetSchema } from '../src/estimate/fleet-schema.ts';
+import { estimateResultSchema } from '../src/estimate/result-schema.ts';
 import { runSchema } from '../src/results/schema.ts';
 import { scenarioSchema } from '../src/scenario/schema.ts';
 
@@ -13,6 +15,8 @@ type SchemaEntry = { file: string; title: string; schema: z.ZodType };
 export const SCHEMAS: readonly SchemaEntry[] = [
   { file: 'scenario.schema.json', title: 'meshtax scenario', schema: scenarioSchema },
   { file: 'run.schema.json', title: 'meshtax run results (run.json)', schema: runSchema },
+  { file: 'fleet.schema.json', title: 'meshtax fleet (meshtax estimate --fleet)', schema: fleetSchema },
+  { file: 'estimate.schema.json', title: 'meshtax estimate result (--format json)', schema: estimateResultSchema },
 ];
 
 const SCHEMAS_DIR = new URL('../schemas/', import.meta.url);

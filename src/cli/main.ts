@@ -6,6 +6,7 @@ import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.t
 import { compareCommand, type CompareFlags } from './compare.ts';
 import { COMPARE_METRICS, DEFAULT_METRICS } from '../analysis/compare-runs.ts';
 import type { DoctorFlags } from './doctor.ts';
+import { ESTIMATE_FORMATS, estimateCommand, type EstimateFlags } from './estimate.ts';
 import { historyCommand } from './history.ts';
 import { reportCommand, type ReportFlags } from './report.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
@@ -137,6 +138,18 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--html <file>', 'also write a trend chart: one offline HTML page')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (dir: string, flags: { json: boolean; html?: string }) => setExit(await historyCommand(dir, flags)));
+
+  root
+    .command('estimate')
+    .description('project what each measured mode would cost a fleet per month: CPU, memory, nodes, money, with intervals')
+    .argument('<run.json...>', 'run.json files (or run directories) written by meshtax run; a mode in several: the highest rate, then the newest')
+    .requiredOption('--fleet <file>', 'fleet file: services, pods, rps, node size and prices (see docs/fleet-example.yaml)')
+    .option('--mode <mode>', 'only this mode (repeatable; default: every mode the runs compared with baseline)', collect, [])
+    .option('--rate <rps>', 'use the comparisons at this rate (default: the highest rate measured)')
+    .addOption(new Option('--format <format>', 'output format').choices(ESTIMATE_FORMATS).default('table'))
+    .option('--out <file>', 'write the output to this file instead of stdout')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (files: string[], flags: EstimateFlags) => setExit(await estimateCommand(files, flags)));
 
   root
     .command('doctor')

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { scenarioSchema } from './schema.ts';
 import { knownKeys, namedValues } from './known-keys.ts';
 import { showPath, showValue } from './show.ts';
 import { didYouMean } from './suggest.ts';
@@ -49,17 +50,17 @@ function oneOf(values: readonly string[]): string {
   return values.length === 1 ? `${values[0]}` : `one of: ${values.join(', ')}`;
 }
 
-function missingHint(key: string, path: (string | number)[]): string | undefined {
-  const { allowed, examples } = namedValues(path);
+function missingHint(key: string, path: (string | number)[], schema: z.ZodType): string | undefined {
+  const { allowed, examples } = namedValues(path, schema);
   if (allowed.length === 1) return `add ${key}: ${allowed[0]}`;
   if (allowed.length > 1) return `${key} is ${oneOf(allowed)}`;
   return examples.length > 0 ? `for example ${key}: ${examples[0]}` : undefined;
 }
 
-function missing(path: (string | number)[]): PathProblem {
+function missing(path: (string | number)[], schema: z.ZodType): PathProblem {
   const key = String(path.at(-1));
   const parent = path.slice(0, -1);
-  const hint = missingHint(key, path);
+  const hint = missingHint(key, path, schema);
   return {
     path,
     atKey: false,
@@ -68,8 +69,8 @@ function missing(path: (string | number)[]): PathProblem {
   };
 }
 
-function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, path: (string | number)[]): PathProblem[] {
-  const known = knownKeys(path);
+function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, path: (string | number)[], schema: z.ZodType): PathProblem[] {
+  const known = knownKeys(path, schema);
   const where = path.length > 0 ? `in ${showPath(path)}` : 'at the top level';
   return issue.keys.map((key) => ({
     path: [...path, key],
@@ -79,10 +80,10 @@ function unknownKeys(issue: z.core.$ZodIssueUnrecognizedKeys, path: (string | nu
   }));
 }
 
-function describe(issue: z.core.$ZodIssue, root: unknown): PathProblem[] {
+function describe(issue: z.core.$ZodIssue, root: unknown, schema: z.ZodType): PathProblem[] {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
-  if (issue.code === 'unrecognized_keys') return unknownKeys(issue, path);
-  if (issue.code !== 'custom' && isMissing(root, path)) return [missing(path)];
+  if (issue.code === 'unrecognized_keys') return unknownKeys(issue, path, schema);
+  if (issue.code !== 'custom' && isMissing(root, path)) return [missing(path, schema)];
   const prefix = path.length > 0 ? `${showPath(path)}: ` : '';
   const input = valueAt(root, path);
   if (issue.code === 'invalid_value') {
@@ -102,11 +103,14 @@ function describe(issue: z.core.$ZodIssue, root: unknown): PathProblem[] {
   return [{ path, atKey: false, message: `${prefix}${issue.message}`, ...(typeof hint === 'string' ? { hint } : {}) }];
 }
 
-/** One problem per issue (one per key for unknown keys), duplicates removed; `root` is the value that was validated. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown): PathProblem[] {
+/**
+ * One problem per issue (one per key for unknown keys), duplicates removed; `root` is the value that was validated
+ * against `schema` (the scenario's unless another file's, e.g. the fleet file's), which the hints name keys from.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root: unknown, schema: z.ZodType = scenarioSchema): PathProblem[] {
   const seen = new Set<string>();
   return issues
-    .flatMap((issue) => describe(issue, root))
+    .flatMap((issue) => describe(issue, root, schema))
     .filter((problem) => {
       const key = JSON.stringify([problem.path, problem.atKey, problem.message]);
       if (seen.has(key)) return false;
