@@ -11,7 +11,7 @@ import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import { cleanupCommand, type CleanupFlags } from './cleanup.ts';
 import { renderCommand, type RenderFlags } from './render.ts';
-import { ClusterConfigError } from '../runtimes/kubernetes/client/connect.ts';
+import { ClusterConfigError, NoKubeconfigError } from '../runtimes/kubernetes/client/connect.ts';
 import { ClusterError } from '../runtimes/kubernetes/client/errors.ts';
 import { CodeBundleMissing } from '../runtimes/kubernetes/code-bundle.ts';
 import { validateCommand } from './validate.ts';
@@ -53,7 +53,9 @@ function program(setExit: (code: ExitCode) => void): Command {
     .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label; --runtime local: on this host')
     .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(['kubernetes', 'local']).default('kubernetes'))
     .option('--run-id <id>', 'the run whose leftovers to delete')
-    .option('--all', 'everything any meshtax run left (local: also a netns run still going)', false)
+    .option('--all', 'everything any meshtax run left (local: runs still going are skipped unless --force)', false)
+    .option('--force', 'local: also runs whose meshtax process is still running (breaks them)', false)
+    .option('--dry-run', 'local: say what would be deleted, delete nothing', false)
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--timeout <seconds>', 'how long to wait for the namespaces to go', '300')
     .option('--json', 'print what was deleted as JSON', false)
@@ -138,7 +140,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`${formatProblems(error.problems)}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof UsageError || error instanceof RunFileError) {
+    if (error instanceof UsageError || error instanceof RunFileError || error instanceof NoKubeconfigError) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
     }
