@@ -55,11 +55,17 @@ try {
     writeFileSync(path.join(dir, runId, 'run.json'), JSON.stringify(run, null, 2));
   }
   const bin = path.resolve(import.meta.dirname, '../bin/meshtax.js');
+  // Wall time depends on what else the machine runs; the CPU time of the command (user + sys, from bash's time)
+  // is the figure to compare.
   const time = (args: string[]): string => {
     const began = process.hrtime.bigint();
-    execFileSync(process.execPath, [bin, 'history', dir, ...args], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
-    return `${(Number(process.hrtime.bigint() - began) / 1e9).toFixed(2)} s`;
+    const command = [process.execPath, bin, 'history', dir, ...args].map((word) => `'${word}'`).join(' ');
+    const cpu = execFileSync('bash', ['-c', `TIMEFORMAT='%U %S'; { time ${command} >/dev/null; } 2>&1 | tail -1`], { encoding: 'utf8' });
+    const [user, sys] = cpu.trim().split(' ').map(Number);
+    const wall = Number(process.hrtime.bigint() - began) / 1e9;
+    return `wall ${wall.toFixed(2)} s, CPU ${((user ?? 0) + (sys ?? 0)).toFixed(2)} s (user ${user} s, sys ${sys} s)`;
   };
+  console.log(`load average before: ${os.loadavg().map((value) => value.toFixed(1)).join(' ')} on ${os.availableParallelism()} CPUs`);
   console.log(`bench:history — ${runs} runs (${template.phases.length} phases each, ${samples} samples per histogram) in ${dir}`);
   console.log(`meshtax history <dir>          ${time([])}`);
   console.log(`meshtax history <dir> --json   ${time(['--json'])}`);

@@ -102,28 +102,41 @@ export function decodeHistogram(base64: string): Histogram {
  * (history), where decoding every histogram whole costs milliseconds each.
  */
 export function pooledPercentilesOf(encoded: readonly string[]): Record<PercentileKey, number | null> {
-  const pooled = new Map<number, number>();
+  const { buckets } = histogramSettings();
+  if (scratch?.length !== buckets) scratch = new Float64Array(buckets);
+  const counts = scratch;
+  const touched: number[] = [];
   let total = 0;
-  for (const part of encoded) {
-    total += checkHistogramPayload(part, histogramSettings(), (bucket, count) => pooled.set(bucket, (pooled.get(bucket) ?? 0) + count));
-  }
-  const buckets = [...pooled.keys()].sort((a, b) => a - b);
-  const shape = bucketShape();
-  const at = (percent: number): number | null => {
-    if (total < samplesNeeded(percent)) return null;
-    // hdr-histogram-js's getValueAtPercentile (JsHistogram.js): the first bucket whose cumulative count reaches
-    // ceil(percent × total), rounded down by one ulp first; its highest equivalent value.
-    const exact = (percent / 100) * total;
-    const wanted = Math.max(Math.ceil(exact - 2 ** (Math.floor(Math.log2(exact)) - 52)), 1);
-    let cumulative = 0;
-    for (const bucket of buckets) {
-      cumulative += pooled.get(bucket)!;
-      if (cumulative >= wanted) return shape.highestEquivalentValue(shape.valueFromIndex(bucket));
+  try {
+    for (const part of encoded) {
+      total += checkHistogramPayload(part, histogramSettings(), (bucket, count) => {
+        if (counts[bucket] === 0) touched.push(bucket);
+        counts[bucket]! += count;
+      });
     }
-    return null;
-  };
-  return { p50: at(PERCENTILES.p50), p90: at(PERCENTILES.p90), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99), p999: at(PERCENTILES.p999) };
+    const order = Uint32Array.from(touched).sort();
+    const shape = bucketShape();
+    const at = (percent: number): number | null => {
+      if (total < samplesNeeded(percent)) return null;
+      // hdr-histogram-js's getValueAtPercentile (JsHistogram.js): the first bucket whose cumulative count reaches
+      // ceil(percent × total), rounded down by one ulp first; its highest equivalent value.
+      const exact = (percent / 100) * total;
+      const wanted = Math.max(Math.ceil(exact - 2 ** (Math.floor(Math.log2(exact)) - 52)), 1);
+      let cumulative = 0;
+      for (const bucket of order) {
+        cumulative += counts[bucket]!;
+        if (cumulative >= wanted) return shape.highestEquivalentValue(shape.valueFromIndex(bucket));
+      }
+      return null;
+    };
+    return { p50: at(PERCENTILES.p50), p90: at(PERCENTILES.p90), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99), p999: at(PERCENTILES.p999) };
+  } finally {
+    for (const bucket of touched) counts[bucket] = 0;
+  }
 }
+
+/** Counts per bucket while pooling; all zero between calls. */
+let scratch: Float64Array | undefined;
 
 let shapeHistogram: BucketShape | undefined;
 
