@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RunFileError } from '../results/read-run.ts';
+import { WriteError } from '../results/atomic-write.ts';
 import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
@@ -144,7 +145,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing) {
+    if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing || error instanceof WriteError) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.runFailed;
     }
