@@ -12,14 +12,14 @@ import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 /** `meshtax history <dir>`: a trend table over the runs under a results directory, oldest first. */
 export async function historyCommand(dir: string, flags: { json: boolean; html?: string }): Promise<ExitCode> {
-  const { runs, skipped, points } = trendOf(await readRuns(dir));
-  if (runs.length === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
+  const { runs, skipped, points } = await readTrend(dir);
+  if (runs === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
   if (flags.html) {
     await writeFileAtomically(flags.html, trendReport(points, `meshtax history: ${dir}`));
     process.stderr.write(`wrote ${flags.html}\n`);
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ runs: runs.length, skipped: skipped.map((entry) => entry.file), points }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runs, skipped: skipped.map((entry) => entry.file), points }, null, 2)}\n`);
     return EXIT.ok;
   }
   const head = ['run', 'started', 'status', 'mode', 'rate', 'reps', 'p50', 'p99', 'Δp50', 'Δp99', 'mesh CPU'];
@@ -36,34 +36,42 @@ export async function historyCommand(dir: string, flags: { json: boolean; html?:
     formatDeltaUs(point.deltaP99),
     point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
   ]);
-  const lines = [`meshtax history: ${runs.length} run(s) under ${dir}`, boxTable(head, rows)];
+  const lines = [`meshtax history: ${runs} run(s) under ${dir}`, boxTable(head, rows)];
   for (const { file, reason } of skipped) lines.push(`skipped ${file}: ${reason}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }
 
-interface ReadRun {
-  file: string;
-  run: RunDocument;
-}
-
 /**
- * Trend points run by run, oldest first. The histograms history pools are checked as they are read; a run with a
- * damaged one is skipped, named with its phase.
+ * Trend points run by run, oldest first. Each run.json is reduced to its points as soon as it is read, so ten
+ * thousand runs never sit in memory at once; the histograms history pools are checked as they are read, and a run
+ * with a damaged one is skipped, named with its phase.
  */
-function trendOf(read: { runs: ReadRun[]; skipped: Skipped[] }): { runs: RunDocument[]; skipped: Skipped[]; points: TrendPoint[] } {
-  const runs: RunDocument[] = [];
-  const skipped = [...read.skipped];
+async function readTrend(dir: string): Promise<{ runs: number; skipped: Skipped[]; points: TrendPoint[] }> {
+  const { candidates, skipped } = await runFiles(dir);
+  let runs = 0;
   const points: TrendPoint[] = [];
-  for (const { file, run } of [...read.runs].sort((a, b) => a.run.startedAt.localeCompare(b.run.startedAt))) {
+  for (const file of candidates) {
+    let run: RunDocument;
+    try {
+      run = parseRunText(file, await readRunText(file));
+    } catch (error) {
+      if (!(error instanceof RunFileError)) throw error;
+      // A directory without run.json is not a run; anything else that was there but unusable is said.
+      if (/: (ENOENT|ENOTDIR)$/.test(error.message)) continue;
+      skipped.push({ file, reason: error.message.startsWith(file) ? error.message.slice(file.length).replace(/^(:\s*|\s+is\s+)/, '') : error.message });
+      continue;
+    }
     try {
       points.push(...trend([run]));
-      runs.push(run);
+      runs++;
     } catch (error) {
       if (!(error instanceof HistogramPayloadError)) throw error;
       skipped.push({ file, reason: damaged(file, run, error) });
     }
   }
+  // A stable sort: the points of one run stay together and in their order.
+  points.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   return { runs, skipped, points };
 }
 
@@ -84,28 +92,15 @@ interface Skipped {
 }
 
 /**
- * run.json files directly under `dir` or one level down (`<dir>/<run-id>/run.json`). Only regular files are read
- * (a FIFO would block forever); a file that is not a run.json this version reads is skipped with the reason.
+ * Where run.json files may be: directly under `dir` or one level down (`<dir>/<run-id>/run.json`). Only regular
+ * files are read later (a FIFO would block forever); one that is not a run.json this version reads is skipped.
  */
-async function readRuns(dir: string): Promise<{ runs: ReadRun[]; skipped: Skipped[] }> {
+async function runFiles(dir: string): Promise<{ candidates: string[]; skipped: Skipped[] }> {
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch (error) {
     throw new UsageError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const candidates = [path.join(dir, 'run.json'), ...entries.map((entry) => path.join(dir, entry, 'run.json'))];
-  const runs: ReadRun[] = [];
-  const skipped: Skipped[] = [];
-  for (const file of candidates) {
-    try {
-      runs.push({ file, run: parseRunText(file, await readRunText(file)) });
-    } catch (error) {
-      if (!(error instanceof RunFileError)) throw error;
-      // A directory without run.json is not a run; anything else that was there but unusable is said.
-      if (/: (ENOENT|ENOTDIR)$/.test(error.message)) continue;
-      skipped.push({ file, reason: error.message.startsWith(file) ? error.message.slice(file.length).replace(/^(:\s*|\s+is\s+)/, '') : error.message });
-    }
-  }
-  return { runs, skipped };
+  return { candidates: [path.join(dir, 'run.json'), ...entries.map((entry) => path.join(dir, entry, 'run.json'))], skipped: [] };
 }
