@@ -1,5 +1,5 @@
 import type { RunDocument } from '../results/schema.ts';
-import { pooledPercentiles } from './comparisons.ts';
+import { pooledPercentilesOf } from '../loadgen/histogram.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
 
 /** One point of a trend: a mode at a rate in one run. Latency in µs, CPU in cores. */
@@ -23,7 +23,9 @@ export function trend(runs: readonly RunDocument[]): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
     for (const { mode, rate, phases } of groupByModeAndRate(run.phases)) {
-      const pooled = pooledPercentiles(phases);
+      // What the table needs and no more: one repetition's percentiles are in its record; several are pooled from
+      // their histograms' non-empty buckets. Decoding every histogram whole made history take minutes.
+      const pooled = phases.length === 1 ? phases[0]!.latencyUs : pooledPercentilesOf(phases.map((phase) => phase.histogram));
       const comparison = run.comparisons.find((c) => c.mode === mode && c.rate === rate);
       points.push({
         runId: run.runId,

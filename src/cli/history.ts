@@ -1,70 +1,106 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import Table from 'cli-table3';
-import { trend } from '../analysis/history.ts';
-import { runSchema, type RunDocument } from '../results/schema.ts';
+import { trend, type TrendPoint } from '../analysis/history.ts';
+import { HistogramPayloadError } from '../loadgen/histogram-payload.ts';
+import { checkRunHistograms, parseRunText, readRunText, RunFileError } from '../results/read-run.ts';
+import type { RunDocument } from '../results/schema.ts';
 import { formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
 import { trendReport } from '../report/html/trend.ts';
 import { writeFileAtomically } from '../results/atomic-write.ts';
+import { boxTable } from './columns.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 /** `meshtax history <dir>`: a trend table over the runs under a results directory, oldest first. */
 export async function historyCommand(dir: string, flags: { json: boolean; html?: string }): Promise<ExitCode> {
-  const { runs, skipped } = await readRuns(dir);
-  if (runs.length === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
-  const points = trend(runs);
+  const { runs, skipped, points } = await readTrend(dir);
+  if (runs === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
   if (flags.html) {
     await writeFileAtomically(flags.html, trendReport(points, `meshtax history: ${dir}`));
     process.stderr.write(`wrote ${flags.html}\n`);
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ runs: runs.length, skipped, points }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runs, skipped: skipped.map((entry) => entry.file), points }, null, 2)}\n`);
     return EXIT.ok;
   }
-  const table = new Table({
-    head: ['run', 'started', 'status', 'mode', 'rate', 'reps', 'p50', 'p99', 'Δp50', 'Δp99', 'mesh CPU'],
-    style: { head: [], border: [] },
-  });
-  for (const point of points) {
-    table.push([
-      point.runId,
-      point.startedAt.slice(0, 16).replace('T', ' '),
-      point.status,
-      point.mode,
-      formatRate(point.rate),
-      String(point.repetitions),
-      formatUs(point.p50),
-      formatUs(point.p99),
-      formatDeltaUs(point.deltaP50),
-      formatDeltaUs(point.deltaP99),
-      point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
-    ]);
-  }
-  const lines = [`meshtax history: ${runs.length} run(s) under ${dir}`, table.toString()];
-  for (const file of skipped) lines.push(`skipped ${file}: not a run.json this version reads`);
+  const head = ['run', 'started', 'status', 'mode', 'rate', 'reps', 'p50', 'p99', 'Δp50', 'Δp99', 'mesh CPU'];
+  const rows = points.map((point) => [
+    point.runId,
+    point.startedAt.slice(0, 16).replace('T', ' '),
+    point.status,
+    point.mode,
+    formatRate(point.rate),
+    String(point.repetitions),
+    formatUs(point.p50),
+    formatUs(point.p99),
+    formatDeltaUs(point.deltaP50),
+    formatDeltaUs(point.deltaP99),
+    point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
+  ]);
+  const lines = [`meshtax history: ${runs} run(s) under ${dir}`, boxTable(head, rows)];
+  for (const { file, reason } of skipped) lines.push(`skipped ${file}: ${reason}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
 }
 
-/** run.json files directly under `dir` or one level down (`<dir>/<run-id>/run.json`). */
-async function readRuns(dir: string): Promise<{ runs: RunDocument[]; skipped: string[] }> {
+/**
+ * Trend points run by run, oldest first. Each run.json is reduced to its points as soon as it is read, so ten
+ * thousand runs never sit in memory at once; the histograms history pools are checked as they are read, and a run
+ * with a damaged one is skipped, named with its phase.
+ */
+async function readTrend(dir: string): Promise<{ runs: number; skipped: Skipped[]; points: TrendPoint[] }> {
+  const { candidates, skipped } = await runFiles(dir);
+  let runs = 0;
+  const points: TrendPoint[] = [];
+  for (const file of candidates) {
+    let run: RunDocument;
+    try {
+      run = parseRunText(file, await readRunText(file));
+    } catch (error) {
+      if (!(error instanceof RunFileError)) throw error;
+      // A directory without run.json is not a run; anything else that was there but unusable is said.
+      if (/: (ENOENT|ENOTDIR)$/.test(error.message)) continue;
+      skipped.push({ file, reason: error.message.startsWith(file) ? error.message.slice(file.length).replace(/^(:\s*|\s+is\s+)/, '') : error.message });
+      continue;
+    }
+    try {
+      points.push(...trend([run]));
+      runs++;
+    } catch (error) {
+      if (!(error instanceof HistogramPayloadError)) throw error;
+      skipped.push({ file, reason: damaged(file, run, error) });
+    }
+  }
+  // A stable sort: the points of one run stay together and in their order.
+  points.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { runs, skipped, points };
+}
+
+/** Which phase's histogram is damaged, found by checking them all (only once one has failed). */
+function damaged(file: string, run: RunDocument, error: HistogramPayloadError): string {
+  try {
+    checkRunHistograms(file, run);
+  } catch (named) {
+    if (named instanceof RunFileError) return named.message.slice(file.length).replace(/^:\s*/, '');
+  }
+  return `a latency histogram: ${error.message}`;
+}
+
+/** A file history did not use, and why. */
+interface Skipped {
+  file: string;
+  reason: string;
+}
+
+/**
+ * Where run.json files may be: directly under `dir` or one level down (`<dir>/<run-id>/run.json`). Only regular
+ * files are read later (a FIFO would block forever); one that is not a run.json this version reads is skipped.
+ */
+async function runFiles(dir: string): Promise<{ candidates: string[]; skipped: Skipped[] }> {
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch (error) {
     throw new UsageError(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const candidates = [path.join(dir, 'run.json'), ...entries.map((entry) => path.join(dir, entry, 'run.json'))];
-  const runs: RunDocument[] = [];
-  const skipped: string[] = [];
-  for (const file of candidates) {
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
-    try {
-      runs.push(runSchema.parse(JSON.parse(text)));
-    } catch {
-      skipped.push(file);
-    }
-  }
-  return { runs, skipped };
+  return { candidates: [path.join(dir, 'run.json'), ...entries.map((entry) => path.join(dir, entry, 'run.json'))], skipped: [] };
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RunFileError } from '../results/read-run.ts';
+import { WriteError } from '../results/atomic-write.ts';
 import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
@@ -64,7 +65,9 @@ function program(setExit: (code: ExitCode) => void): Command {
     .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label; --runtime local: on this host')
     .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(['kubernetes', 'local']).default('kubernetes'))
     .option('--run-id <id>', 'the run whose leftovers to delete')
-    .option('--all', 'everything any meshtax run left (local: also a netns run still going)', false)
+    .option('--all', 'everything any meshtax run left (local: runs still going are skipped unless --force)', false)
+    .option('--force', 'local: also runs whose meshtax process is still running (breaks them)', false)
+    .option('--dry-run', 'local: say what would be deleted, delete nothing', false)
     .option('--context <name>', 'kubeconfig context (default: the current one)')
     .option('--timeout <duration>', 'how long to wait for the namespaces to go, e.g. 300s or 5m (a bare number is still read as seconds, with a deprecation note)', '5m')
     .option('--json', 'print what was deleted as JSON', false)
@@ -165,18 +168,18 @@ function program(setExit: (code: ExitCode) => void): Command {
 }
 
 /**
- * The exit code of an error of the Kubernetes runtime, or null when it is none: an unknown context is invalid input
- * (2, nothing started), the others end the run (1), each with its message and no stack. Their modules are imported
+ * The exit code of an error of the Kubernetes runtime, or null when it is none: an unknown context or no kubeconfig
+ * at all is invalid input (2, nothing started), the others end the run (1), each with its message and no stack. Their modules are imported
  * here, on the error path, because they bring the Kubernetes client (about a second to load): render, cleanup and
  * doctor, which use them, are imported by their actions, and every other command never loads them.
  */
 async function clusterErrorExit(error: Error): Promise<ExitCode | null> {
-  const [{ ClusterConfigError, UnknownContextError }, { ClusterError }, { CodeBundleMissing }] = await Promise.all([
+  const [{ ClusterConfigError, NoKubeconfigError, UnknownContextError }, { ClusterError }, { CodeBundleMissing }] = await Promise.all([
     import('../runtimes/kubernetes/client/connect.ts'),
     import('../runtimes/kubernetes/client/errors.ts'),
     import('../runtimes/kubernetes/code-bundle.ts'),
   ]);
-  if (error instanceof UnknownContextError) return EXIT.invalidInput;
+  if (error instanceof UnknownContextError || error instanceof NoKubeconfigError) return EXIT.invalidInput;
   if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing) return EXIT.runFailed;
   return null;
 }
@@ -198,6 +201,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     if (error instanceof UsageError || error instanceof RunFileError) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
+    }
+    if (error instanceof WriteError) {
+      process.stderr.write(`meshtax: ${error.message}\n`);
+      return EXIT.runFailed;
     }
     const clusterExit = error instanceof Error ? await clusterErrorExit(error) : null;
     if (error instanceof Error && clusterExit !== null) {

@@ -1,13 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { invalidPhases, validityOf, validityText } from '../analysis/validity.ts';
 import { runScenario } from '../pipeline/run.ts';
-import { RUN_FILE } from '../results/run-file.ts';
+import { RUN_FILE, writeFinalRunFile } from '../results/run-file.ts';
+import { WriteError } from '../results/atomic-write.ts';
 import type { RunDocument } from '../results/schema.ts';
 import { writeAllReports } from '../report/all.ts';
 import { runSummary } from '../report/terminal.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
-import { cleanupScope, interrupted } from './interrupt.ts';
+import { cleanupScope, interrupted, onQuit } from './interrupt.ts';
+import { requireWritableDir } from './out-dir.ts';
 import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';
 import path from 'node:path';
 
@@ -28,29 +30,56 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
   // Quoted (JSON is a YAML double-quoted scalar): context names such as arn:aws:eks:.../x or 1.30 stay strings.
   const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${JSON.stringify(flags.context)}`];
   const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, sets);
+  const outDir = flags.out ?? loaded.scenario.output.dir;
+  // A results directory that cannot be written is invalid input, found before anything starts.
+  await requireWritableDir(outDir, flags.out === undefined ? 'output.dir' : '--out');
   const endScope = cleanupScope();
   const progress = progressObserver(progressStyle(flags));
   try {
-    const { run, runDir } = await runScenario(loaded, {
-      outDir: flags.out ?? loaded.scenario.output.dir,
+    const outcome = await runScenario(loaded, {
+      outDir,
       keep: flags.keep,
       signal: interrupted,
       observer: progress,
+      onQuit,
     });
+    const { run, runDir } = outcome;
+    let writeFailed = outcome.runFileError !== undefined;
     progress.stop();
+    if (outcome.runFileError !== undefined) process.stderr.write(`meshtax: ${outcome.runFileError}; run.json does not hold the run's final state\n`);
     // Reports of whatever was measured, also after a failure or Ctrl-C; run.json is already safe on disk.
+    let reportError: string | undefined;
     const reports = await writeAllReports(run, runDir).catch((error: unknown) => {
-      process.stderr.write(`meshtax: could not write the reports: ${error instanceof Error ? error.message : String(error)}\n`);
+      reportError = error instanceof Error ? error.message : String(error);
       return [];
     });
+    if (reportError !== undefined) {
+      writeFailed = true;
+      process.stderr.write(`meshtax: could not write the reports: ${reportError}\n`);
+      // run.json says so too: the run did not deliver what it was asked for.
+      if (run.status === 'completed') run.status = 'failed';
+      const error = `reports: ${reportError}`;
+      run.error = run.error ? `${run.error}; ${error}` : error;
+      if (outcome.runFileError === undefined) {
+        await writeFinalRunFile(runDir, run).catch((failure: unknown) => {
+          if (!(failure instanceof WriteError)) throw failure;
+          process.stderr.write(`meshtax: ${failure.message}; run.json does not hold the run's final state\n`);
+        });
+      }
+    }
     const runtime = run.environment.runtime as { name?: string; namespaces?: string[] };
     if (flags.keep && runtime.name === 'kubernetes' && (runtime.namespaces ?? []).length > 0) {
       process.stderr.write(`meshtax: kept ${runtime.namespaces!.join(', ')}; remove them with meshtax cleanup --run-id ${run.runId}\n`);
     }
     if (flags.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-    else if (flags.quiet) process.stdout.write(`${quietSummary(run, path.join(runDir, RUN_FILE))}\n`);
-    else process.stdout.write(`${runSummary(run, path.join(runDir, RUN_FILE))}\n${reports.length > 0 ? `reports: ${reports.map((file) => path.basename(file)).join(', ')}\n` : ''}`);
+    else {
+      const reportLine = reportError === undefined ? `reports: ${reports.map((file) => path.basename(file)).join(', ')}` : `reports: not written (${reportError})`;
+      const summary = flags.quiet ? quietSummary(run, path.join(runDir, RUN_FILE)) : runSummary(run, path.join(runDir, RUN_FILE));
+      // Quiet says where the results are; it still says when the reports are missing.
+      process.stdout.write(`${summary}\n${flags.quiet && reportError === undefined ? '' : `${reportLine}\n`}`);
+    }
     if (run.status === 'interrupted') return EXIT.interrupted;
+    if (writeFailed) return EXIT.runFailed;
     if (run.status === 'failed') {
       if (flags.json) process.stderr.write(`meshtax: run failed: ${run.error ?? 'unknown error'}\n`);
       return EXIT.runFailed;

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import { nowUs } from './clock.ts';
+import { failureKindOf } from './connection.ts';
 import { shareOf } from './open-loop.ts';
 import { Recorder } from './recorder.ts';
 import type { PhaseSpec } from './types.ts';
@@ -60,7 +61,7 @@ export class ClosedLoop {
           const now = nowUs();
           if (now < measureStart || now >= measureEnd) return;
           if (error.message === 'request timed out') this.recorder.counts.timeouts++;
-          else this.recorder.counts.errors++;
+          else this.recorder.error(failureKindOf(error));
         });
       }, startIn);
     });

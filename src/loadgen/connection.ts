@@ -14,6 +14,24 @@ export interface ConnectionEvents {
 const MAX_BACKOFF_MS = 1000;
 
 /**
+ * Why a connection failed, for the errors warning: a refused or reset connection means the target is gone or
+ * overloaded, which more connections do not fix.
+ */
+export type FailureKind = 'refused' | 'reset' | 'closed' | 'malformed' | 'other';
+
+export function failureKindOf(error: Error): FailureKind {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'reset';
+    default:
+      return 'other';
+  }
+}
+
+/**
  * One keep-alive HTTP/1.1 connection written to directly: the request bytes are prebuilt and the response is
  * parsed with http-parser-js (the parser autocannon uses). The Node http client was measured to add tens of
  * microseconds and millisecond tails per request, which the instrument must not do.
@@ -27,6 +45,8 @@ export class Connection {
   measured = false;
   busy = false;
   ready = false;
+  /** Why the connection last failed; cleared once it is up again. */
+  lastFailure: FailureKind | undefined;
 
   private socket: net.Socket | undefined;
   private parser: HTTPParser;
@@ -57,21 +77,22 @@ export class Connection {
     socket.setNoDelay(true);
     socket.on(this.target.tls ? 'secureConnect' : 'connect', () => {
       this.ready = true;
+      this.lastFailure = undefined;
       this.backoffMs = 10;
       this.events.onReady(this);
     });
     socket.on('data', (chunk: Buffer) => {
       this.bytes += chunk.length;
       const result = this.parser.execute(chunk);
-      if (result instanceof Error) this.fail(`malformed HTTP response: ${result.message}`);
+      if (result instanceof Error) this.fail(`malformed HTTP response: ${result.message}`, 'malformed');
     });
     socket.on('end', () => {
       // A close-delimited body completes at end of stream.
       if (this.busy) this.parser.finish();
     });
-    socket.on('error', (error: Error) => this.fail(error.message));
+    socket.on('error', (error: Error) => this.fail(error.message, failureKindOf(error)));
     socket.on('close', () => {
-      if (this.socket === socket) this.fail('connection closed by the server');
+      if (this.socket === socket) this.fail('connection closed by the server', 'closed');
     });
   }
 
@@ -122,8 +143,9 @@ export class Connection {
     this.events.onResponse(this, this.status, this.bytes);
   }
 
-  private fail(message: string): void {
+  private fail(message: string, kind: FailureKind): void {
     if (this.closed || !this.socket) return;
+    this.lastFailure = kind;
     const hadRequest = this.busy;
     this.busy = false;
     this.ready = false;

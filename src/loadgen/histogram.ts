@@ -1,5 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
+import { checkHistogramPayload, type HistogramSettings } from './histogram-payload.ts';
 
 /** Every latency histogram in meshtax: values in microseconds, 1 µs to 60 s, 3 significant digits. */
 export const HISTOGRAM_LOWEST_US = 1;
@@ -64,12 +65,90 @@ export function encodeHistogram(histogram: Histogram): string {
   return hdr.encodeIntoCompressedBase64(histogram);
 }
 
+let settings: HistogramSettings | undefined;
+
+/** meshtax's histogram settings, with the bucket count hdr-histogram-js derives from them. */
+function histogramSettings(): HistogramSettings {
+  settings ??= {
+    lowest: HISTOGRAM_LOWEST_US,
+    highest: HISTOGRAM_HIGHEST_US,
+    digits: HISTOGRAM_DIGITS,
+    buckets: (newHistogram() as Histogram & { countsArrayLength: number }).countsArrayLength,
+  };
+  return settings;
+}
+
+/**
+ * Checks a compressed base64 histogram without decoding it (see histogram-payload.ts) and returns its total count;
+ * throws HistogramPayloadError when it is not a histogram meshtax wrote.
+ */
+export function checkEncodedHistogram(base64: string): number {
+  return checkHistogramPayload(base64, histogramSettings());
+}
+
+/** Decodes a histogram, after checking it: histograms come from files, which are not trusted. */
 export function decodeHistogram(base64: string): Histogram {
+  checkEncodedHistogram(base64);
   const decoded = hdr.decodeFromCompressedBase64(base64, 32, false);
   // Re-home into the standard shape so merges never depend on the encoder's settings.
   const histogram = newHistogram();
   histogram.add(decoded);
   return histogram;
+}
+
+/**
+ * Percentiles of several encoded histograms pooled, as summarize(mergeHistograms(decoded)) gives them, without
+ * building a histogram per part: only the non-empty buckets are read and added. For reading many runs at once
+ * (history), where decoding every histogram whole costs milliseconds each.
+ */
+export function pooledPercentilesOf(encoded: readonly string[]): Record<PercentileKey, number | null> {
+  const { buckets } = histogramSettings();
+  if (scratch?.length !== buckets) scratch = new Float64Array(buckets);
+  const counts = scratch;
+  const touched: number[] = [];
+  let total = 0;
+  try {
+    for (const part of encoded) {
+      total += checkHistogramPayload(part, histogramSettings(), (bucket, count) => {
+        if (counts[bucket] === 0) touched.push(bucket);
+        counts[bucket]! += count;
+      });
+    }
+    const order = Uint32Array.from(touched).sort();
+    const shape = bucketShape();
+    const at = (percent: number): number | null => {
+      if (total < samplesNeeded(percent)) return null;
+      // hdr-histogram-js's getValueAtPercentile (JsHistogram.js): the first bucket whose cumulative count reaches
+      // ceil(percent × total), rounded down by one ulp first; its highest equivalent value.
+      const exact = (percent / 100) * total;
+      const wanted = Math.max(Math.ceil(exact - 2 ** (Math.floor(Math.log2(exact)) - 52)), 1);
+      let cumulative = 0;
+      for (const bucket of order) {
+        cumulative += counts[bucket]!;
+        if (cumulative >= wanted) return shape.highestEquivalentValue(shape.valueFromIndex(bucket));
+      }
+      return null;
+    };
+    return { p50: at(PERCENTILES.p50), p90: at(PERCENTILES.p90), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99), p999: at(PERCENTILES.p999) };
+  } finally {
+    for (const bucket of touched) counts[bucket] = 0;
+  }
+}
+
+/** Counts per bucket while pooling; all zero between calls. */
+let scratch: Float64Array | undefined;
+
+let shapeHistogram: BucketShape | undefined;
+
+interface BucketShape {
+  valueFromIndex(index: number): number;
+  highestEquivalentValue(value: number): number;
+}
+
+/** One empty histogram of meshtax's settings, asked only how its buckets map to values. */
+function bucketShape(): BucketShape {
+  shapeHistogram ??= newHistogram() as unknown as BucketShape;
+  return shapeHistogram;
 }
 
 /** Adds every histogram into a new one. HdrHistograms with the same settings merge exactly. */

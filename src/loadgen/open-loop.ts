@@ -112,7 +112,7 @@ export class OpenLoop implements ConnectionEvents {
     if (index >= 0) this.free.splice(index, 1);
     if (hadRequest) {
       this.inFlight--;
-      if (connection.measured) this.recorder.counts.errors++;
+      if (connection.measured) this.recorder.error(connection.lastFailure ?? 'other');
       this.maybeDone();
     }
   }
@@ -182,9 +182,15 @@ export class OpenLoop implements ConnectionEvents {
   /** Requests older than the timeout (from their intended time) are counted as timeouts and given up. */
   private expire(now: number): void {
     const limit = now - this.timeoutUs;
+    // A request that waited out its timeout because every connection was refused or reset was never sent: the
+    // target is gone, and that is an error of that kind, not a slow response.
+    const down = this.connections.some((c) => c.ready) ? undefined : this.connections.find((c) => c.lastFailure)?.lastFailure;
     for (let head = this.queue.peek(); head !== undefined && head < limit; head = this.queue.peek()) {
       this.queue.shift();
-      if (head >= this.measureStart && head < this.measureEnd) this.recorder.counts.timeouts++;
+      if (head >= this.measureStart && head < this.measureEnd) {
+        if (down) this.recorder.error(down);
+        else this.recorder.counts.timeouts++;
+      }
     }
     for (const connection of this.connections) {
       if (connection.busy && connection.intendedUs < limit) {

@@ -12,6 +12,7 @@ import type {
   ProgressEvent,
   WorkerInput,
   WorkerReport,
+  ErrorKinds,
 } from './types.ts';
 import { generatorWarnings } from './warnings.ts';
 
@@ -203,6 +204,7 @@ class WorkerSession {
     const serviceTime = mergeHistograms(this.reports.map((r) => decodeHistogram(r.serviceTime)));
     const slip = mergeHistograms(this.reports.map((r) => decodeHistogram(r.slip)));
     const counts: Counts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+    const errorKinds: ErrorKinds = {};
     let sent = 0;
     let queued = 0;
     let bytesReceived = 0;
@@ -212,6 +214,7 @@ class WorkerSession {
       counts.non2xx += report.counts.non2xx;
       counts.errors += report.counts.errors;
       counts.timeouts += report.counts.timeouts;
+      for (const [kind, count] of Object.entries(report.errorKinds) as [keyof ErrorKinds, number][]) errorKinds[kind] = (errorKinds[kind] ?? 0) + count;
       sent += report.sent;
       queued += report.queued;
       bytesReceived += report.bytesReceived;
@@ -242,7 +245,7 @@ class WorkerSession {
       histogram: encodeHistogram(latency),
       serviceTimeHistogram: encodeHistogram(serviceTime),
       generator,
-      warnings: generatorWarnings({ spec, achievedRps, counts, generator, saturated, samples: latency.totalCount }),
+      warnings: generatorWarnings({ spec, achievedRps, counts, errorKinds, generator, saturated, samples: latency.totalCount }),
     };
   }
 }

@@ -1,9 +1,12 @@
 import { encodeHistogram, newHistogram, recordUs } from './histogram.ts';
-import type { Counts, WorkerReport } from './types.ts';
+import type { FailureKind } from './connection.ts';
+import type { Counts, ErrorKinds, WorkerReport } from './types.ts';
 
 /** Accumulates one worker's measured-window outcomes; warmup requests never reach it. */
 export class Recorder {
   readonly counts: Counts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  /** counts.errors by what went wrong. */
+  readonly errorKinds: ErrorKinds = {};
   sent = 0;
   queued = 0;
   bytesReceived = 0;
@@ -18,6 +21,12 @@ export class Recorder {
     this.bytesReceived += bytes;
     if (recordUs(this.latency, latencyUs)) this.saturated++;
     recordUs(this.serviceTime, serviceUs);
+  }
+
+  /** A measured request that failed for a connection error of this kind. */
+  error(kind: FailureKind): void {
+    this.counts.errors++;
+    this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
   }
 
   slipped(us: number): void {
@@ -35,6 +44,7 @@ export class Recorder {
   report(): WorkerReport {
     return {
       counts: { ...this.counts },
+      errorKinds: { ...this.errorKinds },
       sent: this.sent,
       queued: this.queued,
       bytesReceived: this.bytesReceived,

@@ -30,8 +30,12 @@ export interface Counts {
 }
 
 /** What one worker thread measured; histograms travel compressed so they merge exactly in the parent. */
+/** Connection errors by kind (see FailureKind in connection.ts); absent kinds did not happen. */
+export type ErrorKinds = Partial<Record<'refused' | 'reset' | 'closed' | 'malformed' | 'other', number>>;
+
 export interface WorkerReport {
   counts: Counts;
+  errorKinds: ErrorKinds;
   /** Requests written to a connection during the measured window. */
   sent: number;
   /** Requests that found every connection busy and waited in the generator. */

@@ -1,5 +1,5 @@
 import { samplesNeeded } from './histogram.ts';
-import type { Counts, GeneratorStats, PhaseSpec, Warning } from './types.ts';
+import type { Counts, ErrorKinds, GeneratorStats, PhaseSpec, Warning } from './types.ts';
 
 /** The open loop must deliver at least this share of the requested rate, or the phase says so. */
 export const ACHIEVED_RATE_FLOOR = 0.99;
@@ -8,6 +8,8 @@ export interface GeneratorCheck {
   spec: PhaseSpec;
   achievedRps: number;
   counts: Counts;
+  /** counts.errors by kind, where the generator knows them. */
+  errorKinds?: ErrorKinds;
   generator: GeneratorStats;
   saturated: number;
   samples: number;
@@ -19,9 +21,22 @@ const SETTING_NAMES = {
   flags: { connections: '--connections', workers: '--workers', duration: '--duration', rate: '--rate', more: '' },
 } as const;
 
+/** Error kinds in the order the errors warning names them. */
+const ERROR_KINDS: [keyof ErrorKinds, string][] = [
+  ['refused', 'refused'],
+  ['reset', 'reset'],
+  ['closed', 'closed by the server'],
+  ['malformed', 'malformed responses'],
+  ['other', 'other'],
+];
+
 /** What the generator knows about its own trustworthiness in one phase, with hints that depend on the options. */
 export function generatorWarnings(check: GeneratorCheck): Warning[] {
   const { spec, achievedRps, counts, generator } = check;
+  const kinds = check.errorKinds ?? {};
+  // Refused and reset connections mean the target went away or is shedding load; more connections do not help.
+  const targetGone = (kinds.refused ?? 0) + (kinds.reset ?? 0) > 0;
+  const goneHint = 'the target refused or reset connections: check that it is still running and not overloaded';
   const warnings: Warning[] = [];
   const names = SETTING_NAMES[spec.settingNames ?? 'scenario'];
   if (spec.loop === 'open' && spec.rate !== null && achievedRps < spec.rate * ACHIEVED_RATE_FLOOR) {
@@ -32,18 +47,20 @@ export function generatorWarnings(check: GeneratorCheck): Warning[] {
     warnings.push({
       code: 'generator-behind',
       message: `achieved ${achievedRps} rps of ${spec.rate} requested (${share}%)${causes.length ? `: ${causes.join('; ')}` : ''}`,
-      hint:
-        generator.queued > 0
+      hint: targetGone
+        ? goneHint
+        : generator.queued > 0
           ? `the target could not keep ${spec.connections} connections free at this rate; raise ${names.connections} or lower ${names.rate}`
           : `the generator lacked CPU; raise ${names.workers} (now ${spec.workers}) or run on a less busy machine`,
     });
   }
   const failed = counts.errors + counts.timeouts;
   if (failed > 0) {
+    const named = ERROR_KINDS.filter(([kind]) => (kinds[kind] ?? 0) > 0).map(([kind, label]) => `${kinds[kind]} ${label}`);
     warnings.push({
       code: 'errors',
-      message: `${counts.errors} connection errors and ${counts.timeouts} timeouts in the measured window`,
-      hint: `failed requests have no latency; the percentiles describe only the ${counts.ok + counts.non2xx} that completed`,
+      message: `${counts.errors} connection errors${named.length > 0 ? ` (${named.join(', ')})` : ''} and ${counts.timeouts} timeouts in the measured window`,
+      hint: `${targetGone ? `${goneHint}; ` : ''}failed requests have no latency; the percentiles describe only the ${counts.ok + counts.non2xx} that completed`,
     });
   }
   if (counts.non2xx > 0) {

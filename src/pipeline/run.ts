@@ -6,7 +6,7 @@ import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
 import { newRunId } from '../results/run-id.ts';
-import { writeRunFile } from '../results/run-file.ts';
+import { writeFinalRunFile, writeRunFile, writeRunFileSync } from '../results/run-file.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { RUN_SCHEMA_VERSION } from '../results/schema.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
@@ -37,11 +37,18 @@ export interface RunOptions {
   keep?: boolean;
   signal: AbortSignal;
   observer?: RunObserver;
+  /**
+   * Registers last words for a forced quit (a third Ctrl-C during clean-up): run.json's final state, written
+   * synchronously. Returns their removal.
+   */
+  onQuit?: (words: () => void) => () => void;
 }
 
 export interface RunOutcome {
   run: RunDocument;
   runDir: string;
+  /** Set when run.json's final state could not be written: what failed. */
+  runFileError?: string;
 }
 
 /** A phase that could not be measured; the pipeline records it and stops or goes on as the scenario says. */
@@ -76,6 +83,11 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     thresholds: [],
   };
   await writeRunFile(runDir, run);
+  const endQuit = options.onQuit?.(() => {
+    const error = 'quit before clean-up finished; remove what is left with meshtax cleanup';
+    writeRunFileSync(runDir, { ...run, status: 'interrupted', finishedAt: new Date().toISOString(), error: run.error ? `${run.error}; ${error}` : error });
+  });
+  let runFileError: string | undefined;
   options.observer?.runStarted?.(runId, runDir, plan.length);
   const runner = new PhaseRunner();
   const failedModes = new Set<string>();
@@ -126,9 +138,20 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     // --keep that is what was left in the cluster.
     run.environment = describeEnvironment(runtime.describe());
     run.finishedAt = new Date().toISOString();
-    await writeRunFile(runDir, run);
+    try {
+      await writeFinalRunFile(runDir, run);
+    } catch (error) {
+      // Said by the caller (a WriteError names the file and why); the document in memory carries it for the summary
+      // and the reports.
+      const message = error instanceof Error ? error.message : String(error);
+      runFileError = message;
+      if (run.status === 'completed') run.status = 'failed';
+      if (!run.error?.includes(message)) run.error = run.error ? `${run.error}; ${message}` : message;
+    } finally {
+      endQuit?.();
+    }
   }
-  return { run, runDir };
+  return { run, runDir, ...(runFileError === undefined ? {} : { runFileError }) };
 }
 
 /** One phase: idle level, load with resources sampled over exactly the measured window, health before and after. */

@@ -1,8 +1,42 @@
+import { writeFileSync, renameSync, rmSync, openSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+
+/** A file meshtax could not write, named with the reason in words (a full disk, a read-only file system, …). */
+export class WriteError extends Error {
+  readonly code: string | undefined;
+
+  constructor(target: string, error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    super(`cannot write ${target}: ${describeCode(code, error)}`);
+    this.code = code;
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'a directory is in the way',
+  ENOTDIR: 'a file is in the way of a directory',
+  EIO: 'input/output error',
+};
+
+/** Why a file-system call failed, in words with its code, e.g. "read-only file system (EROFS)". */
+export function writeFailureReason(error: unknown): string {
+  return describeCode((error as NodeJS.ErrnoException).code, error);
+}
+
+function describeCode(code: string | undefined, error: unknown): string {
+  const reason = code === undefined ? undefined : REASONS[code];
+  if (reason !== undefined) return `${reason} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
 
 /**
  * Writes a file whole or not at all: a temporary file beside it, then rename, so a reader (or a crash) never sees
- * half a file. Used for run.json after every phase and for every report.
+ * half a file. Used for run.json after every phase and for every report. A failure is a WriteError naming the file.
  */
 export async function writeFileAtomically(target: string, text: string): Promise<void> {
   const temporary = `${target}.${process.pid}.tmp`;
@@ -10,7 +44,38 @@ export async function writeFileAtomically(target: string, text: string): Promise
     await writeFile(temporary, text, { mode: 0o644 });
     await rename(temporary, target);
   } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw new WriteError(target, error);
+  }
+}
+
+/** writeFileAtomically, synchronously: for the last words of a process about to exit. */
+export function writeFileAtomicallySync(target: string, text: string): void {
+  const temporary = `${target}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text, { mode: 0o644 });
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new WriteError(target, error);
+  }
+}
+
+/**
+ * Overwrites an existing file in place, for when the atomic write failed for want of space: the file's own blocks
+ * are reused, so a text no longer than the file fits on a full disk. Not atomic; only for the final state of a file
+ * that could not be written otherwise.
+ */
+export function overwriteInPlaceSync(target: string, text: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, 'r+');
+    const bytes = Buffer.from(text);
+    writeSync(fd, bytes, 0, bytes.length, 0);
+    ftruncateSync(fd, bytes.length);
+  } catch (error) {
+    throw new WriteError(target, error);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -10,5 +10,12 @@ export function newRunId(now: Date = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-/** What newRunId() makes (the suffix is hex; any lowercase alphanumerics are accepted for ids typed by hand). */
-export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
+/**
+ * One rule for run ids everywhere (CLI flags, directory names, network names, rule comments): what newRunId()
+ * makes, date, time and 4 hex digits. The hex digits are the tag netns names carry.
+ */
+export const RUN_ID_SOURCE = '\\d{8}-\\d{6}-[0-9a-f]{4}';
+export const RUN_ID_PATTERN = new RegExp(`^${RUN_ID_SOURCE}$`);
+
+/** How a run id is described to someone who typed a wrong one. */
+export const RUN_ID_EXAMPLE = "a run id like 20261201-120000-ab12 (run.json's runId: date, time, 4 hex digits)";

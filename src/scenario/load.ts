@@ -5,7 +5,8 @@ import { describeIssues, errorMap, type PathProblem } from './issues.ts';
 import { find } from './locate.ts';
 import { applyOverride, listSetHint, parseSet, type SetOverride, setSource } from './overrides.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
-import { firstAlias, positions, structureProblems, syntaxProblems } from './yaml-problems.ts';
+import { nestingProblem, nestingTooDeepAt } from './nesting.ts';
+import { positions, structureProblems, syntaxProblems } from './yaml-problems.ts';
 
 /** Reading a scenario: YAML with positions, `--set` overrides, validation, every problem at its file:line:col. */
 
@@ -30,11 +31,10 @@ export type LoadedScenario = {
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 /**
- * yaml's `maxAliasCount` (a toJS option, default 100): converting throws once an anchor's uses times the aliases
- * nested inside it exceed this, which stops "billion laughs" documents before they expand. Scenario files have no
- * real use for aliases, so the limit is small.
+ * yaml's `maxAliasCount` (a toJS option): aliases are refused before conversion (structureProblems), so none may
+ * expand; the guard stays as a second line against "billion laughs" documents.
  */
-const MAX_ALIAS_COUNT = 20;
+const MAX_ALIAS_COUNT = 0;
 
 /** At most this many problems are reported (locating each one walks the document). */
 const MAX_PROBLEMS = 100;
@@ -117,6 +117,9 @@ export function loadScenarioText(text: string, source: string, sets: string[] = 
 
   const problems: Problem[] = [];
   const overrides = parseSets(sets, problems);
+  // Before the parser: its composer recurses once per level and would run out of stack.
+  const tooDeep = nestingTooDeepAt(text);
+  if (tooDeep !== undefined) fail([...problems, nestingProblem(text, source, tooDeep)]);
   const lineCounter = new LineCounter();
   // uniqueKeys is checked by structureProblems instead: the parser's check takes quadratic time.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
@@ -143,21 +146,7 @@ export function loadScenarioText(text: string, source: string, sets: string[] = 
   }
   if (problems.length > 0) fail(problems);
 
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    // After structureProblems, the only expected failure is yaml's "Excessive alias count" guard.
-    if (!(error instanceof ReferenceError)) throw error;
-    const offset = firstAlias(doc);
-    fail([
-      {
-        ...(offset === undefined ? { source } : at(offset)),
-        message: `aliases here expand to more than ${MAX_ALIAS_COUNT} copies; a scenario file has no need for that`,
-        hint: 'write the values out instead of using anchors (&name) and aliases (*name)',
-      },
-    ]);
-  }
+  const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 
   const origin = originFinder(doc, lineCounter, source, overrides);
   const result = scenarioSchema.safeParse(value, { error: errorMap, reportInput: true });

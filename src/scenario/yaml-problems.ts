@@ -27,17 +27,15 @@ export function syntaxProblems(doc: Document, at: At): Problem[] {
   return [...doc.errors, ...doc.warnings].map((error) => fromYamlError(error, at));
 }
 
-const MAX_ALIASES = 100;
-
 /**
  * Duplicate keys (checked here in linear time: the parser's own uniqueKeys check is quadratic in the size of a
- * mapping), keys that are not plain scalars, aliases without an anchor before them and more than 100 aliases.
- * How many times aliases expand is limited separately, by `maxAliasCount` when the document is converted.
+ * mapping), keys that are not plain scalars, and aliases: a scenario file has no use for them, they make it hard
+ * to read (a value is not where it is used), and they are how a small file expands into a huge one. The first alias
+ * is named, with how many more there are.
  */
 export function structureProblems(doc: Document, at: At): Problem[] {
   const problems: Problem[] = [];
-  const anchors = new Set<string>();
-  let aliases = 0;
+  const aliases: Alias[] = [];
   const place = (node: unknown) => {
     const offset = isNode(node) ? node.range?.[0] : undefined;
     return offset === undefined ? { source: at(0).source } : at(offset);
@@ -61,35 +59,19 @@ export function structureProblems(doc: Document, at: At): Problem[] {
       }
     }
   };
-  const checkAlias = (alias: Alias) => {
-    aliases++;
-    if (!anchors.has(alias.source)) {
-      problems.push({ ...place(alias), message: `alias *${alias.source} has no anchor &${alias.source} before it` });
-    } else if (aliases === MAX_ALIASES + 1) {
-      problems.push({
-        ...place(alias),
-        message: `more than ${MAX_ALIASES} aliases; a scenario file has no need for so many`,
-        hint: 'write the values out instead of using anchors (&name) and aliases (*name)',
-      });
-    }
-  };
   visit(doc, (_, node) => {
-    if (isAlias(node)) checkAlias(node);
-    else if (isNode(node) && node.anchor !== undefined) anchors.add(node.anchor);
+    if (isAlias(node)) aliases.push(node);
     if (isMap(node)) checkKeys(node);
     return undefined;
   });
+  const [first] = aliases;
+  if (first) {
+    const more = aliases.length > 1 ? ` (${aliases.length - 1} more in this file)` : '';
+    problems.push({
+      ...place(first),
+      message: `alias *${first.source}: scenario files do not use YAML aliases${more}`,
+      hint: `write the value out where the alias is, and drop the anchor &${first.source}`,
+    });
+  }
   return problems;
-}
-
-/** Offset of the first alias in the document, if any. */
-export function firstAlias(doc: Document): number | undefined {
-  let offset: number | undefined;
-  visit(doc, {
-    Alias(_, alias) {
-      offset = alias.range?.[0];
-      return visit.BREAK;
-    },
-  });
-  return offset;
 }

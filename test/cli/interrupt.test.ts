@@ -13,33 +13,27 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
+/** A quick start of nine 1-second phases, long enough to be interrupted after its first. */
+function startNinePhases(out: string) {
+  return startCli(['run', 'scenarios/quickstart.yaml', '--out', out, '--set', 'load.duration=1s', '--set', 'load.warmup=0s', '--set', 'load.rates=[100,200,300]', '--set', 'load.repetitions=3']);
+}
+
+/** Phases in the run.json under `out` so far. */
+function phasesDone(out: string): number {
+  try {
+    const { runDir } = readRun(out);
+    const file = path.join(runDir, 'run.json');
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunDocument).phases.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
 describe('Ctrl-C during a run', () => {
   it('exits 130 after clean-up, keeps the completed phases and leaves no process', async () => {
     const out = tempDir();
-    const { child, done } = startCli([
-      'run',
-      'scenarios/quickstart.yaml',
-      '--out',
-      out,
-      '--set',
-      'load.duration=1s',
-      '--set',
-      'load.warmup=0s',
-      '--set',
-      'load.rates=[100,200,300]',
-      '--set',
-      'load.repetitions=3',
-    ]);
-    const phasesDone = (): number => {
-      try {
-        const { runDir } = readRun(out);
-        const file = path.join(runDir, 'run.json');
-        return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RunDocument).phases.length : 0;
-      } catch {
-        return 0;
-      }
-    };
-    await waitFor(() => phasesDone() >= 1, 20_000);
+    const { child, done } = startNinePhases(out);
+    await waitFor(() => phasesDone(out) >= 1, 20_000);
     await sleep(300);
     child.kill('SIGINT');
     const result = await done;
@@ -50,6 +44,24 @@ describe('Ctrl-C during a run', () => {
     expect(run.phases.length).toBeLessThan(9);
     expect(run.finishedAt).not.toBeNull();
     expect(runProcessPids(result)).toEqual([]);
+  });
+
+  it('a double Ctrl-C (two SIGINTs 100 ms apart) still ends run.json interrupted, with its reports, exit 130', async () => {
+    const out = tempDir();
+    const { child, done } = startNinePhases(out);
+    await waitFor(() => phasesDone(out) >= 1, 60_000);
+    await sleep(300);
+    child.kill('SIGINT');
+    await sleep(100);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code, result.stderr).toBe(130);
+    const { run, runDir } = readRun(out);
+    expect(run.status).toBe('interrupted');
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.phases.length).toBeGreaterThanOrEqual(1);
+    for (const report of ['report.md', 'report.html', 'junit.xml']) expect(existsSync(path.join(runDir, report)), report).toBe(true);
+    expect(result.stderr).toMatch(/still cleaning up/);
   });
 
   for (const [moment, delayMs] of [

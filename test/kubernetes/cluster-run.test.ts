@@ -105,9 +105,9 @@ describe('meshtax run on a real API server', () => {
     expect(await meshtaxNamespaces()).toEqual([`meshtax-${run.runId}-baseline`]);
     const empty = await runCli(['cleanup', '--run-id', ''], undefined, env);
     expect(empty.code).toBe(2);
-    expect(empty.stderr).toBe("meshtax: --run-id '' is not a run id like 20261201-120000-ab12 (run.json's runId)\n");
-    const other = await runCli(['cleanup', '--run-id', '20200101-000000-zzzz'], undefined, env);
-    expect(other.stdout).toBe('nothing to clean up in context meshtax-test for run 20200101-000000-zzzz\n');
+    expect(empty.stderr).toBe("meshtax: --run-id '' is not a run id like 20261201-120000-ab12 (run.json's runId: date, time, 4 hex digits)\n");
+    const other = await runCli(['cleanup', '--run-id', '20200101-000000-ffff'], undefined, env);
+    expect(other.stdout).toBe('nothing to clean up in context meshtax-test for run 20200101-000000-ffff\n');
     const cleanup = await runCli(['cleanup', '--run-id', run.runId], undefined, env);
     expect(cleanup.code).toBe(0);
     expect(cleanup.stdout).toBe(`deleted namespace meshtax-${run.runId}-baseline (run ${run.runId})\n`);

@@ -23,13 +23,27 @@ it('rejects an alias bomb at its first alias, without expanding it', () => {
       source: 'test.yaml',
       line: 6,
       col: 8,
-      message: 'aliases here expand to more than 20 copies; a scenario file has no need for that',
-      hint: 'write the values out instead of using anchors (&name) and aliases (*name)',
+      message: 'alias *a: scenario files do not use YAML aliases (98 more in this file)',
+      hint: 'write the value out where the alias is, and drop the anchor &a',
     },
   ]);
 });
 
-it('accepts a few aliases', () => {
+// The README says aliases are rejected; a single plain alias is rejected too, not only one that expands a lot.
+it('rejects a plain alias, at its place, with a hint', () => {
   const text = yaml(...HEAD, 'modes: &modes [baseline]', 'thresholds:', '  - {metric: p99, max: 5ms, modes: *modes}');
-  expect(loadScenarioText(text, 'test.yaml').scenario.thresholds).toStrictEqual([{ metric: 'p99', max: 5, modes: ['baseline'] }]);
+  expect(problemsOf(text)).toEqual([
+    {
+      source: 'test.yaml',
+      line: 7,
+      col: 36,
+      message: 'alias *modes: scenario files do not use YAML aliases',
+      hint: 'write the value out where the alias is, and drop the anchor &modes',
+    },
+  ]);
+});
+
+it('accepts an anchor that nothing refers to (it changes nothing)', () => {
+  const text = yaml(...HEAD, 'modes: &modes [baseline]');
+  expect(loadScenarioText(text, 'test.yaml').scenario.modes).toStrictEqual(['baseline']);
 });

@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { currentOwner, OWNER_FILE } from './owner.ts';
 
-/** A mode's own temporary directory (mode 0700): proxy configuration, certificates and keys. */
+/**
+ * A mode's own temporary directory (mode 0700): proxy configuration, certificates and keys, and owner.json naming
+ * the meshtax process that made it (cleanup leaves a run alone while that process lives).
+ */
 export interface WorkDir {
   readonly path: string;
   /** Removes the directory and everything in it; safe to call twice. */
@@ -20,6 +24,7 @@ export function createWorkDir(runId: string, mode: string): WorkDir {
   // mkdtemp creates the directory with mode 0700.
   const dir = mkdtempSync(path.join(os.tmpdir(), `meshtax-${runId}-${mode}-`));
   pending.add(dir);
+  writeFileSync(path.join(dir, OWNER_FILE), `${JSON.stringify(currentOwner())}\n`);
   return {
     path: dir,
     remove: async () => {

@@ -4,6 +4,8 @@
  * in their comment, which is how clean-up finds them.
  */
 
+import { RUN_ID_EXAMPLE, RUN_ID_PATTERN } from '../../../results/run-id.ts';
+
 /** Short mode names, to fit interface names. */
 const ABBREVIATIONS: Record<string, string> = {
   baseline: 'bl',
@@ -16,11 +18,10 @@ const ABBREVIATIONS: Record<string, string> = {
 /** Linux's limit on an interface name (IFNAMSIZ - 1). */
 export const IFNAME_MAX = 15;
 
-/** The part of the run id names carry: its random last four hex digits. */
+/** The part of the run id names carry: its random last four hex digits (run-id.ts holds the one rule for ids). */
 export function runTag(runId: string): string {
-  const tag = /([0-9a-f]{4})$/.exec(runId)?.[1];
-  if (!tag) throw new Error(`run id '${runId}' does not end in four hex digits`);
-  return tag;
+  if (!RUN_ID_PATTERN.test(runId)) throw new Error(`'${runId}' is not ${RUN_ID_EXAMPLE}`);
+  return runId.slice(-4);
 }
 
 export function modeAbbreviation(mode: string): string {
