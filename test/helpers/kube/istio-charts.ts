@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
 import { KUBE_VERSION, kubeCacheDir } from './cluster.ts';
 
 export const ISTIO_NAMESPACE = 'istio-system';
@@ -47,7 +48,10 @@ export function renderIstioChart(files: IstioFiles, chart: IstioChart, release: 
   const args = ['template', release, path.join(files.charts, chart), '--namespace', ISTIO_NAMESPACE, '--kube-version', KUBE_VERSION, '--set', 'profile=ambient'];
   for (const [key, value] of Object.entries(values)) args.push('--set', `${key}=${value}`);
   const yaml = execFileSync(files.helm, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return k8s.loadAllYaml(yaml).filter((doc): doc is k8s.KubernetesObject => typeof (doc as k8s.KubernetesObject | null)?.kind === 'string');
+  // Charts render empty documents for disabled templates: keep the objects only.
+  return parseAllDocuments(yaml)
+    .map((doc) => doc.toJS() as unknown)
+    .filter((doc): doc is k8s.KubernetesObject => typeof (doc as k8s.KubernetesObject | null)?.kind === 'string');
 }
 
 export function findObject<T extends k8s.KubernetesObject>(objects: readonly k8s.KubernetesObject[], kind: string, name: string): T {
