@@ -5,6 +5,7 @@ import { startCluster, waitFor, type TestCluster } from '../helpers/kube/cluster
 import { startIstio, type TestIstio } from '../helpers/kube/istio.ts';
 import { LINKERD_VERSION, startLinkerd, type LinkerdDouble } from '../helpers/kube/linkerd.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
+import { modeProblem } from '../../src/runtimes/kubernetes/verify-mode.ts';
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
 
 /**
@@ -112,6 +113,28 @@ describe('the meshes\' own control planes on a real API server', () => {
       await core.deleteNamespace({ name: namespace });
     }
   }, 120_000);
+
+  it('Linkerd\'s injector (played) gives the native layout by default and the classic one when a pod asks', async () => {
+    const core = cluster.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const namespace = 'linkerd-probe';
+    await core.createNamespace({ body: { metadata: { name: namespace, annotations: { 'linkerd.io/inject': 'enabled' } } } });
+    try {
+      const create = (name: string, annotations: Record<string, string>): Promise<k8s.V1Pod> =>
+        core.createNamespacedPod({ namespace, body: { metadata: { name, annotations }, spec: { containers: [{ name: 'app', image: 'docker.io/library/node:24-alpine' }] } } });
+      const native = await create('native', {});
+      expect(native.spec?.initContainers?.map((c) => `${c.name}:${c.restartPolicy ?? ''}`)).toEqual(['linkerd-init:', 'linkerd-proxy:Always']);
+      expect(native.spec?.containers.map((c) => c.name)).toEqual(['app']);
+      expect(modeProblem('linkerd', native, 'app')).toBeUndefined();
+      const classic = await create('classic', { 'config.linkerd.io/proxy-enable-native-sidecar': 'false' });
+      expect(classic.spec?.initContainers?.map((c) => c.name)).toEqual(['linkerd-init']);
+      expect(classic.spec?.containers.map((c) => c.name)).toEqual(['linkerd-proxy', 'app']);
+      expect(modeProblem('linkerd', classic, 'app')).toBeUndefined();
+      const optedOut = await create('opted-out', { 'linkerd.io/inject': 'disabled' });
+      expect(optedOut.spec?.initContainers ?? []).toEqual([]);
+    } finally {
+      await core.deleteNamespace({ name: namespace });
+    }
+  }, 60_000);
 
   it('doctor finds every mesh', async () => {
     const result = await runCli(['doctor', '--runtime', 'kubernetes', '--json'], undefined, env);
