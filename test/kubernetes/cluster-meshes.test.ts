@@ -233,4 +233,30 @@ describe('the meshes\' own control planes on a real API server', () => {
     }
     expect(linkerd.injected.length).toBeGreaterThanOrEqual(2);
   }, 480_000);
+
+  it('an ambient pod on a node without ztunnel is left pending by istio-cni, and meshtax names ztunnel', async () => {
+    const kc = cluster.kubeConfig();
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+    // No node matches: the DaemonSet controller removes the ztunnel pods.
+    await apps.patchNamespacedDaemonSet({ name: 'ztunnel', namespace: 'istio-system', body: { spec: { template: { spec: { nodeSelector: { 'meshtax.dev/no-such-node': 'true' } } } } } }, merge);
+    const namespace = 'ambient-pending';
+    await core.createNamespace({ body: { metadata: { name: namespace, labels: { 'istio.io/dataplane-mode': 'ambient' } } } });
+    try {
+      await waitFor('the ztunnel pods to go', 60_000, async () => (await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'app=ztunnel' })).items.length === 0);
+      await core.createNamespacedPod({ namespace, body: { metadata: { name: 'app' }, spec: { nodeName: 'node-a', containers: [{ name: 'app', image: 'docker.io/library/node:24-alpine' }] } } });
+      let pod: k8s.V1Pod | undefined;
+      await waitFor('istio-cni (played) to mark the pod pending', 30_000, async () => {
+        pod = await core.readNamespacedPod({ namespace, name: 'app' });
+        return pod.metadata?.annotations?.['ambient.istio.io/redirection'] === 'pending';
+      });
+      expect(modeProblem('istio-ambient', pod!, 'app')).toBe(
+        'mode istio-ambient is not in effect: pod app has ambient.istio.io/redirection: pending: istio-cni redirected its traffic but no ztunnel has accepted the pod yet (is the ztunnel pod on node node-a running? kubectl logs -n istio-system -l app=ztunnel)',
+      );
+    } finally {
+      await apps.patchNamespacedDaemonSet({ name: 'ztunnel', namespace: 'istio-system', body: { spec: { template: { spec: { nodeSelector: { 'meshtax.dev/no-such-node': null } } } } } }, merge);
+      await core.deleteNamespace({ name: namespace });
+    }
+  }, 120_000);
 });
