@@ -6,7 +6,7 @@
 #   KEEP_CLUSTER=1 scripts/kind-e2e.sh          # leave the cluster for another run
 #   SCENARIO=scenarios/kubernetes/linkerd.yaml scripts/kind-e2e.sh
 #
-# Needs: kind, kubectl, curl, and Node 22+ with this checkout installed (npm ci). istioctl and the linkerd CLI are
+# Needs: kind, kubectl, curl, and Node 22.19+ or 24+ with this checkout installed (npm ci). istioctl and the linkerd CLI are
 # downloaded into .e2e-bin/ at the versions below unless they are on PATH already.
 set -euo pipefail
 

@@ -3,6 +3,7 @@ import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type Percenti
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
 import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
+import { comparisonValidity } from './validity.ts';
 
 /** Roles whose usage is the mesh's cost. */
 export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
@@ -25,9 +26,10 @@ export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<Percen
 /**
  * Each mode against baseline at each rate: latency deltas from histograms pooled over repetitions, the mesh's CPU
  * and memory (what the proxy roles use, mean over repetitions), normalised per 1000 rps and per proxy, and beside it
- * the change in what the app and the generator use; with bootstrap intervals over repetitions and significance.
+ * the change in what the app and the generator use; with t intervals over rounds (paired with the baseline of the
+ * same round) and significance.
  */
-export function compareModes(phases: readonly PhaseRecord[], seed: number, baseline = BASELINE_MODE): Comparison[] {
+export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE_MODE): Comparison[] {
   const groups = groupByModeAndRate(phases);
   const comparisons: Comparison[] = [];
   for (const { mode, rate, phases: modePhases } of groups) {
@@ -66,11 +68,12 @@ export function compareModes(phases: readonly PhaseRecord[], seed: number, basel
       proxies,
       appCpuDeltaCores: round(roleDelta('app'), 4),
       loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
-      ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory, seed),
+      ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory),
       noiseFloorUs: null,
+      validity: comparisonValidity({ mode, baseline, rate }, [...basePhases, ...modePhases]),
     });
   }
-  // With an A/A pair at a rate, every latency delta at that rate must also clear the A/A noise floor.
+  // With an A/A pair at a rate, its floor is recorded beside every comparison at that rate (see applyNoiseFloor).
   return comparisons.map((comparison) => {
     const aa = comparisons.find((c) => c.mode === AA_MODE && c.rate === comparison.rate);
     return aa ? applyNoiseFloor(comparison, aa) : comparison;

@@ -1,49 +1,93 @@
 import type { Comparison, PhaseRecord } from '../results/schema.ts';
-import type { PercentileKey } from '../loadgen/histogram.ts';
-import { bootstrapDeltaInterval, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, intervalReliability, type DeltaInterval } from './statistics/bootstrap.ts';
-import { judgeDelta } from './statistics/significance.ts';
+import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from '../loadgen/histogram.ts';
+import { DEFAULT_CONFIDENCE, intervalReliability, pairedTInterval, type DeltaInterval } from './statistics/t-interval.ts';
+import { judgeDelta, type Judgement } from './statistics/significance.ts';
 
-const KEYS: readonly PercentileKey[] = ['p50', 'p90', 'p95', 'p99', 'p999'];
+const KEYS = Object.keys(PERCENTILES) as PercentileKey[];
+const count = (value: number): string => value.toLocaleString('en-US');
 
 type Interval = { low: number; high: number } | null;
-type Judged = { significant: boolean | null; reason: string };
 
 const bounds = (interval: DeltaInterval | null): Interval => (interval ? { low: interval.low, high: interval.high } : null);
-const present = (values: readonly (number | null)[]): number[] => values.filter((value): value is number => value !== null);
+
+/** A phase of the mode and the baseline phase of the same round (the same repetition at the same rate). */
+export interface Round {
+  repetition: number;
+  mode: PhaseRecord;
+  base: PhaseRecord;
+}
 
 /**
- * Confidence intervals of a comparison: a percentile bootstrap over repetitions of the per-repetition values
- * (each repetition's percentile, each repetition's mesh CPU and memory), mode minus baseline. The repetition is the
- * unit that varies between runs; requests within one repetition are not independent. The point estimates beside them
- * come from the pooled histograms, so an interval need not be centred on its estimate.
+ * The rounds both sides completed, by repetition number: a round where either phase failed drops out, so every
+ * difference compares two phases that ran next to each other.
+ */
+export function pairRounds(modePhases: readonly PhaseRecord[], basePhases: readonly PhaseRecord[]): Round[] {
+  const rounds: Round[] = [];
+  for (const mode of modePhases) {
+    const base = basePhases.find((phase) => phase.repetition === mode.repetition);
+    if (base) rounds.push({ repetition: mode.repetition, mode, base });
+  }
+  return rounds;
+}
+
+/** Why there is no interval when rounds are too few: "1 round: no interval". */
+function tooFewRounds(rounds: number): string {
+  return `${rounds} round${rounds === 1 ? '' : 's'} paired with baseline: no interval (needs 2)`;
+}
+
+/**
+ * The reason a percentile has no per-round value: too few samples in a repetition, with the counts said — and when
+ * even the repetitions pooled are too few, that there is no estimate either.
+ */
+function missingPercentile(rounds: readonly Round[], key: PercentileKey): string {
+  const samples = (phase: PhaseRecord): number => decodeHistogram(phase.histogram).totalCount;
+  const perRepetition = Math.min(...rounds.flatMap(({ mode, base }) => [samples(mode), samples(base)]));
+  const pooled = Math.min(
+    rounds.reduce((sum, { mode }) => sum + samples(mode), 0),
+    rounds.reduce((sum, { base }) => sum + samples(base), 0),
+  );
+  const percent = PERCENTILES[key];
+  const needed = samplesNeeded(percent);
+  return pooled < needed
+    ? `${count(perRepetition)} samples per repetition and ${count(pooled)} pooled, p${percent} needs ${count(needed)}: no estimate, no interval`
+    : `${count(perRepetition)} samples per repetition, p${percent} needs ${count(needed)}: no interval (its estimate pools the repetitions)`;
+}
+
+/**
+ * Confidence intervals of a comparison, paired by round: for each round where both ran, the mode's value minus the
+ * baseline's value of that round (each repetition's percentile from its own histogram; mesh CPU and memory against
+ * no mesh, i.e. 0), and a Student t interval on those differences ({@link pairedTInterval}). The estimates beside
+ * them come from the pooled histograms, so an interval need not be centred on its estimate; significance is judged
+ * only from the interval. A percentile that some repetition has too few samples for gets no interval, and the
+ * reason says so with the counts.
  */
 export function comparisonIntervals(
   modePhases: readonly PhaseRecord[],
   basePhases: readonly PhaseRecord[],
   meshCpu: (phase: PhaseRecord) => number,
   meshMemory: (phase: PhaseRecord) => number,
-  seed: number,
 ): Pick<Comparison, 'intervals' | 'significant'> {
-  const options = { seed, resamples: DEFAULT_RESAMPLES, confidence: DEFAULT_CONFIDENCE };
-  const latency = Object.fromEntries(
-    KEYS.map((key) => {
-      const mode = present(modePhases.map((phase) => phase.latencyUs[key]));
-      const base = present(basePhases.map((phase) => phase.latencyUs[key]));
-      return [key, bootstrapDeltaInterval(mode, base, options)];
-    }),
-  ) as Record<PercentileKey, DeltaInterval | null>;
-  // Mesh cost is compared with no mesh at all: the baseline side is zero in every repetition.
-  const zeros = basePhases.map(() => 0);
-  const cpu = bootstrapDeltaInterval(modePhases.map(meshCpu), zeros, options);
-  const memory = bootstrapDeltaInterval(modePhases.map(meshMemory), zeros, options);
-  const judged = (interval: DeltaInterval | null, unit: string): Judged => judgeDelta(interval, null, unit);
+  const rounds = pairRounds(modePhases, basePhases);
+  const few = rounds.length < 2 ? tooFewRounds(rounds.length) : null;
+  const latency = {} as Record<PercentileKey, DeltaInterval | null>;
+  const significant = {} as Record<PercentileKey, Judgement>;
+  for (const key of KEYS) {
+    const differences = rounds.map(({ mode, base }) =>
+      mode.latencyUs[key] === null || base.latencyUs[key] === null ? null : mode.latencyUs[key] - base.latencyUs[key],
+    );
+    const complete = differences.every((value) => value !== null);
+    latency[key] = complete ? pairedTInterval(differences) : null;
+    significant[key] = judgeDelta(latency[key], null, 'µs', few ?? (complete ? undefined : missingPercentile(rounds, key)));
+  }
+  const cpu = pairedTInterval(rounds.map(({ mode }) => meshCpu(mode)));
+  const memory = pairedTInterval(rounds.map(({ mode }) => meshMemory(mode)));
   return {
     intervals: {
       method:
-        `percentile bootstrap of mean(mode) − mean(baseline) over repetitions, ${DEFAULT_RESAMPLES} resamples, ` +
-        `type-7 quantiles, seed ${seed}`,
+        `Student t interval (${DEFAULT_CONFIDENCE * 100}%) of the mean per-round difference, mode minus the baseline ` +
+        `of the same round, over ${rounds.length} round${rounds.length === 1 ? '' : 's'}; mesh CPU and memory against no mesh`,
       confidence: DEFAULT_CONFIDENCE,
-      reliability: intervalReliability(Math.min(modePhases.length, basePhases.length)),
+      reliability: intervalReliability(rounds.length),
       latencyDeltaUs: {
         p50: bounds(latency.p50),
         p90: bounds(latency.p90),
@@ -55,21 +99,20 @@ export function comparisonIntervals(
       meshMemoryBytes: bounds(memory),
     },
     significant: {
-      p50: judged(latency.p50, 'µs'),
-      p90: judged(latency.p90, 'µs'),
-      p95: judged(latency.p95, 'µs'),
-      p99: judged(latency.p99, 'µs'),
-      p999: judged(latency.p999, 'µs'),
-      meshCpuCores: judged(cpu, 'cores'),
-      meshMemoryBytes: judged(memory, 'bytes'),
+      ...significant,
+      meshCpuCores: judgeDelta(cpu, null, 'cores', few ?? undefined),
+      meshMemoryBytes: judgeDelta(memory, null, 'bytes', few ?? undefined),
     },
   };
 }
 
 /**
- * Re-judges a comparison's latency deltas against the A/A noise floor at its rate: for each percentile the largest
- * |delta| the baseline-aa interval allows (max of |low| and |high|). A delta inside the floor is not significant,
- * whatever its own interval says; the A/A pair itself never clears its own floor.
+ * The A/A check at one rate. The A/A pair (baseline against a second baseline on the same path) is judged by its own
+ * calibrated interval like any mode — never by a floor made from itself — and about 5% of its intervals exclude 0 by
+ * chance. Its floor (per percentile, the largest |delta| its interval allows: max(|low|, |high|)) is recorded for
+ * every comparison at the rate, and it judges a mode's delta only where the A/A pair itself differed: there two
+ * identical paths showed a difference the rounds' spread does not explain (something systematic, e.g. which port or
+ * CPU a process landed on), so the t interval's assumption failed and a mode's delta counts only beyond that floor.
  */
 export function applyNoiseFloor(comparison: Comparison, aa: Comparison): Comparison {
   const floors = Object.fromEntries(
@@ -78,12 +121,16 @@ export function applyNoiseFloor(comparison: Comparison, aa: Comparison): Compari
       return [key, interval ? Math.max(Math.abs(interval.low), Math.abs(interval.high)) : null];
     }),
   ) as Record<PercentileKey, number | null>;
+  if (comparison === aa) return { ...comparison, noiseFloorUs: floors };
   const significant = { ...comparison.significant };
   for (const key of KEYS) {
     const interval = comparison.intervals.latencyDeltaUs[key];
     const estimate = comparison.latencyDeltaUs[key];
-    if (!interval || estimate === null) continue;
-    significant[key] = judgeDelta({ estimate, low: interval.low, high: interval.high, method: comparison.intervals.method }, floors[key], 'µs');
+    if (!interval || estimate === null || aa.significant[key].significant !== true) continue;
+    const judged = judgeDelta({ estimate, low: interval.low, high: interval.high, method: comparison.intervals.method }, floors[key], 'µs');
+    significant[key] = judged.reason.startsWith('below')
+      ? { significant: false, reason: `${judged.reason} (the A/A pair differed at ${key}, so the floor applies)` }
+      : judged;
   }
   return { ...comparison, significant, noiseFloorUs: floors };
 }

@@ -1,5 +1,7 @@
+import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, Warning } from '../results/schema.ts';
 import { formatRate } from '../report/format.ts';
+import { AA_MODE } from './comparisons.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { outliers, relativeSpread } from './statistics/spread.ts';
 
@@ -10,10 +12,11 @@ export const ERROR_SHARE = 0.001;
 
 /**
  * Warnings about a run as a whole, with hints: repetitions that disagree (high spread, an outlier repetition),
- * errors above 0.1% of a mode's requests, and deltas that would count but for the A/A noise floor.
+ * errors above 0.1% of a mode's requests, an A/A pair that differed, deltas that would count but for the A/A noise
+ * floor, and (once for the run) percentiles the repetitions have too few samples for.
  */
 export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): Warning[] {
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = sampleCountWarnings(phases);
   for (const { mode, rate, phases: group } of groupByModeAndRate(phases)) {
     const where = `${mode} at ${formatRate(rate)} rps`;
     const p50s = group.map((phase) => phase.latencyUs.p50).filter((value): value is number => value !== null);
@@ -44,6 +47,16 @@ export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonl
     }
   }
   for (const comparison of comparisons) {
+    const differed = Object.entries(comparison.significant).filter(([key, judgement]) => key.startsWith('p') && judgement.significant === true);
+    if (comparison.mode === AA_MODE && differed.length > 0) {
+      warnings.push({
+        code: 'aa-differs',
+        message:
+          `baseline-aa at ${formatRate(comparison.rate)} rps differs from baseline at ${differed.map(([key]) => key).join(', ')}: ` +
+          'two identical paths differed by more than the rounds\' spread explains (1 interval in 20 does so by chance)',
+        hint: 'at those percentiles a mode\'s delta counts only beyond the A/A noise floor; rerun on a quieter machine if it persists',
+      });
+    }
     for (const [key, judgement] of Object.entries(comparison.significant)) {
       if (judgement.reason.startsWith('below the noise floor')) {
         warnings.push({
@@ -55,4 +68,37 @@ export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonl
     }
   }
   return warnings;
+}
+
+const count = (value: number): string => value.toLocaleString('en-US');
+
+/**
+ * The phase without its own `few-samples` warning: a run says it once, for the run ({@link sampleCountWarnings}),
+ * because percentiles are reported from the repetitions pooled and only their per-repetition intervals lack samples.
+ */
+export function withoutSampleWarning(phase: PhaseRecord): PhaseRecord {
+  return { ...phase, warnings: phase.warnings.filter((warning) => warning.code !== 'few-samples') };
+}
+
+/**
+ * One warning for the run about the percentiles a repetition has too few samples for: those that the pooled
+ * repetitions of every mode support are reported, but their deltas have no interval (the interval needs each
+ * repetition's own percentile); those that even the pooled samples do not support are left out.
+ */
+export function sampleCountWarnings(phases: readonly PhaseRecord[]): Warning[] {
+  if (phases.length === 0) return [];
+  const samples = (phase: PhaseRecord): number => decodeHistogram(phase.histogram).totalCount;
+  const perRepetition = Math.min(...phases.map(samples));
+  const pooled = Math.min(...groupByModeAndRate(phases).map(({ phases: group }) => group.reduce((sum, phase) => sum + samples(phase), 0)));
+  const short = (Object.entries(PERCENTILES) as [PercentileKey, number][]).filter(([, percent]) => perRepetition < samplesNeeded(percent));
+  if (short.length === 0) return [];
+  const name = ([, percent]: [PercentileKey, number]): string => `p${percent} needs ${count(samplesNeeded(percent))}`;
+  const pooledOk = short.filter(([, percent]) => pooled >= samplesNeeded(percent));
+  const leftOut = short.filter(([, percent]) => pooled < samplesNeeded(percent));
+  const parts = [`${count(perRepetition)} samples per repetition: ${short.map(name).join(', ')}`];
+  if (pooledOk.length > 0) {
+    parts.push(`${pooledOk.map(([, p]) => `p${p}`).join(', ')} ${pooledOk.length === 1 ? 'is' : 'are'} reported from the pooled repetitions (at least ${count(pooled)} samples per mode) but ${pooledOk.length === 1 ? 'its deltas have' : 'their deltas have'} no interval`);
+  }
+  if (leftOut.length > 0) parts.push(`${leftOut.map(([, p]) => `p${p}`).join(', ')} left out (only ${count(pooled)} samples pooled)`);
+  return [{ code: 'few-samples', message: parts.join('; '), hint: 'lengthen load.duration or raise the rate for an interval at every percentile' }];
 }

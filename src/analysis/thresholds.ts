@@ -4,6 +4,7 @@ import type { Scenario, Threshold } from '../scenario/schema.ts';
 import { formatBytes, formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
 import { BASELINE_MODE, pooledPercentiles } from './comparisons.ts';
 import { failedShare } from './phase-groups.ts';
+import { comparisonValidityOf, validityText } from './validity.ts';
 
 type Unit = ThresholdResult['unit'];
 interface Measured {
@@ -52,8 +53,9 @@ function measure(metric: Threshold['metric'], phases: readonly PhaseRecord[], co
 
 /**
  * Every threshold of the scenario against every mode and rate it applies to. A threshold fails when the measured
- * value (the pooled estimate) exceeds its max; when the confidence interval straddles the max the reason says the
- * verdict is not conclusive. Delta and mesh metrics apply to the modes compared with baseline; absolute latency and
+ * value (the pooled estimate) exceeds its max, or when nothing could be measured (unless it says onNoData: pass);
+ * when the confidence interval straddles the max the reason says the verdict is not conclusive. A delta or mesh
+ * metric on an invalid comparison is not judged (status invalid). Delta and mesh metrics apply to the modes compared with baseline; absolute latency and
  * error rate to every mode.
  */
 export function evaluateThresholds(scenario: Scenario, phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): ThresholdResult[] {
@@ -68,14 +70,23 @@ export function evaluateThresholds(scenario: Scenario, phases: readonly PhaseRec
       for (const rate of rates) {
         const own = phases.filter((phase) => phase.mode === mode && phase.rate === rate);
         const comparison = comparisons.find((c) => c.mode === mode && c.rate === rate);
-        const { value, interval } = measure(threshold.metric, own, comparison);
         const where = `${threshold.metric} of ${mode} at ${formatRate(rate)} rps`;
+        // The mesh tax is not judged on an invalid measurement: its delta describes the generator or a failing target.
+        const validity = delta && comparison ? comparisonValidityOf(comparison, phases) : undefined;
+        if (validity && !validity.valid) {
+          const reason = `${where}: not judged, the measurement is invalid (${validityText(validity)})`;
+          results.push({ metric: threshold.metric, max, unit, mode, rate, value: null, interval: null, status: 'invalid', reason });
+          continue;
+        }
+        const { value, interval } = measure(threshold.metric, own, comparison);
         const limit = show(max, unit, false);
         let status: ThresholdResult['status'];
         let reason: string;
         if (value === null) {
-          status = 'no-data';
+          // A gate that silently passes when nothing was measured hides a broken run.
+          status = threshold.onNoData === 'pass' ? 'no-data' : 'fail';
           reason = `${where}: not measured (no phase, no baseline to compare with, or too few samples)`;
+          if (status === 'fail') reason += '; a threshold without data fails unless it says onNoData: pass';
         } else {
           status = value > max ? 'fail' : 'pass';
           const range = interval ? ` (interval ${show(interval.low, unit, delta)} … ${show(interval.high, unit, delta)})` : '';

@@ -2,6 +2,7 @@ import { cleanupRuns, CleanupError } from '../runtimes/kubernetes/cleanup.ts';
 import { connect } from '../runtimes/kubernetes/client/connect.ts';
 import { removeLocalLeftovers } from '../runtimes/local/netns/leftovers.ts';
 import { RUN_ID_PATTERN } from '../results/run-id.ts';
+import { legacySecondsFlag } from './duration-flag.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
 export interface CleanupFlags {
@@ -21,11 +22,10 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<ExitCode> {
     throw new UsageError(`--run-id '${flags.runId}' is not a run id like 20261201-120000-ab12 (run.json's runId)`);
   }
   if (flags.runtime === 'local') return cleanupLocal(flags);
-  const seconds = Number(flags.timeout);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout ${flags.timeout} is not a number of seconds`);
+  const timeoutMs = legacySecondsFlag('--timeout', flags.timeout, 1, 24 * 3600_000, (note) => process.stderr.write(`meshtax: ${note}\n`));
   const cluster = connect(flags.context);
   try {
-    const result = await cleanupRuns(cluster, { ...(flags.runId !== undefined ? { runId: flags.runId } : {}), timeoutMs: seconds * 1000 });
+    const result = await cleanupRuns(cluster, { ...(flags.runId !== undefined ? { runId: flags.runId } : {}), timeoutMs });
     if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (result.deleted.length === 0) process.stdout.write(`nothing to clean up in context ${cluster.context}${flags.runId ? ` for run ${flags.runId}` : ''}\n`);
     else for (const { namespace, runId } of result.deleted) process.stdout.write(`deleted namespace ${namespace} (run ${runId})\n`);

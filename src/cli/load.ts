@@ -1,14 +1,16 @@
+import { phaseValidity } from '../analysis/validity.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import { parseTarget, TargetError } from '../loadgen/target.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
-import { phaseTable, warningLines } from '../report/terminal.ts';
-import { parseDuration } from '../scenario/units.ts';
+import { loadSummary } from '../report/load-summary.ts';
+import { invalidLines, warningLines } from '../report/terminal.ts';
+import { durationFlag } from './duration-flag.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 import { cleanupScope, interrupted } from './interrupt.ts';
-import { progressObserver } from './progress.ts';
+import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';
 
-export interface LoadFlags {
+export interface LoadFlags extends ProgressFlags {
   rate?: string;
   duration: string;
   warmup: string;
@@ -24,15 +26,22 @@ export interface LoadFlags {
 export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCode> {
   const spec = loadSpec(url, flags);
   const endScope = cleanupScope();
-  const progress = progressObserver();
+  const progress = progressObserver(progressStyle(flags));
   const runner = new PhaseRunner();
   runner.on('progress', (event) => progress.progress?.(event));
-  progress.phaseStarted?.({ mode: 'external', rate: spec.rate, repetition: 1 }, 0, 1);
+  progress.phaseStarted?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1);
   try {
     const record = phaseRecord('external', 1, await runner.run(spec, interrupted));
+    progress.phaseFinished?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1, record);
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${[phaseTable([record]), ...warningLines([record], [])].join('\n')}\n`);
+    else process.stdout.write(`${[loadSummary(spec, record), ...invalidLines([record], []), ...(flags.quiet ? [] : warningLines([], record.warnings))].join('\n')}\n`);
+    // Failed requests have no latency: beyond the limit the percentiles describe a failing target, and CI must see it.
+    const failed = phaseValidity(record).reasons.find((reason) => reason.code === 'failed-requests');
+    if (failed) {
+      process.stderr.write(`meshtax: ${failed.message}\n`);
+      return EXIT.runFailed;
+    }
     return EXIT.ok;
   } catch (error) {
     if (error instanceof PhaseInterrupted) return EXIT.interrupted;
@@ -67,7 +76,7 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
   if (flags.arrival !== 'uniform' && flags.arrival !== 'poisson') {
     throw new UsageError(`--arrival must be uniform or poisson, not '${flags.arrival}'`);
   }
-  const durationMs = duration('--duration', flags.duration, 100, 24 * 3600_000);
+  const durationMs = durationFlag('--duration', flags.duration, 100, 24 * 3600_000);
   return {
     url,
     loop: flags.closedLoop ? 'closed' : 'open',
@@ -76,9 +85,10 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
     connections,
     workers,
     durationMs,
-    warmupMs: duration('--warmup', flags.warmup, 0, 3600_000),
-    timeoutMs: duration('--timeout', flags.timeout, 1, 600_000),
+    warmupMs: durationFlag('--warmup', flags.warmup, 0, 3600_000),
+    timeoutMs: durationFlag('--timeout', flags.timeout, 1, 600_000),
     seed: 1,
+    settingNames: 'flags',
   };
 }
 
@@ -88,15 +98,4 @@ function number(flag: string, raw: string, min: number, max: number, integer: bo
     throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, not '${raw}'`);
   }
   return value;
-}
-
-function duration(flag: string, raw: string, minMs: number, maxMs: number): number {
-  let ms: number;
-  try {
-    ms = parseDuration(raw);
-  } catch (error) {
-    throw new UsageError(`${flag}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (ms < minMs || ms > maxMs) throw new UsageError(`${flag} must lie between ${minMs} ms and ${maxMs} ms, not '${raw}'`);
-  return ms;
 }

@@ -4,19 +4,22 @@ import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
-import { doctorCommand, type DoctorFlags } from './doctor.ts';
+import { COMPARE_METRICS, DEFAULT_METRICS } from '../analysis/compare-runs.ts';
+import type { DoctorFlags } from './doctor.ts';
 import { historyCommand } from './history.ts';
 import { reportCommand, type ReportFlags } from './report.ts';
 import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
-import { cleanupCommand, type CleanupFlags } from './cleanup.ts';
-import { renderCommand, type RenderFlags } from './render.ts';
-import { ClusterConfigError } from '../runtimes/kubernetes/client/connect.ts';
-import { ClusterError } from '../runtimes/kubernetes/client/errors.ts';
-import { CodeBundleMissing } from '../runtimes/kubernetes/code-bundle.ts';
+import type { CleanupFlags } from './cleanup.ts';
+import type { RenderFlags } from './render.ts';
+import { progressOption, quietOption } from './progress.ts';
 import { validateCommand } from './validate.ts';
+import { showCommand, type ShowFlags } from './show.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** A flag that may be given again and again; help shows `shown` as its default once (commander would add `(default: [])`). */
+const repeatable = (flags: string, description: string, shown: string): Option => new Option(flags, `${description} (repeatable)`).argParser(collect).default([], shown);
 
 function program(setExit: (code: ExitCode) => void): Command {
   const root = new Command('meshtax')
@@ -31,22 +34,29 @@ function program(setExit: (code: ExitCode) => void): Command {
     .description('run a scenario: bring up its modes, drive load, write <out>/<run-id>/run.json')
     .argument('[scenario]', 'scenario file (default: the embedded scenarios/quickstart.yaml)')
     .option('--out <dir>', 'output directory (default: the scenario\'s output.dir)')
-    .option('--set <path=value>', 'override a scenario field, e.g. --set load.duration=5s (repeatable)', collect, [])
+    .addOption(repeatable('--set <path=value>', 'override a scenario field, e.g. --set load.duration=5s', 'none'))
     .option('--json', 'print run.json on stdout instead of the summary table', false)
     .option('--context <name>', 'kubeconfig context for runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--keep', 'runtime kubernetes: leave the namespaces in place after the run (remove them later with meshtax cleanup)', false)
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addOption(progressOption())
+    .addOption(quietOption('the outcome (status, failed thresholds, where the results are)'))
+    .option('--allow-invalid', 'exit 0 although a measured phase is invalid (it stays marked invalid in run.json and every report)', false)
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}\n\nrun exits 1 when a measured phase is invalid: below 99% of its requested rate, more than 0.1% of its requests\nfailed (errors, timeouts, non-2xx), or the load generator's own lateness is its tail. Such a phase is not mesh tax;\n--allow-invalid keeps the mark but exits as if it were valid.`,
+    )
     .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
 
   root
     .command('render')
     .description('print every Kubernetes manifest run would apply (YAML), for review or GitOps')
     .argument('<scenario>', 'scenario file with runtime: kubernetes')
-    .option('--mode <mode>', 'only this mode (repeatable; default: every mode of the scenario)', collect, [])
-    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
-    .option('--run-id <id>', 'run id to render the names with (default: a new one, as run makes)')
+    .addOption(repeatable('--mode <mode>', 'only this mode', 'every mode of the scenario'))
+    .addOption(repeatable('--set <path=value>', 'override a scenario field', 'none'))
+    .option('--run-id <id>', 'run id to render the names with; the same id gives the same output byte for byte, for GitOps diffs (default: a new one, as run makes)')
+    .option('--no-code', 'leave out the in-cluster code ConfigMap (about 650 KB per mode): a comment names it with its sha256 digest')
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (scenario: string, flags: RenderFlags) => setExit(await renderCommand(scenario, flags)));
+    .action(async (scenario: string, flags: RenderFlags) => setExit(await (await import('./render.ts')).renderCommand(scenario, flags)));
 
   root
     .command('cleanup')
@@ -55,10 +65,10 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--run-id <id>', 'the run whose leftovers to delete')
     .option('--all', 'everything any meshtax run left (local: also a netns run still going)', false)
     .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('--timeout <seconds>', 'how long to wait for the namespaces to go', '300')
+    .option('--timeout <duration>', 'how long to wait for the namespaces to go, e.g. 300s or 5m (a bare number is still read as seconds, with a deprecation note)', '5m')
     .option('--json', 'print what was deleted as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ncleanup exits 1 when a namespace does not go within the timeout (stuck Terminating), naming it and why.`)
-    .action(async (flags: CleanupFlags) => setExit(await cleanupCommand(flags)));
+    .action(async (flags: CleanupFlags) => setExit(await (await import('./cleanup.ts')).cleanupCommand(flags)));
 
   root
     .command('load')
@@ -73,34 +83,50 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--timeout <duration>', 'per-request timeout, from the intended send time', '10s')
     .option('--closed-loop', 'maximum throughput instead of a fixed rate', false)
     .option('--json', 'print the phase as JSON (the same fields as run.json phases)', false)
-    .addHelpText('after', EXIT_CODES_HELP)
+    .addOption(progressOption())
+    .addOption(quietOption('the figures (no warnings or hints)'))
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nload exits 1 when more than 0.1% of the requests failed (errors, timeouts, non-2xx).`)
     .action(async (url: string, flags: LoadFlags) => setExit(await loadCommand(url, flags)));
 
   root
     .command('validate')
     .description('check a scenario file without running anything')
     .argument('<scenario>', 'scenario file')
-    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .addOption(repeatable('--set <path=value>', 'override a scenario field', 'none'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string, flags: { set: string[] }) => setExit(await validateCommand(scenario, flags)));
 
   root
     .command('report')
     .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv')
-    .argument('<run.json>', 'a run.json written by meshtax run')
+    .argument('<run>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results)')
     .option('--out <dir>', 'directory to write into (default: beside run.json)')
-    .option('--format <list>', 'formats to write, comma-separated: markdown, html, junit, csv, smp (default: all)', collect, [])
+    .addOption(repeatable('--format <list>', 'formats to write, comma-separated: markdown (or md), html, junit, csv, smp', 'all'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (file: string, flags: ReportFlags) => setExit(await reportCommand(file, flags)));
 
   root
+    .command('show')
+    .description('print the summary of a finished run again, as run printed it')
+    .argument('<run>', 'a run id (looked up under ./results or --results), a run directory, or a run.json')
+    .option('--results <dir>', 'where to look a run id up (the output directory of meshtax run)', 'results')
+    .option('--json', 'print run.json instead of the summary', false)
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (target: string, flags: ShowFlags) => setExit(await showCommand(target, flags)));
+
+  root
     .command('compare')
-    .description('compare a candidate run with a base run; exit 3 on a significant regression beyond the limit')
+    .description('compare the mesh tax of a candidate run with a base run; exit 3 when a gated metric regressed beyond its limit')
     .argument('<base>', 'base run.json')
     .argument('<candidate>', 'candidate run.json')
-    .option('--max-regression <metric=+N%>', 'largest tolerated increase of a metric, e.g. p99=+10% (repeatable; default +10% for every metric)', collect, [])
+    .addOption(repeatable('--metric <names>', `metrics to gate, comma-separated; known: ${COMPARE_METRICS.join(', ')}`, DEFAULT_METRICS.join(', ')))
+    .addOption(repeatable('--max-regression <metric=+N%|+N unit>', 'largest tolerated increase, e.g. p99-delta=+10% or p99-delta=+200us; gates the metric', '+10% of the base value'))
+    .option('--allow-different-scenarios', 'compare runs whose scenario settings differ (the differences are printed)', false)
     .option('--json', 'print the changes as JSON', false)
-    .addHelpText('after', `${EXIT_CODES_HELP}\n\nA regression needs both runs to have at least 2 repetitions (load.repetitions): without an interval, no change is judged significant.`)
+    .addHelpText(
+      'after',
+      `${EXIT_CODES_HELP}\n\nBy default the mesh tax is gated: each mode's delta against the baseline of its own run (p50-delta, p99-delta), and the proxies' CPU and memory, so a busier machine that slows every mode alike is not a regression. Absolute latency (p50 … p999) and error-rate are gated by name. A regression is an increase whose whole 95% Welch t interval (over the rounds of both runs) lies above the limit; with fewer than 2 rounds (load.repetitions) in a run nothing is judged. Runs made from different scenario settings are refused (exit 2) unless --allow-different-scenarios.`,
+    )
     .action(async (base: string, candidate: string, flags: CompareFlags) => setExit(await compareCommand(base, candidate, flags)));
 
   root
@@ -119,9 +145,23 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the current one)')
     .option('--json', 'print the checks as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)
-    .action(async (flags: DoctorFlags) => setExit(await doctorCommand(flags)));
+    .action(async (flags: DoctorFlags) => setExit(await (await import('./doctor.ts')).doctorCommand(flags)));
 
   return root;
+}
+
+/**
+ * An error of the Kubernetes runtime (exit 1 with its message, no stack). Its modules are imported here, on the error
+ * path, because they bring the Kubernetes client (about a second to load): render, cleanup and doctor, which use
+ * them, are imported by their actions, and every other command never loads them.
+ */
+async function isClusterError(error: Error): Promise<boolean> {
+  const [{ ClusterConfigError }, { ClusterError }, { CodeBundleMissing }] = await Promise.all([
+    import('../runtimes/kubernetes/client/connect.ts'),
+    import('../runtimes/kubernetes/client/errors.ts'),
+    import('../runtimes/kubernetes/code-bundle.ts'),
+  ]);
+  return error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing;
 }
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -142,7 +182,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.invalidInput;
     }
-    if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing) {
+    if (error instanceof Error && (await isClusterError(error))) {
       process.stderr.write(`meshtax: ${error.message}\n`);
       return EXIT.runFailed;
     }

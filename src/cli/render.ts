@@ -1,7 +1,10 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { TOOL } from '../tool.ts';
 import { plannedModes } from '../pipeline/plan.ts';
 import { newRunId, RUN_ID_PATTERN } from '../results/run-id.ts';
-import { loadCodeBundle } from '../runtimes/kubernetes/code-bundle.ts';
+import { codeDigest, loadCodeBundle, type CodeBundle } from '../runtimes/kubernetes/code-bundle.ts';
+import { CODE_CONFIGMAP } from '../runtimes/kubernetes/labels.ts';
 import { isKubernetesMode, KUBERNETES_MODES, type KubernetesMode } from '../runtimes/kubernetes/modes.ts';
 import { renderRun } from '../runtimes/kubernetes/render-run.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
@@ -12,6 +15,8 @@ export interface RenderFlags {
   mode: string[];
   set: string[];
   runId?: string;
+  /** false with --no-code: each mode's code ConfigMap becomes a comment naming its digest. */
+  code: boolean;
 }
 
 /** `meshtax render`: the manifests `run` would apply, as YAML on stdout, for review or GitOps. */
@@ -28,7 +33,8 @@ export async function renderCommand(scenarioPath: string, flags: RenderFlags): P
   const modes: KubernetesMode[] = flags.mode.length > 0 ? flags.mode.filter(isKubernetesMode) : all;
   const runId = flags.runId ?? newRunId();
   if (!RUN_ID_PATTERN.test(runId)) throw new UsageError(`--run-id ${runId} is not a run id like 20261201-120000-ab12`);
-  const objects = renderRun(loaded.scenario, runId, modes, loadCodeBundle());
+  const code = loadCodeBundle();
+  const objects = renderRun(loaded.scenario, runId, modes, code);
   const header = [
     `# meshtax render ${scenarioPath}: run ${runId}, modes ${modes.join(', ')}`,
     '# run applies these with server-side apply; generator pods are created per phase (shown: the first phase).',
@@ -36,6 +42,26 @@ export async function renderCommand(scenarioPath: string, flags: RenderFlags): P
       ? '# nodes: pinned by the scenario'
       : '# nodes not pinned by the scenario are chosen at run time and set as node affinity on the pods',
   ];
-  process.stdout.write(`${header.join('\n')}\n${objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`);
+  const documents = objects.map((object) =>
+    !flags.code && isCodeConfigMap(object) ? codeReference(object.metadata?.namespace ?? '', code) : stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }),
+  );
+  process.stdout.write(`${header.join('\n')}\n${documents.join('---\n')}`);
   return EXIT.ok;
+}
+
+const isCodeConfigMap = (object: KubernetesObject): boolean => object.kind === 'ConfigMap' && object.metadata?.name === CODE_CONFIGMAP;
+
+/**
+ * What --no-code prints instead of the code ConfigMap (about 650 KB in every mode's namespace): a comment naming it
+ * and the digest of its content, so a GitOps diff still changes exactly when the code does. A comment, not an empty
+ * ConfigMap, so that nothing applies a ConfigMap without the code the pods mount.
+ */
+function codeReference(namespace: string, code: CodeBundle): string {
+  const bytes = Object.values(code).reduce((sum, text) => sum + Buffer.byteLength(text, 'utf8'), 0);
+  return [
+    `# ConfigMap ${namespace}/${CODE_CONFIGMAP} left out (--no-code): meshtax ${TOOL.version}'s in-cluster code,`,
+    `# ${Object.keys(code).join(', ')} (${bytes} bytes), ${codeDigest(code)}; meshtax run creates it`,
+    `# (render without --no-code to see it).`,
+    '',
+  ].join('\n');
 }

@@ -13,6 +13,8 @@ export interface PhaseSpec {
   warmupMs: number;
   timeoutMs: number;
   seed: number;
+  /** Whose names the warnings' hints use for the settings: a scenario's (load.connections), or `meshtax load`'s flags (--connections). Default: scenario. */
+  settingNames?: 'scenario' | 'flags';
 }
 
 /** Outcome counts of the requests whose intended send time fell in the measured window. */

@@ -13,10 +13,17 @@ export interface GeneratorCheck {
   samples: number;
 }
 
+/** How a hint names a setting: in a scenario file (and --set), or as a flag of `meshtax load`, which has no scenario. */
+const SETTING_NAMES = {
+  scenario: { connections: 'load.connections', workers: 'load.workers', duration: 'load.duration', rate: 'the rate', more: ', or add repetitions' },
+  flags: { connections: '--connections', workers: '--workers', duration: '--duration', rate: '--rate', more: '' },
+} as const;
+
 /** What the generator knows about its own trustworthiness in one phase, with hints that depend on the options. */
 export function generatorWarnings(check: GeneratorCheck): Warning[] {
   const { spec, achievedRps, counts, generator } = check;
   const warnings: Warning[] = [];
+  const names = SETTING_NAMES[spec.settingNames ?? 'scenario'];
   if (spec.loop === 'open' && spec.rate !== null && achievedRps < spec.rate * ACHIEVED_RATE_FLOOR) {
     const share = ((achievedRps / spec.rate) * 100).toFixed(1);
     const causes: string[] = [];
@@ -27,8 +34,8 @@ export function generatorWarnings(check: GeneratorCheck): Warning[] {
       message: `achieved ${achievedRps} rps of ${spec.rate} requested (${share}%)${causes.length ? `: ${causes.join('; ')}` : ''}`,
       hint:
         generator.queued > 0
-          ? `the target could not keep ${spec.connections} connections free at this rate; raise load.connections or lower the rate`
-          : `the generator lacked CPU; raise load.workers (now ${spec.workers}) or run on a less busy machine`,
+          ? `the target could not keep ${spec.connections} connections free at this rate; raise ${names.connections} or lower ${names.rate}`
+          : `the generator lacked CPU; raise ${names.workers} (now ${spec.workers}) or run on a less busy machine`,
     });
   }
   const failed = counts.errors + counts.timeouts;
@@ -57,7 +64,7 @@ export function generatorWarnings(check: GeneratorCheck): Warning[] {
     warnings.push({
       code: 'few-samples',
       message: `${check.samples} samples: p99.9 needs at least ${needed}${check.samples < samplesNeeded(99) ? ` and p99 ${samplesNeeded(99)}` : ''}; those percentiles are left out`,
-      hint: 'lengthen load.duration, raise the rate, or add repetitions',
+      hint: `lengthen ${names.duration}, raise ${names.rate}${names.more}`,
     });
   }
   return warnings;

@@ -1,3 +1,4 @@
+import { phaseValidity } from '../analysis/validity.ts';
 import type { PhaseMeasurement } from '../loadgen/types.ts';
 import type { PhaseRecord, ResourceRecord } from '../results/schema.ts';
 
@@ -9,6 +10,7 @@ export function phaseRecord(
   resources: ResourceRecord[] = [],
 ): PhaseRecord {
   const { rate, loop, connections, startedAt, durationS, achievedRps, counts, bytesReceived } = measurement;
+  const warnings = [...measurement.warnings];
   return {
     mode,
     rate,
@@ -26,6 +28,7 @@ export function phaseRecord(
     serviceTimeHistogram: measurement.serviceTimeHistogram,
     generator: measurement.generator,
     resources,
-    warnings: [...measurement.warnings],
+    warnings,
+    validity: phaseValidity({ loop, rate, achievedRps, counts, warnings }),
   };
 }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { compareModes } from '../analysis/comparisons.ts';
-import { runWarnings } from '../analysis/run-warnings.ts';
+import { runWarnings, withoutSampleWarning } from '../analysis/run-warnings.ts';
 import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
@@ -27,7 +27,7 @@ export interface RunObserver {
   runStarted?(runId: string, runDir: string, phases: number): void;
   phaseStarted?(phase: PlannedPhase, index: number, total: number): void;
   progress?(event: ProgressEvent): void;
-  phaseFinished?(phase: PlannedPhase, index: number, total: number): void;
+  phaseFinished?(phase: PlannedPhase, index: number, total: number, record?: PhaseRecord): void;
   phaseFailed?(phase: PlannedPhase, error: string): void;
 }
 
@@ -54,7 +54,7 @@ class PhaseFailure extends Error {}
  */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions): Promise<RunOutcome> {
   const scenario = withSeed(loaded.scenario);
-  const factory = runtimeFor(loaded);
+  const factory = await runtimeFor(loaded).load();
   const plan = planPhases(scenario);
   const runId = newRunId();
   const runDir = path.resolve(options.outDir, runId);
@@ -89,8 +89,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       options.observer?.phaseStarted?.(phase, index, plan.length);
       try {
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
-        run.phases.push(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress));
-        options.observer?.phaseFinished?.(phase, index, plan.length);
+        run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress)));
+        options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
         run.failures.push({ mode: phase.mode, rate: phase.rate, repetition: phase.repetition, error: error.message });
@@ -98,7 +98,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         if (scenario.load.onPhaseFailure === 'stop') throw error;
         failedModes.add(phase.mode);
       }
-      run.comparisons = compareModes(run.phases, scenario.load.seed ?? 1);
+      run.comparisons = compareModes(run.phases);
       run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
       run.warnings = [...(runtime.warnings?.() ?? []), ...runWarnings(run.phases, run.comparisons)];
       await writeRunFile(runDir, run);

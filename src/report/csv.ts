@@ -1,3 +1,4 @@
+import { validityOf, validityText } from '../analysis/validity.ts';
 import type { PhaseRecord, ResourceRecord, RunDocument } from '../results/schema.ts';
 
 /**
@@ -5,6 +6,7 @@ import type { PhaseRecord, ResourceRecord, RunDocument } from '../results/schema
  * spreadsheet and CSV library reads either, and LF diffs cleanly in git); a field is quoted when it contains a
  * comma, a double quote, CR or LF, with inner quotes doubled. Empty fields are null values (percentiles with too
  * few samples, the closed loop's rate). Units are in the column names: Us microseconds, S seconds, Cores, Bytes.
+ * `valid` is true or false (an invalid phase is not mesh tax), `invalidReasons` says why, empty when valid.
  */
 
 const MESH_ROLES: readonly ResourceRecord['role'][] = ['sidecar', 'node-proxy', 'waypoint'];
@@ -35,6 +37,8 @@ export const PHASE_CSV_COLUMNS = [
   'slipP99Us',
   'meshCpuCores',
   'meshMemoryBytes',
+  'valid',
+  'invalidReasons',
 ] as const;
 
 export function csvField(value: string | number | null): string {
@@ -78,6 +82,8 @@ function row(phase: PhaseRecord): (string | number | null)[] {
     phase.generator.slipUs.p99,
     meshSum(phase, 'cpuCores'),
     meshSum(phase, 'memoryBytes'),
+    String(validityOf(phase).valid),
+    validityText(validityOf(phase)),
   ];
 }
 

@@ -1,10 +1,13 @@
-import type { RunDocument, ThresholdResult } from '../results/schema.ts';
+import type { Comparison, RunDocument, ThresholdResult } from '../results/schema.ts';
+import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { formatRate } from './format.ts';
 import { proxyLine } from './terminal.ts';
+import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 
 /**
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
- * skipped when there was no data) and a testcase per failed phase (error).
+ * skipped when there was no data, error when the measurement it judges is invalid), a testcase per failed phase
+ * (error), and per invalid phase and per comparison built on one (error: not mesh tax).
  */
 
 // Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -26,19 +29,71 @@ function attr(text: string): string {
   return xmlEscape(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
+/** The unit as a reader writes it after a number (run.json spells µs as us). */
+const UNIT_LABEL: Record<ThresholdResult['unit'], string> = { us: 'µs', cores: 'cores', bytes: 'bytes', fraction: '(fraction)' };
+
+/** `p50-delta <= 10 µs @ 1000 rps`: the limit with its unit, as the scenario meant it. */
 function thresholdName(t: ThresholdResult): string {
-  return `${t.metric} <= ${t.max} @ ${formatRate(t.rate)} rps`;
+  return `${t.metric} <= ${t.max} ${UNIT_LABEL[t.unit]} @ ${formatRate(t.rate)} rps`;
 }
 
 function thresholdDetail(t: ThresholdResult): string {
   const interval = t.interval ? ` [${t.interval.low}, ${t.interval.high}]` : '';
-  return `value: ${t.value ?? 'none'}${interval} ${t.unit}\nmax: ${t.max} ${t.unit}\n${t.reason}`;
+  return `value: ${t.value ?? 'none'}${interval} ${UNIT_LABEL[t.unit]}\nmax: ${t.max} ${UNIT_LABEL[t.unit]}\n${t.reason}`;
+}
+
+/** The proxy (or cluster) property: the line every report shows, split at its label so the value does not repeat it. */
+function environmentProperty(run: RunDocument): [string, string][] {
+  const line = proxyLine(run);
+  if (!line) return [];
+  const at = line.indexOf(': ');
+  return [at > 0 ? [line.slice(0, at), line.slice(at + 2)] : ['proxy', line]];
+}
+
+function errorCase(mode: string, name: string, message: string): string {
+  return (
+    `    <testcase classname="${attr(`meshtax.${mode}`)}" name="${attr(name)}" time="0">\n` +
+    `      <error message="${attr(message)}" type="invalid-measurement">${xmlEscape(message)}</error>\n    </testcase>`
+  );
+}
+
+/** An error per comparison built on an invalid phase, then per invalid phase. */
+function invalidCases(run: RunDocument): string[] {
+  const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(({ comparison, validity }) =>
+    errorCase(comparison.mode, `mesh tax against ${comparison.baseline} @ ${formatRate(comparison.rate)} rps`, `invalid measurement: ${validityText(validity)}`),
+  );
+  const phases = run.phases.flatMap((phase) => {
+    const validity = validityOf(phase);
+    const name = `valid measurement @ ${formatRate(phase.rate)} rps, repetition ${phase.repetition}`;
+    return validity.valid ? [] : [errorCase(phase.mode, name, `invalid measurement: ${validityText(validity)}`)];
+  });
+  return [...comparisons, ...phases];
+}
+
+/**
+ * The mesh tax as CI shows it beside the test cases: per mode and rate, each delta with its interval and its mark
+ * ("not significant", "no interval" with the reason), and "low reliability" for 2–4 rounds.
+ */
+export function meshTaxLines(comparisons: readonly Comparison[]): string[] {
+  const lines: string[] = [];
+  for (const comparison of comparisons) {
+    const reliability = reliabilityMark(comparison);
+    lines.push(`mesh tax of ${comparison.mode} against ${comparison.baseline} at ${formatRate(comparison.rate)} rps, ${comparison.repetitions} rounds${reliability ? ` (${reliability})` : ''}:`);
+    for (const key of ['p50', 'p90', 'p95', 'p99', 'p999', 'meshCpuCores', 'meshMemoryBytes'] as const) {
+      const delta = shownDelta(comparison, key);
+      const why = delta.mark === NO_INTERVAL || delta.mark === NOT_SIGNIFICANT ? ` (${delta.reason})` : '';
+      lines.push(`  ${DELTA_LABELS[key]}: ${deltaLine(delta)}${why}`);
+    }
+  }
+  if (comparisons.length > 0) lines.push(legend(comparisons));
+  return lines;
 }
 
 export function junitReport(run: RunDocument): string {
   const cases: string[] = [];
   let failures = 0;
   let skipped = 0;
+  let errors = 0;
   for (const t of run.thresholds) {
     const open = `    <testcase classname="${attr(`meshtax.${t.mode}`)}" name="${attr(thresholdName(t))}" time="0"`;
     if (t.status === 'pass') {
@@ -46,6 +101,9 @@ export function junitReport(run: RunDocument): string {
     } else if (t.status === 'fail') {
       failures++;
       cases.push(`${open}>\n      <failure message="${attr(t.reason)}" type="threshold">${xmlEscape(thresholdDetail(t))}</failure>\n    </testcase>`);
+    } else if (t.status === 'invalid') {
+      errors++;
+      cases.push(`${open}>\n      <error message="${attr(t.reason)}" type="invalid-measurement">${xmlEscape(thresholdDetail(t))}</error>\n    </testcase>`);
     } else {
       skipped++;
       cases.push(`${open}>\n      <skipped message="${attr(t.reason)}"/>\n    </testcase>`);
@@ -58,14 +116,16 @@ export function junitReport(run: RunDocument): string {
         `      <error message="${attr(f.error)}" type="phase-failure">${xmlEscape(f.error)}</error>\n    </testcase>`,
     );
   }
-  const errors = run.failures.length;
+  const invalid = invalidCases(run);
+  cases.push(...invalid);
+  errors += run.failures.length + invalid.length;
   const tests = cases.length;
   const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   const properties = [
     ['run-id', run.runId],
     ['status', run.status],
     ['meshtax-version', run.tool.version],
-    ...(proxyLine(run) ? [['proxy', proxyLine(run)!]] : []),
+    ...environmentProperty(run),
   ]
     .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
     .join('\n');
@@ -77,6 +137,7 @@ export function junitReport(run: RunDocument): string {
     properties,
     '    </properties>',
     ...cases,
+    ...(run.comparisons.length > 0 ? [`    <system-out>${xmlEscape(meshTaxLines(run.comparisons).join('\n'))}</system-out>`] : []),
     '  </testsuite>',
     '</testsuites>',
     '',

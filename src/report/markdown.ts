@@ -1,6 +1,8 @@
-import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult } from '../results/schema.ts';
+import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from './format.ts';
 import { proxyLine } from './terminal.ts';
+import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
+import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**
  * report.md: GitHub-flavoured Markdown sized for a pull-request comment (GitHub caps comments at 65 536 characters;
@@ -10,16 +12,12 @@ import { proxyLine } from './terminal.ts';
 export const MAX_MARKDOWN_CHARS = 60_000;
 const PHASE_ROW_LIMITS = [100, 30, 0] as const;
 
-type PercentileKey = 'p50' | 'p90' | 'p99' | 'p999';
-const DELTA_COLUMNS: readonly [PercentileKey, string][] = [
+const DELTA_COLUMNS: readonly ['p50' | 'p90' | 'p99' | 'p999', string][] = [
   ['p50', 'Δp50'],
   ['p90', 'Δp90'],
   ['p99', 'Δp99'],
   ['p999', 'Δp99.9'],
 ];
-const NO_INTERVAL_MARK = '¹';
-const NO_INTERVAL_NOTE = `${NO_INTERVAL_MARK} one repetition: no interval`;
-
 /** Text from run.json made safe inside Markdown (and inside a table cell): no raw HTML, no cell breaks, one line. */
 export function mdText(text: string): string {
   return text
@@ -40,39 +38,29 @@ function rateLabel(rate: number | null): string {
   return rate === null ? 'max rate (closed loop)' : `${formatRate(rate)} rps`;
 }
 
-/** Scale the way formatUs does, so an interval's bounds read in the unit of its estimate. */
-function usBound(us: number, like: number): string {
-  const size = Math.abs(like);
-  if (size < 1000) return String(Math.round(us));
-  if (size < 10_000) return (us / 1000).toFixed(2);
-  if (size < 100_000) return (us / 1000).toFixed(1);
-  return String(Math.round(us / 1000));
-}
-
-interface Significance {
-  significant: boolean | null;
-}
-
-function withInterval(
-  estimate: string,
-  interval: { low: number; high: number } | null,
-  bounds: (value: number) => string,
-  significance: Significance,
-): { text: string; noInterval: boolean } {
-  if (estimate === '—') return { text: estimate, noInterval: false };
-  const ns = significance.significant === false ? ' (n.s.)' : '';
-  if (interval === null) return { text: `${estimate}${NO_INTERVAL_MARK}${ns}`, noInterval: true };
-  return { text: `${estimate} [${bounds(interval.low)}, ${bounds(interval.high)}]${ns}`, noInterval: false };
+/** "+78 µs [72, 86]" for a significant delta; otherwise the words that say what it is worth. */
+function headlinePart(comparison: Comparison, key: 'p50' | 'p99'): string {
+  const delta = shownDelta(comparison, key);
+  const label = key === 'p50' ? 'p50' : 'p99';
+  if (delta.estimate === null) return `no ${label} (${mdText(delta.reason)})`;
+  const range = delta.range ? ` ${delta.range}` : '';
+  if (delta.significant === true) {
+    return delta.estimate >= 0 ? `adds ${delta.value}${range} at ${label}` : `takes ${formatDeltaUs(-delta.estimate).slice(1)}${range} off ${label}`;
+  }
+  if (delta.significant === false) return `no significant change at ${label} (${delta.value}${range}, ${NOT_SIGNIFICANT})`;
+  return `${delta.value} at ${label} (${NO_INTERVAL}: ${mdText(delta.reason)})`;
 }
 
 function headline(comparison: Comparison): string {
-  const delta = comparison.latencyDeltaUs;
   const per1k = comparison.meshCpuPer1kRps === null ? '' : ` (${formatCores(comparison.meshCpuPer1kRps)} per 1000 rps)`;
   const at = comparison.rate === null ? 'at max rate (closed loop)' : `at ${formatRate(comparison.rate)} rps`;
+  const cpu = shownDelta(comparison, 'meshCpuCores');
+  const reliability = reliabilityMark(comparison);
   return (
-    `- **${mdText(comparison.mode)}** adds ${formatDeltaUs(delta.p50)} at p50 and ${formatDeltaUs(delta.p99)} at p99 ${at}, ` +
-    `using ${formatCores(comparison.meshCpuCores)} cores${per1k} and ${formatBytes(comparison.meshMemoryBytes)}` +
-    (comparison.baseline === 'baseline' ? '' : ` (against ${mdText(comparison.baseline)})`)
+    `- **${mdText(comparison.mode)}** ${at}: ${headlinePart(comparison, 'p50')}; ${headlinePart(comparison, 'p99')}; ` +
+    `using ${deltaLine(cpu)}${per1k} and ${formatBytes(comparison.meshMemoryBytes)}` +
+    (comparison.baseline === 'baseline' ? '' : ` (against ${mdText(comparison.baseline)})`) +
+    (reliability ? ` — _${reliability}_` : '')
   );
 }
 
@@ -94,39 +82,38 @@ function table(head: readonly string[], rows: readonly (readonly string[])[], al
 }
 
 function deltaSection(comparisons: readonly Comparison[]): string {
-  let anyNoInterval = false;
+  const missing = new MissingReasons();
+  const cell = (comparison: Comparison, key: DeltaKey): string => {
+    const delta = shownDelta(comparison, key);
+    const mark = delta.mark ? ` (${delta.mark}${missing.mark(delta)})` : '';
+    return `${delta.value}${delta.range ? ` ${delta.range}` : ''}${mark}`;
+  };
   const rows = comparisons.map((comparison) => {
-    const cells = [mdText(comparison.mode), formatRate(comparison.rate), String(comparison.repetitions)];
-    for (const [key] of DELTA_COLUMNS) {
-      const estimate = comparison.latencyDeltaUs[key];
-      const cell = withInterval(
-        formatDeltaUs(estimate),
-        comparison.intervals.latencyDeltaUs[key],
-        (value) => usBound(value, estimate ?? 0),
-        comparison.significant[key],
-      );
-      anyNoInterval ||= cell.noInterval;
-      cells.push(cell.text);
-    }
-    const cpu = withInterval(`${formatCores(comparison.meshCpuCores)} cores`, comparison.intervals.meshCpuCores, formatCores, comparison.significant.meshCpuCores);
-    const memory = withInterval(formatBytes(comparison.meshMemoryBytes), comparison.intervals.meshMemoryBytes, formatBytes, comparison.significant.meshMemoryBytes);
-    anyNoInterval ||= cpu.noInterval || memory.noInterval;
-    cells.push(cpu.text, formatCores(comparison.meshCpuPer1kRps), memory.text);
-    return cells;
+    const reliability = reliabilityMark(comparison);
+    return [
+      mdText(comparison.mode),
+      formatRate(comparison.rate),
+      reliability ? `${comparison.repetitions} (${LOW_RELIABILITY})` : String(comparison.repetitions),
+      ...DELTA_COLUMNS.map(([key]) => cell(comparison, key)),
+      cell(comparison, 'meshCpuCores'),
+      formatCores(comparison.meshCpuPer1kRps),
+      cell(comparison, 'meshMemoryBytes'),
+    ];
   });
-  const methods = [...new Set(comparisons.map((c) => `${Math.round(c.intervals.confidence * 100)}% ${c.intervals.method}`))];
+  const methods = [...new Set(comparisons.map((c) => c.intervals.method))];
   const lines = [
     '### Deltas against baseline',
     '',
     table(
-      ['mode', 'rate', 'reps', ...DELTA_COLUMNS.map(([, label]) => label), 'mesh CPU', 'CPU/1k rps', 'mesh memory'],
+      ['mode', 'rate', 'rounds', ...DELTA_COLUMNS.map(([, label]) => label), 'mesh CPU', 'CPU/1k rps', 'mesh memory'],
       rows,
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
-    `Latency: pooled histograms, mode minus baseline; intervals: ${methods.map(mdText).join('; ')}; (n.s.): not significant.`,
+    `Latency: pooled histograms, mode minus baseline. ${mdText(legend(comparisons))}. Intervals: ${methods.map(mdText).join('; ')}.`,
   ];
-  if (anyNoInterval) lines.push('', NO_INTERVAL_NOTE);
+  const notes = missing.notes();
+  if (notes.length > 0) lines.push('', ...notes.map((note) => `${mdText(note)}  `));
   return lines.join('\n');
 }
 
@@ -187,11 +174,12 @@ function formatThresholdValue(value: number | null, unit: ThresholdResult['unit'
   }
 }
 
-const STATUS_MARK: Record<ThresholdResult['status'], string> = { pass: '✅', fail: '❌', 'no-data': '—' };
+const STATUS_MARK: Record<ThresholdResult['status'], string> = { pass: '✅', fail: '❌', 'no-data': '—', invalid: '⚠️' };
 
 function thresholdSection(thresholds: readonly ThresholdResult[]): string | undefined {
   if (thresholds.length === 0) return undefined;
   const failed = thresholds.filter((t) => t.status === 'fail').length;
+  const invalid = thresholds.filter((t) => t.status === 'invalid').length;
   const rows = thresholds.map((t) => [
     STATUS_MARK[t.status],
     code(t.metric),
@@ -202,7 +190,7 @@ function thresholdSection(thresholds: readonly ThresholdResult[]): string | unde
     mdText(t.reason),
   ]);
   return [
-    `### Thresholds: ${thresholds.length - failed} of ${thresholds.length} met${failed > 0 ? `, ${failed} failed` : ''}`,
+    `### Thresholds: ${thresholds.length - failed - invalid} of ${thresholds.length} met${failed > 0 ? `, ${failed} failed` : ''}${invalid > 0 ? `, ${invalid} not judged (invalid measurement)` : ''}`,
     '',
     table(['', 'metric', 'mode', 'rate', 'value', 'max', 'reason'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'l']),
   ].join('\n');
@@ -230,6 +218,20 @@ function phaseSection(phases: readonly PhaseRecord[], limit: number): string | u
     lines.push('', `${formatCount(phases.length - shown.length)} more phases not shown: see phases.csv or run.json.`);
   }
   return lines.join('\n');
+}
+
+/** In place of what a mode adds: an invalid comparison's deltas are not mesh tax. */
+function invalidHeadline(comparison: Comparison, validity: Validity): string {
+  return `- **${mdText(comparison.mode)}** at ${rateLabel(comparison.rate)}: **invalid measurement**, not mesh tax: ${mdText(validityText(validity))}`;
+}
+
+function invalidSection(phases: readonly PhaseRecord[]): string | undefined {
+  const lines = phases.flatMap((phase) => {
+    const validity = validityOf(phase);
+    return validity.valid ? [] : [`- **${mdText(phase.mode)}** @ ${rateLabel(phase.rate)}, repetition ${phase.repetition}: ${mdText(validityText(validity))}`];
+  });
+  if (lines.length === 0) return undefined;
+  return ['### Invalid measurements', '', ...lines, '', 'Comparisons built on these phases are left out of the deltas above.'].join('\n');
 }
 
 function failureSection(run: RunDocument): string | undefined {
@@ -284,9 +286,15 @@ function render(run: RunDocument, phaseRows: number): string {
   const proxy = proxyLine(run);
   if (proxy) sections.push(mdText(proxy));
   if (run.comparisons.length > 0) {
-    sections.push(['### Mesh tax', '', ...headlineComparisons(run.comparisons).map(headline)].join('\n'));
-    sections.push(deltaSection(run.comparisons));
+    const lines = headlineComparisons(run.comparisons).map((comparison) => {
+      const validity = comparisonValidityOf(comparison, run.phases);
+      return validity.valid ? headline(comparison) : invalidHeadline(comparison, validity);
+    });
+    sections.push(['### Mesh tax', '', ...lines].join('\n'));
+    const { valid } = splitComparisons(run.comparisons, run.phases);
+    if (valid.length > 0) sections.push(deltaSection(valid));
   }
+  sections.push(invalidSection(run.phases));
   sections.push(thresholdSection(run.thresholds));
   sections.push(resourceSection(run.phases));
   sections.push(phaseSection(run.phases, phaseRows));

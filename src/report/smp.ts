@@ -1,3 +1,4 @@
+import { comparisonValidityOf, validityOf } from '../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, summarize } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 
@@ -24,6 +25,11 @@ import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts'
  * (proto3 reads a missing double as 0, so a consumer must check labels["meshtax.dev/missing"]). actual_QPS is the
  * mean achieved rate over repetitions. ServiceMeshConfig memory is in MiB (the spec says "MB"), CPU in millicores,
  * both means over repetitions of the mesh roles (sidecar, node-proxy, waypoint), from run.comparisons.
+ *
+ * The spec has no notion of a measurement that does not hold up, so meshtax labels every result
+ * "meshtax.dev/valid" ("true" or "false"; false when a repetition fell below 99% of its rate, lost more than 0.1% of
+ * its requests, or had the generator's lateness as its tail) with the reasons in "meshtax.dev/invalid-reasons"; a
+ * ServiceMeshConfig whose comparison with baseline is invalid carries the same two labels: its cost is not mesh tax.
  */
 export const SMP_VERSION = 'v0.0.1';
 
@@ -165,6 +171,9 @@ function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanc
   };
   const scenario = scenarioName(run);
   if (scenario) labels['meshtax.dev/scenario'] = scenario;
+  const reasons = phases.flatMap((phase) => validityOf(phase).reasons.map((reason) => `rep ${phase.repetition}: ${reason.message}`));
+  labels['meshtax.dev/valid'] = String(reasons.length === 0);
+  if (reasons.length > 0) labels['meshtax.dev/invalid-reasons'] = reasons.join('; ');
   if (missing.length > 0) labels['meshtax.dev/missing'] = missing.join(',');
   return {
     smp_version: SMP_VERSION,
@@ -189,6 +198,11 @@ function meshConfig(run: RunDocument, phases: readonly PhaseRecord[], comparison
     labels: { 'meshtax.dev/mode': first.mode },
   };
   if (comparison) {
+    const validity = comparisonValidityOf(comparison, run.phases);
+    if (!validity.valid) {
+      config.labels['meshtax.dev/valid'] = 'false';
+      config.labels['meshtax.dev/invalid-reasons'] = validity.reasons.map((reason) => reason.message).join('; ');
+    }
     config.sidecar = {
       count: comparison.proxies,
       cpu_mCores: Math.round(comparison.meshCpuCores * 1000),

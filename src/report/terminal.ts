@@ -1,6 +1,8 @@
 import Table from 'cli-table3';
+import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
-import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs } from './format.ts';
+import { formatBytes, formatCores, formatCount, formatRate, formatUs } from './format.ts';
+import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**
  * The terminal summary: one row per phase, latency from the intended send time, then the warnings with hints.
@@ -31,28 +33,39 @@ export function phaseTable(phases: readonly PhaseRecord[]): string {
   return table.toString();
 }
 
-/** The mesh tax: each mode against baseline at each rate, latency deltas from pooled histograms and proxy cost. */
+/**
+ * The mesh tax: each mode against baseline at each rate, latency deltas from pooled histograms and proxy cost. Each
+ * delta shows its interval under it and, on a third line, "not significant" or "no interval" with a footnote that
+ * says why; the rounds column says "low reliability" when there are 2–4.
+ */
 export function comparisonTable(comparisons: readonly Comparison[]): string {
   const table = new Table({
-    head: ['mode', 'rate', 'Δp50', 'Δp90', 'Δp99', 'Δp99.9', 'mesh CPU', 'CPU/1k rps', 'mesh memory', 'per proxy'],
+    head: ['mode', 'rate', 'rounds', 'Δp50', 'Δp90', 'Δp99', 'Δp99.9', 'mesh CPU', 'CPU/1k rps', 'mesh memory', 'per proxy'],
     style: { head: [], border: [] },
-    colAligns: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
+  const missing = new MissingReasons();
+  const cell = (row: Comparison, key: DeltaKey): string => {
+    const delta = shownDelta(row, key);
+    return [delta.value, delta.range, delta.mark && `${delta.mark}${missing.mark(delta)}`].filter(Boolean).join('\n');
+  };
   for (const row of comparisons) {
+    const reliability = reliabilityMark(row);
     table.push([
       row.mode,
       formatRate(row.rate),
-      formatDeltaUs(row.latencyDeltaUs.p50),
-      formatDeltaUs(row.latencyDeltaUs.p90),
-      formatDeltaUs(row.latencyDeltaUs.p99),
-      formatDeltaUs(row.latencyDeltaUs.p999),
-      `${formatCores(row.meshCpuCores)} cores`,
+      reliability ? `${row.repetitions}\n${LOW_RELIABILITY}` : String(row.repetitions),
+      cell(row, 'p50'),
+      cell(row, 'p90'),
+      cell(row, 'p99'),
+      cell(row, 'p999'),
+      cell(row, 'meshCpuCores'),
       formatCores(row.meshCpuPer1kRps),
-      formatBytes(row.meshMemoryBytes),
+      cell(row, 'meshMemoryBytes'),
       formatBytes(row.meshMemoryPerProxyBytes),
     ]);
   }
-  return table.toString();
+  return [table.toString(), legend(comparisons), ...missing.notes()].join('\n');
 }
 
 interface ClusterFacts {
@@ -80,35 +93,83 @@ export function proxyLine(run: RunDocument): string | undefined {
   return `proxy: ${name} ${runtime.proxy.version ?? ''}`.trimEnd() + (runtime.mtls === false ? ' (mTLS off)' : ' (mTLS on)');
 }
 
+/**
+ * Run warnings, then phase warnings grouped by code (as report.md groups them): a warning every phase raises is one
+ * entry naming the phases, not one line per phase. The first phase's message stands for the group.
+ */
 export function warningLines(phases: readonly PhaseRecord[], runWarnings: RunDocument['warnings']): string[] {
   const lines: string[] = [];
   for (const warning of runWarnings) {
     lines.push(`warning: ${warning.message}`);
     if (warning.hint) lines.push(`  hint: ${warning.hint}`);
   }
+  const groups = new Map<string, { warning: PhaseRecord['warnings'][number]; phases: PhaseRecord[] }>();
   for (const phase of phases) {
     for (const warning of phase.warnings) {
-      lines.push(`warning [${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}]: ${warning.message}`);
-      if (warning.hint) lines.push(`  hint: ${warning.hint}`);
+      const group = groups.get(warning.code);
+      if (!group) groups.set(warning.code, { warning, phases: [phase] });
+      else if (group.phases.at(-1) !== phase) group.phases.push(phase);
     }
   }
+  for (const { warning, phases: raised } of groups.values()) {
+    lines.push(`warning ${warning.code} [${phaseGroupLabel(raised)}]: ${warning.message}`);
+    if (warning.hint) lines.push(`  hint: ${warning.hint}`);
+  }
   return lines;
+}
+
+const THRESHOLD_MARK: Record<RunDocument['thresholds'][number]['status'], string> = { pass: 'pass', fail: 'FAIL', 'no-data': 'no data', invalid: 'INVALID' };
+
+/** Invalid phases, and the comparisons built on them (left out of the mesh-tax table), each with why. */
+export function invalidLines(phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): string[] {
+  const lines: string[] = [];
+  for (const phase of phases) {
+    const validity = validityOf(phase);
+    if (!validity.valid) lines.push(`invalid [${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}]: ${validityText(validity)}`);
+  }
+  for (const { comparison, validity } of splitComparisons(comparisons, phases).invalid) {
+    lines.push(`${comparison.mode} at ${formatRate(comparison.rate)} rps: invalid measurement, not mesh tax: ${validityText(validity)}`);
+  }
+  return lines;
+}
+
+/** `sidecar @ 1000 rps, rep 1` for one phase; `6 phases: baseline ×2, sidecar ×2, node-proxy ×2` for several. */
+function phaseGroupLabel(phases: readonly PhaseRecord[]): string {
+  if (phases.length === 1) {
+    const [phase] = phases as [PhaseRecord];
+    return `${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}`;
+  }
+  const perMode = new Map<string, number>();
+  for (const phase of phases) perMode.set(phase.mode, (perMode.get(phase.mode) ?? 0) + 1);
+  const modes = [...perMode].map(([mode, count]) => (count > 1 ? `${mode} ×${count}` : mode)).join(', ');
+  return `${phases.length} phases: ${modes}`;
+}
+
+/** What the latency column means: from the intended send time in the open loop, from the send in the closed loop. */
+function latencyLine(run: RunDocument): string {
+  const scenarioLoop = (run.scenario as { load?: { loop?: string } }).load?.loop;
+  const closed = run.phases.length > 0 ? run.phases.every((phase) => phase.loop === 'closed') : scenarioLoop === 'closed';
+  return closed
+    ? 'latency is measured from each request\'s send (closed loop: each connection sends when its previous response arrives; the rate is what the target sustained)'
+    : 'latency is measured from the intended send time (open loop, corrected for coordinated omission)';
 }
 
 export function runSummary(run: RunDocument, runFile: string): string {
   const lines = [
     `meshtax run ${run.runId}: ${run.status}${run.error ? ` — ${run.error}` : ''}`,
-    'latency is measured from the intended send time (open loop, corrected for coordinated omission)',
+    latencyLine(run),
   ];
   const proxy = run.phases.some((phase) => phase.mode !== 'baseline') ? proxyLine(run) : undefined;
   if (proxy) lines.push(proxy);
   if (run.phases.length > 0) lines.push(phaseTable(run.phases));
-  if (run.comparisons.length > 0) {
+  const { valid } = splitComparisons(run.comparisons, run.phases);
+  if (valid.length > 0) {
     lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
-    lines.push(comparisonTable(run.comparisons));
+    lines.push(comparisonTable(valid));
   }
+  lines.push(...invalidLines(run.phases, run.comparisons));
   for (const result of run.thresholds) {
-    const mark = result.status === 'pass' ? 'pass' : result.status === 'fail' ? 'FAIL' : 'no data';
+    const mark = THRESHOLD_MARK[result.status];
     lines.push(`threshold ${mark}: ${result.reason}`);
   }
   for (const failure of run.failures) {

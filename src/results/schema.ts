@@ -25,6 +25,20 @@ export const warningSchema = z.strictObject({
   hint: z.string().optional().describe('what to do about it'),
 });
 
+export const validitySchema = z
+  .strictObject({
+    valid: z.boolean().describe('false when the measurement cannot be read as what the system under test does'),
+    reasons: z
+      .array(
+        z.strictObject({
+          code: z.string().describe('below-rate (under 99% of the requested rate), failed-requests (more than 0.1% failed) or generator-tail (the generator\'s own lateness is the tail)'),
+          message: z.string(),
+        }),
+      )
+      .describe('why it is invalid; empty when valid'),
+  })
+  .describe('Whether the measurement holds up. Absent in run.json written before meshtax recorded it: readers work it out from the phase');
+
 export const countsSchema = z
   .strictObject({
     ok: z.number().int().nonnegative().describe('responses with a 2xx status'),
@@ -75,12 +89,13 @@ export const phaseSchema = z.strictObject({
   }),
   resources: z.array(resourceSchema).describe('per process or container, attributed to pod, container and role'),
   warnings: z.array(warningSchema),
+  validity: validitySchema.optional(),
 });
 
 const intervalSchema = z
   .strictObject({ low: z.number(), high: z.number() })
   .nullable()
-  .describe('confidence interval, in the unit of the value it bounds; null with fewer than 2 repetitions');
+  .describe('confidence interval, in the unit of the value it bounds; null with fewer than 2 rounds or when a repetition lacks the samples for the percentile (the significance reason says which)');
 
 const significanceSchema = z
   .strictObject({ significant: z.boolean().nullable(), reason: z.string() })
@@ -92,7 +107,7 @@ export const comparisonSchema = z.strictObject({
   mode: z.string(),
   baseline: z.string().describe('the mode compared against'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
-  repetitions: z.number().int().positive().describe('repetitions pooled on each side'),
+  repetitions: z.number().int().positive().describe('repetitions pooled on each side (the rounds paired for intervals are those both sides completed)'),
   latencyDeltaUs: z
     .strictObject({ p50: deltaUs('p50'), p90: deltaUs('p90'), p95: deltaUs('p95'), p99: deltaUs('p99'), p999: deltaUs('p999') })
     .describe('percentiles of the pooled histograms (all repetitions), mode minus baseline'),
@@ -107,12 +122,12 @@ export const comparisonSchema = z.strictObject({
     .strictObject({
       method: z.string().describe('how the intervals were computed'),
       confidence: z.number().describe('two-sided confidence level, e.g. 0.95'),
-      reliability: z.enum(['none', 'low', 'ok']).describe('none: fewer than 2 repetitions; low: fewer than 5'),
+      reliability: z.enum(['none', 'low', 'ok']).describe('none: fewer than 2 rounds (no interval); low: 2 to 4 rounds (honest but wide); ok: 5 or more'),
       latencyDeltaUs: z.strictObject({ p50: intervalSchema, p90: intervalSchema, p95: intervalSchema, p99: intervalSchema, p999: intervalSchema }),
       meshCpuCores: intervalSchema,
       meshMemoryBytes: intervalSchema,
     })
-    .describe('bootstrap confidence intervals over repetitions of the per-repetition values'),
+    .describe('Student t intervals of the mean per-round difference, each mode paired with the baseline of the same round (repetition); mesh CPU and memory against no mesh'),
   significant: z
     .strictObject({
       p50: significanceSchema,
@@ -123,11 +138,14 @@ export const comparisonSchema = z.strictObject({
       meshCpuCores: significanceSchema,
       meshMemoryBytes: significanceSchema,
     })
-    .describe('whether each delta is significant: its interval excludes 0 (and exceeds the noise floor when one was measured)'),
+    .describe('whether each delta is significant: its interval excludes 0 (and, where the A/A pair itself differed, exceeds the noise floor); reason says why, or why there is no interval'),
   noiseFloorUs: z
     .strictObject({ p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), p999: z.number().nullable() })
     .nullable()
-    .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; null without load.noiseFloor'),
+    .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; it judges a delta only at percentiles where the A/A pair itself differed; null without load.noiseFloor'),
+  validity: validitySchema
+    .optional()
+    .describe('invalid when a phase on either side is: its deltas are then not mesh tax. Absent in older run.json: readers work it out from the phases'),
 });
 
 export const thresholdResultSchema = z.strictObject({
@@ -138,7 +156,11 @@ export const thresholdResultSchema = z.strictObject({
   rate: z.number().positive().nullable(),
   value: z.number().nullable().describe('the measured value (delta or absolute), null when there was nothing to judge'),
   interval: z.strictObject({ low: z.number(), high: z.number() }).nullable().describe('its confidence interval, when repetitions allow one'),
-  status: z.enum(['pass', 'fail', 'no-data']).describe('fail when the value exceeds max; no-data when it could not be measured'),
+  status: z
+    .enum(['pass', 'fail', 'no-data', 'invalid'])
+    .describe(
+      'fail when the value exceeds max, or when it could not be measured (unless the threshold says onNoData: pass, then no-data); invalid when the comparison it judges is an invalid measurement',
+    ),
   reason: z.string().describe('one line a person reads in a CI log'),
 });
 
@@ -184,3 +206,4 @@ export type Comparison = z.infer<typeof comparisonSchema>;
 export type Role = z.infer<typeof roleSchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 export type Warning = z.infer<typeof warningSchema>;
+export type Validity = z.infer<typeof validitySchema>;

@@ -1,14 +1,28 @@
 import type { LoadedScenario } from '../scenario/load.ts';
 import { ScenarioError, type Problem } from '../scenario/errors.ts';
+import { didYouMean } from '../scenario/suggest.ts';
 import { netnsProblems, type HostProbe } from './local/netns/requirements.ts';
-import { kubernetesRuntime } from './kubernetes/runtime.ts';
+import { KUBERNETES_MODES } from './kubernetes/modes.ts';
 import { localRuntime } from './local/runtime.ts';
 import type { RuntimeFactory } from './types.ts';
 
+/**
+ * A runtime as a scenario names it: its modes, to check a scenario against, and the runtime itself, loaded when a
+ * run needs it. The Kubernetes runtime brings the Kubernetes client, which takes about a second to load: `--version`,
+ * `validate` and local runs never pay for it.
+ */
+export interface RuntimeEntry {
+  readonly name: string;
+  readonly modes: readonly string[];
+  load(): Promise<RuntimeFactory>;
+}
+
+const hintOf = (hint: string | undefined): { hint?: string } => (hint === undefined ? {} : { hint });
+
 /** Every runtime meshtax can run on, by the name a scenario's `runtime:` uses. */
-const runtimes: Record<string, RuntimeFactory> = {
-  local: localRuntime,
-  kubernetes: kubernetesRuntime,
+const runtimes: Record<string, RuntimeEntry> = {
+  local: { name: localRuntime.name, modes: localRuntime.modes, load: () => Promise.resolve(localRuntime) },
+  kubernetes: { name: 'kubernetes', modes: KUBERNETES_MODES, load: async () => (await import('./kubernetes/runtime.ts')).kubernetesRuntime },
 };
 
 /**
@@ -16,7 +30,7 @@ const runtimes: Record<string, RuntimeFactory> = {
  * what it asks for (local.isolation: netns needs root on Linux with iproute2 and iptables); errors carry file:line.
  * `probe` stands in for the host in tests.
  */
-export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeFactory {
+export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeEntry {
   const { scenario } = loaded;
   const factory = runtimes[scenario.runtime];
   if (!factory) {
@@ -34,6 +48,7 @@ export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeFa
       problems.push({
         ...loaded.where(['modes', index]),
         message: `mode '${mode}' is not offered by the ${factory.name} runtime; it offers: ${factory.modes.join(', ')}`,
+        ...hintOf(didYouMean(mode, factory.modes)),
       });
     }
   });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { knownKeys, namedValues } from './known-keys.ts';
 import { showPath, showValue } from './show.ts';
-import { suggest } from './suggest.ts';
+import { didYouMean } from './suggest.ts';
 
 /** Zod issues as problems a person can act on, each tied to a path in the scenario (load.ts finds the line). */
 
@@ -11,6 +11,8 @@ export type PathProblem = {
   atKey: boolean;
   message: string;
   hint?: string;
+  /** One value was given where a list belongs (load.ts then shows the `--set` that would have been right). */
+  wantsList?: boolean;
 };
 
 const EXPECTED: Readonly<Record<string, string>> = {
@@ -25,6 +27,8 @@ const EXPECTED: Readonly<Record<string, string>> = {
 /** Per-parse error map: plainer messages for type errors than zod's defaults. */
 export const errorMap: z.core.$ZodErrorMap = (issue) =>
   issue.code === 'invalid_type' ? `expected ${EXPECTED[issue.expected] ?? issue.expected}; got ${showValue(issue.input)}` : undefined;
+
+const isScalar = (value: unknown): value is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof value);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -43,11 +47,6 @@ function isMissing(root: unknown, path: readonly (string | number)[]): boolean {
 
 function oneOf(values: readonly string[]): string {
   return values.length === 1 ? `${values[0]}` : `one of: ${values.join(', ')}`;
-}
-
-function didYouMean(input: unknown, candidates: readonly string[]): string | undefined {
-  const match = typeof input === 'string' ? suggest(input, candidates) : undefined;
-  return match === undefined ? undefined : `did you mean '${match}'?`;
 }
 
 function missingHint(key: string, path: (string | number)[]): string | undefined {
@@ -95,6 +94,9 @@ function describe(issue: z.core.$ZodIssue, root: unknown): PathProblem[] {
     const values = issue.options.map(String);
     const hint = didYouMean(input, values);
     return [{ path, atKey: false, message: `${prefix}must be ${oneOf(values)}; got ${showValue(input)}`, ...(hint ? { hint } : {}) }];
+  }
+  if (issue.code === 'invalid_type' && issue.expected === 'array' && isScalar(input)) {
+    return [{ path, atKey: false, message: `${prefix}${issue.message}`, hint: `a list is written in brackets, e.g. [${String(input)}]`, wantsList: true }];
   }
   const hint: unknown = issue.code === 'custom' ? issue.params?.hint : undefined;
   return [{ path, atKey: false, message: `${prefix}${issue.message}`, ...(typeof hint === 'string' ? { hint } : {}) }];

@@ -3,7 +3,7 @@ import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type Problem, ScenarioError } from './errors.ts';
 import { describeIssues, errorMap, type PathProblem } from './issues.ts';
 import { find } from './locate.ts';
-import { applyOverride, parseSet, type SetOverride, setSource } from './overrides.ts';
+import { applyOverride, listSetHint, parseSet, type SetOverride, setSource } from './overrides.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 import { firstAlias, positions, structureProblems, syntaxProblems } from './yaml-problems.ts';
 
@@ -163,11 +163,10 @@ export function loadScenarioText(text: string, source: string, sets: string[] = 
   const result = scenarioSchema.safeParse(value, { error: errorMap, reportInput: true });
   if (!result.success) {
     const described: PathProblem[] = describeIssues(result.error.issues, value);
-    const located = described.slice(0, MAX_PROBLEMS).map(({ path, atKey, message, hint }) => ({
-      ...origin(path, atKey),
-      message,
-      ...(hint === undefined ? {} : { hint }),
-    }));
+    const located = described.slice(0, MAX_PROBLEMS).map(({ path, atKey, message, hint, wantsList }) => {
+      const shown = (wantsList ? listSetHint(overrides, path) : undefined) ?? hint;
+      return { ...origin(path, atKey), message, ...(shown === undefined ? {} : { hint: shown }) };
+    });
     fail(located, described.length);
   }
 

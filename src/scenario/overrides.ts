@@ -19,6 +19,14 @@ export function setSource(raw: string): string {
   return `--set ${raw}`;
 }
 
+/** `write --set load.rates=[500]` for the override that gave one value at `path`, where a list belongs; undefined when none did. */
+export function listSetHint(overrides: readonly SetOverride[], path: readonly (string | number)[]): string | undefined {
+  const override = overrides.findLast((o) => o.path.length === path.length && o.path.every((key, i) => key === path[i]));
+  if (!override) return undefined;
+  const equals = override.raw.indexOf('=');
+  return `write --set ${override.raw.slice(0, equals)}=[${override.raw.slice(equals + 1)}]`;
+}
+
 function malformed(raw: string, message: string, hint = FORM): ScenarioError {
   return new ScenarioError([{ source: setSource(raw), message, hint }]);
 }

@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { BASELINE_MODE } from '../analysis/comparisons.ts';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
 import { kubernetesSchema } from './kubernetes-schema.ts';
 import { showValue } from './show.ts';
@@ -105,7 +106,7 @@ const loadSchema = z
     connections: integer(1, 10_000).default(8).describe('Concurrent HTTP connections, 1 to 10000'),
     duration: duration({ min: SECOND, max: 24 * HOUR }).prefault('20s').describe('Measured window per phase, as 20s or 1m30s; 1s to 24h'),
     warmup: duration({ min: 0, max: HOUR }).prefault('5s').describe('Load before each measured window, discarded, as 5s; 0 to 1h'),
-    repetitions: integer(1, 1000).default(1).describe('Times each mode and rate is measured (interleaved), 1 to 1000'),
+    repetitions: integer(1, 1000).default(1).describe('Rounds: times each mode and rate is measured (interleaved); each round pairs a mode with the baseline measured next to it, and intervals need at least 2, 1 to 1000'),
     workers: integer(1, 64).default(1).describe('Load generator worker threads, 1 to 64, at most connections'),
     timeout: duration({ min: 1, max: 10 * MINUTE }).prefault('10s').describe('Per-request timeout, counted from the intended send time, as 10s; 1ms to 10m'),
     seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals and shuffles, an integer from 0 to 4294967295; default: random, recorded in run.json'),
@@ -116,7 +117,7 @@ const loadSchema = z
     noiseFloor: z
       .boolean()
       .default(false)
-      .describe('Also run a second baseline (mode baseline-aa) to measure the A/A noise floor; deltas smaller than it are not significant'),
+      .describe('Also run a second baseline (mode baseline-aa) on the same path: an A/A check judged by its own interval; where it differs, deltas must exceed its noise floor to count'),
     onPhaseFailure: z
       .enum(['stop', 'continue'])
       .default('stop')
@@ -155,6 +156,10 @@ const modeName = z
   .regex(/^[a-z][a-z0-9-]*$/, { error: (iss) => `must be a mode name: lowercase letters, digits and '-', starting with a letter; got ${showValue(iss.input)}` });
 
 const thresholdModes = uniqueList(modeName, 'mode').optional().describe('Modes this threshold applies to; default: all modes');
+const onNoData = z
+  .enum(['pass', 'fail'])
+  .optional()
+  .describe('What the gate does when the metric could not be measured (too few samples, a failed phase); default: fail');
 
 const LATENCY_METRICS = ['p50-delta', 'p90-delta', 'p95-delta', 'p99-delta', 'p999-delta', 'p50', 'p90', 'p95', 'p99', 'p999'] as const;
 
@@ -164,21 +169,25 @@ const thresholdSchema = z
       metric: z.enum(LATENCY_METRICS).describe('Latency percentile (pNN) or its increase over baseline (pNN-delta)'),
       max: duration({ min: 0, max: 10 * MINUTE }, 'latency metrics take a duration such as 5ms or 250us as max').describe('Largest acceptable latency, a duration such as 5ms; 0 to 10m'),
       modes: thresholdModes,
+      onNoData,
     }),
     z.strictObject({
       metric: z.enum(['mesh-cpu-cores', 'mesh-cpu-per-1k-rps']).describe('CPU used by the mesh, cores (in total or per 1000 requests/second)'),
       max: number(0, 1_000_000, 'CPU metrics take a number of cores from 0 to 1000000 as max, such as 0.5').describe('Largest acceptable CPU, cores (a number >= 0, e.g. 0.5)'),
       modes: thresholdModes,
+      onNoData,
     }),
     z.strictObject({
       metric: z.literal('mesh-memory-per-proxy').describe('Memory per mesh proxy'),
       max: size({ min: 0, max: Number.MAX_SAFE_INTEGER }, 'mesh-memory-per-proxy takes a size such as 64MiB as max').describe('Largest acceptable memory per proxy, a size such as 64MiB'),
       modes: thresholdModes,
+      onNoData,
     }),
     z.strictObject({
       metric: z.literal('error-rate').describe('Failed requests (errors, timeouts, non-2xx) as a fraction of all requests'),
       max: number(0, 1, 'error-rate takes a fraction from 0 to 1 as max (0.01 = 1%)').describe('Largest acceptable error rate, a fraction from 0 to 1 (0.01 = 1%)'),
       modes: thresholdModes,
+      onNoData,
     }),
   ])
   .describe('A gate: the run fails (exit code 3) when the metric exceeds max');
@@ -208,7 +217,19 @@ export const scenarioSchema = z
       const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
       const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];
       thresholds.forEach((threshold, i) => {
-        if (!isRecord(threshold) || !Array.isArray(threshold.modes)) return;
+        if (!isRecord(threshold)) return;
+        const metric = threshold.metric;
+        // Deltas and mesh cost come from comparing a mode with baseline measured in the same run.
+        if (typeof metric === 'string' && (metric.endsWith('-delta') || metric.startsWith('mesh-')) && !modes.includes(BASELINE_MODE)) {
+          const absolute = metric.replace(/-delta$/, '');
+          addProblem(
+            ctx,
+            `${metric} compares each mode with ${BASELINE_MODE}, but '${BASELINE_MODE}' is not in modes (${modes.join(', ')})`,
+            `add ${BASELINE_MODE} to modes${absolute === metric ? '' : `, or gate on the absolute ${absolute} instead`}`,
+            ['thresholds', i, 'metric'],
+          );
+        }
+        if (!Array.isArray(threshold.modes)) return;
         threshold.modes.forEach((mode: unknown, j) => {
           if (typeof mode === 'string' && !modes.includes(mode)) {
             addProblem(ctx, `mode '${mode}' is not in modes (${modes.join(', ')})`, `add '${mode}' to modes or remove it from this threshold`, [

@@ -27,3 +27,9 @@ export function suggest(input: string, candidates: readonly string[], maxDistanc
   }
   return best;
 }
+
+/** `did you mean 'sidecar'?` when a candidate is close to `input`; undefined otherwise. */
+export function didYouMean(input: unknown, candidates: readonly string[]): string | undefined {
+  const match = typeof input === 'string' ? suggest(input, candidates) : undefined;
+  return match === undefined ? undefined : `did you mean '${match}'?`;
+}

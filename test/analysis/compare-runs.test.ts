@@ -1,46 +1,88 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, parseLimit } from '../../src/analysis/compare-runs.ts';
-import type { PhaseRecord, RunDocument } from '../../src/results/schema.ts';
+import { compareRuns, parseLimit, parseMetrics, scenarioDifferences } from '../../src/analysis/compare-runs.ts';
+import type { RunDocument } from '../../src/results/schema.ts';
+import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
 
-function phase(repetition: number, p99: number): PhaseRecord {
-  const latencyUs = { p50: 100, p90: 150, p95: 180, p99, p999: null, max: p99, mean: 110 };
-  return {
-    mode: 'baseline', rate: 500, repetition, loop: 'open', connections: 8, startedAt: '2026-11-22T00:00:00.000Z',
-    durationS: 1, achievedRps: 500, counts: { ok: 500, non2xx: 0, errors: 0, timeouts: 0 }, bytesReceived: 0,
-    latencyUs, serviceTimeUs: latencyUs, histogram: '', serviceTimeHistogram: '',
-    generator: { cpuCores: 1, slipUs: { p50: 1, p99: 2, max: 3 }, queued: 0, workers: 1 }, resources: [], warnings: [],
-  };
-}
-
-function run(runId: string, p99s: number[]): RunDocument {
-  return { runId, phases: p99s.map((p99, i) => phase(i + 1, p99)) } as unknown as RunDocument;
-}
+const MIB = 1024 * 1024;
+const quickstart = syntheticQuickstart;
 
 describe('comparing two runs', () => {
-  it('flags a significant p99 increase beyond its limit, and nothing else', () => {
-    const changes = compareRuns(run('a', [1000, 1010, 990]), run('b', [1500, 1520, 1480]), { p99: 0.1 });
-    const p99 = changes.find((c) => c.metric === 'p99')!;
-    expect(p99).toMatchObject({ base: 1000, candidate: 1500, change: 500, relative: 0.5, significant: true, regression: true });
-    expect(p99.reason).toBe('regression: +50.0%, beyond +10% and significant (interval excludes 0)');
-    expect(changes.filter((c) => c.regression).map((c) => c.metric)).toEqual(['p99']);
-    // Unchanged metrics: the interval is [0, 0], which includes 0.
-    expect(changes.find((c) => c.metric === 'p50')!.reason).toBe('+0.0%; interval includes 0');
+  it('gates the mesh tax by default: p50-delta, p99-delta, mesh CPU and memory of every mode but baseline', () => {
+    const changes = compareRuns(quickstart(1), quickstart(2), {});
+    expect(changes.map((c) => `${c.mode} ${c.metric}`)).toEqual([
+      'sidecar p50-delta',
+      'sidecar p99-delta',
+      'sidecar mesh-cpu-cores',
+      'sidecar mesh-memory-bytes',
+    ]);
   });
 
-  it('does not call a significant increase within its limit a regression', () => {
-    const changes = compareRuns(run('a', [1000, 1000, 1000]), run('b', [1050, 1050, 1050]), {});
-    expect(changes.find((c) => c.metric === 'p99')).toMatchObject({ relative: 0.05, significant: true, regression: false, reason: '+5.0%; within +10%' });
+  it('finds no regression between identical runs, over many pairs of them', () => {
+    let failing = 0;
+    for (let seed = 1; seed <= 200; seed += 2) {
+      if (compareRuns(quickstart(seed), quickstart(seed + 1), {}).some((c) => c.regression)) failing++;
+    }
+    expect(failing).toBeLessThanOrEqual(3);
   });
 
-  it('cannot judge with one repetition', () => {
-    const changes = compareRuns(run('a', [1000]), run('b', [5000]), {});
-    expect(changes.find((c) => c.metric === 'p99')).toMatchObject({ significant: null, regression: false });
+  it('does not page anyone when the machine is busier or the server slower: both sides of the delta move alike', () => {
+    const changes = compareRuns(quickstart(3), quickstart(4, { serverUs: 2000 }), {});
+    expect(changes.filter((c) => c.regression)).toEqual([]);
   });
 
-  it('parses limits and rejects unknown metrics', () => {
-    expect(parseLimit('p99=+10%')).toEqual(['p99', 0.1]);
-    expect(parseLimit('mesh-cpu-cores=25%')).toEqual(['mesh-cpu-cores', 0.25]);
+  it('fails a proxy 2 ms slower, naming the interval and the limit', () => {
+    const changes = compareRuns(quickstart(5), quickstart(6, { slowerProxyUs: 2000 }), {}, undefined, (_m, v) => `${Math.round(v)}`);
+    const p50 = changes.find((c) => c.metric === 'p50-delta')!;
+    expect(p50.regression).toBe(true);
+    expect(p50.change).toBeGreaterThan(1800);
+    expect(p50.interval!.low).toBeGreaterThan(p50.limit);
+    expect(p50.reason).toMatch(/^regression: \+\d+\.\d% \[\d+, \d+\], all above the limit \+10% \(\d+\)$/);
+    expect(changes.find((c) => c.metric === 'mesh-cpu-cores')!.regression).toBe(false);
+  });
+
+  it('gates absolute latency by name, where a 2 ms slower server is a regression for every mode', () => {
+    const changes = compareRuns(quickstart(7), quickstart(8, { serverUs: 2000 }), {}, ['p50']);
+    expect(changes.map((c) => [c.mode, c.metric, c.regression])).toEqual([
+      ['baseline', 'p50', true],
+      ['sidecar', 'p50', true],
+    ]);
+  });
+
+  it('takes absolute limits in the metric\'s unit', () => {
+    const generous = compareRuns(quickstart(5), quickstart(6, { slowerProxyUs: 2000 }), { 'p50-delta': { kind: 'absolute', amount: 5000 } });
+    expect(generous.find((c) => c.metric === 'p50-delta')!.regression).toBe(false);
+  });
+
+  it('cannot judge with one round per run, and says why', () => {
+    const one = (run: RunDocument): RunDocument => ({ ...run, phases: run.phases.filter((p) => p.repetition === 1) });
+    const changes = compareRuns(one(quickstart(5)), one(quickstart(6, { slowerProxyUs: 2000 })), {});
+    expect(changes.find((c) => c.metric === 'p50-delta')).toMatchObject({ significant: null, regression: false, interval: null });
+    expect(changes[0]!.reason).toMatch(/1 round in a run: no interval \(needs 2 in each\), not judged/);
+  });
+
+  it('parses relative and absolute limits and rejects unknown metrics and units', () => {
+    expect(parseLimit('p99-delta=+10%')).toEqual(['p99-delta', { kind: 'relative', fraction: 0.1 }]);
+    expect(parseLimit('p99-delta=+2ms')).toEqual(['p99-delta', { kind: 'absolute', amount: 2000 }]);
+    expect(parseLimit('mesh-memory-bytes=+4MiB')).toEqual(['mesh-memory-bytes', { kind: 'absolute', amount: 4 * MIB }]);
+    expect(parseLimit('mesh-cpu-cores=+0.05')).toEqual(['mesh-cpu-cores', { kind: 'absolute', amount: 0.05 }]);
     expect(() => parseLimit('p42=+1%')).toThrow(/unknown metric 'p42'/);
     expect(() => parseLimit('p99>10')).toThrow(/metric=\+N%/);
+    expect(() => parseLimit('p99=+10')).toThrow(/give a unit/);
+    expect(() => parseLimit('p99=+10MiB')).toThrow(/'MiB' is not a unit of p99/);
+    expect(parseMetrics(['p50,p99-delta', 'p50'])).toEqual(['p50', 'p99-delta']);
+    expect(() => parseMetrics(['p98'])).toThrow(/unknown metric 'p98'/);
+  });
+
+  it('lists the settings that differ, as dotted paths, the proxy included and the seed not', () => {
+    const run = (scenario: Record<string, unknown>, proxy: Record<string, string>) =>
+      ({ scenario, environment: { runtime: { name: 'local', proxy } } }) as unknown as RunDocument;
+    const a = run({ metadata: { name: 'q', description: 'x' }, load: { rates: [1000], duration: 3000, seed: 1 }, workload: { responseDelay: 0 } }, { kind: 'haproxy', version: '2.6' });
+    const b = run({ metadata: { name: 'q', description: 'y' }, load: { rates: [1000], duration: 6000, seed: 2 }, workload: { responseDelay: 2 } }, { kind: 'builtin', version: '2.6' });
+    expect(scenarioDifferences(a, b)).toEqual([
+      { path: 'load.duration', base: '3000', candidate: '6000' },
+      { path: 'proxy.kind', base: '"haproxy"', candidate: '"builtin"' },
+      { path: 'workload.responseDelay', base: '0', candidate: '2' },
+    ]);
+    expect(scenarioDifferences(a, a)).toEqual([]);
   });
 });

@@ -55,7 +55,7 @@ describe('comparing modes against baseline', () => {
         resource('sidecar', 0.2, 20e6, 'server-sidecar'),
       ]),
     ];
-    const [comparison, ...rest] = compareModes(phases, 1);
+    const [comparison, ...rest] = compareModes(phases);
     expect(rest).toEqual([]);
     const { intervals, significant, ...values } = comparison!;
     // Pooled: baseline 2000 values 100…1099 (each twice), sidecar 300…1299: every percentile moves by 200 µs.
@@ -73,16 +73,25 @@ describe('comparing modes against baseline', () => {
       appCpuDeltaCores: 0.1,
       loadgenCpuDeltaCores: 0,
       noiseFloorUs: null,
+      validity: { valid: true, reasons: [] },
     });
-    // Two repetitions of mesh CPU, 0.1 + 0.2 (0.30000000000000004 in floating point) and 0.3 + 0.2 = 0.5 cores: every resampled mean is 0.3, 0.4 or 0.5, each bound lands
-    // between equal neighbours, so the 95% interval is exactly [0.1 + 0.2, 0.5]. The synthetic phases carry no
-    // per-repetition percentiles (too few samples), so latency has no interval.
+    // Two rounds of mesh CPU, 0.1 + 0.2 and 0.3 + 0.2 = 0.5 cores: mean 0.4, sd 0.1414, standard error 0.1, and with
+    // one degree of freedom t(0.975, 1) = 12.7062: 0.4 ± 1.27062, which includes 0. Two rounds that differ by a
+    // quarter cannot show more. The synthetic phases carry no per-repetition percentiles, so latency has no interval.
     expect(intervals.reliability).toBe('low');
     expect(intervals.confidence).toBe(0.95);
-    expect(intervals.meshCpuCores).toEqual({ low: 0.1 + 0.2, high: 0.5 });
+    expect(intervals.meshCpuCores!.low).toBeCloseTo(0.4 - 1.2706205, 6);
+    expect(intervals.meshCpuCores!.high).toBeCloseTo(0.4 + 1.2706205, 6);
     expect(intervals.meshMemoryBytes).toEqual({ low: 30e6, high: 30e6 });
     expect(intervals.latencyDeltaUs).toEqual({ p50: null, p90: null, p95: null, p99: null, p999: null });
-    expect(significant.meshCpuCores).toEqual({ significant: true, reason: 'interval excludes 0' });
+    expect(intervals.method).toMatch(/^Student t interval \(95%\) of the mean per-round difference, mode minus the baseline of the same round, over 2 rounds/);
+    expect(significant.meshCpuCores).toEqual({ significant: false, reason: 'interval includes 0' });
+    expect(significant.meshMemoryBytes).toEqual({ significant: true, reason: 'interval excludes 0' });
+    // The reason a percentile has no interval is the real one: each repetition holds 1 000 samples, 2 000 pooled.
+    expect(significant.p999).toEqual({
+      significant: null,
+      reason: '1,000 samples per repetition and 2,000 pooled, p99.9 needs 10,000: no estimate, no interval',
+    });
     expect(significant.p99.significant).toBeNull();
   });
 
@@ -99,7 +108,7 @@ describe('comparing modes against baseline', () => {
       withPercentile('baseline', 3, 100),
       withPercentile('sidecar', 3, 300),
     ];
-    const [comparison] = compareModes(phases, 7);
+    const [comparison] = compareModes(phases);
     expect(comparison!.intervals.latencyDeltaUs.p50).toEqual({ low: 200, high: 200 });
     expect(comparison!.significant.p50).toEqual({ significant: true, reason: 'interval excludes 0' });
   });
@@ -110,37 +119,45 @@ describe('comparing modes against baseline', () => {
       phase('node-proxy', 1, 150, [resource('node-proxy', 0.05, 4e6, 'a'), resource('node-proxy', 0.05, 4e6, 'b')], 500),
       { ...phase('node-proxy', 1, 150, []), rate: 2000 },
     ];
-    const comparisons = compareModes(phases, 1);
+    const comparisons = compareModes(phases);
     expect(comparisons).toHaveLength(1);
     expect(comparisons[0]!.meshCpuPer1kRps).toBe(0.2);
     expect(comparisons[0]!.latencyDeltaUs.p50).toBe(50);
   });
 
-  it('judges deltas against the A/A noise floor when a second baseline ran', () => {
-    const at = (mode: string, repetition: number, p50: number): PhaseRecord => {
+  it('judges the A/A pair by its own interval, and applies its floor only where it differed', () => {
+    const at = (mode: string, repetition: number, p50: number, p90 = p50): PhaseRecord => {
       const record = phase(mode, repetition, p50, []);
-      return { ...record, latencyUs: { ...record.latencyUs, p50 } };
+      return { ...record, latencyUs: { ...record.latencyUs, p50, p90 } };
     };
-    // baseline-aa sits 0..20 µs from baseline; sidecar +200 µs; tiny +12 µs in every repetition.
+    // At p50 baseline-aa sits 0, 10 and 20 µs from baseline: noise, its interval includes 0. At p90 it sits 10, 11 and
+    // 12 µs above in every round: the two identical paths differ (a systematic offset the rounds do not explain).
+    // sidecar is +200 µs, tiny +12 µs in every round.
     const phases = [1, 2, 3].flatMap((r) => [
       at('baseline', r, 100),
-      at('baseline-aa', r, [100, 110, 120][r - 1]!),
+      at('baseline-aa', r, [100, 110, 120][r - 1]!, [110, 111, 112][r - 1]!),
       at('sidecar', r, 300),
       at('tiny', r, 112),
     ]);
-    const comparisons = compareModes(phases, 3);
-    const byMode = new Map(comparisons.map((c) => [c.mode, c]));
+    const byMode = new Map(compareModes(phases).map((c) => [c.mode, c]));
     const aa = byMode.get('baseline-aa')!;
-    // The A/A interval of the per-repetition p50 deltas [0, 10, 20] (means of resamples) spans 0..20 µs: floor 20.
-    expect(aa.noiseFloorUs!.p50).toBe(20);
-    expect(aa.significant.p50.significant).toBe(false);
-    expect(byMode.get('sidecar')!.significant.p50).toEqual({ significant: true, reason: 'interval excludes 0 and exceeds the noise floor of 20 µs' });
-    // tiny's own interval excludes 0 (every repetition is +12), but 12 µs is inside the floor.
-    expect(byMode.get('tiny')!.intervals.latencyDeltaUs.p50).toEqual({ low: 12, high: 12 });
-    expect(byMode.get('tiny')!.significant.p50).toEqual({ significant: false, reason: 'below the noise floor of 20 µs' });
+    // A/A at p50: mean 10, sd 10, t(0.975, 2) = 4.302653: 10 ± 24.8414 → floor 34.84 µs, recorded for every mode.
+    expect(aa.noiseFloorUs!.p50).toBeCloseTo(34.8414, 3);
+    expect(byMode.get('tiny')!.noiseFloorUs!.p50).toBe(aa.noiseFloorUs!.p50);
+    // The A/A pair is judged like any mode — never by a floor made from itself.
+    expect(aa.significant.p50).toEqual({ significant: false, reason: 'interval includes 0' });
+    expect(aa.significant.p90).toEqual({ significant: true, reason: 'interval excludes 0' });
+    // Where the A/A pair showed nothing, a mode's own interval decides: +12 µs in every round is a real difference.
+    expect(byMode.get('tiny')!.significant.p50).toEqual({ significant: true, reason: 'interval excludes 0' });
+    // Where it differed, the floor (11 + 4.302653 × 1 / √3 = 13.48 µs) applies: 12 µs is inside it, 200 µs is not.
+    expect(byMode.get('tiny')!.significant.p90).toEqual({
+      significant: false,
+      reason: 'below the noise floor of 13.484 µs (the A/A pair differed at p90, so the floor applies)',
+    });
+    expect(byMode.get('sidecar')!.significant.p90).toEqual({ significant: true, reason: 'interval excludes 0 and exceeds the noise floor of 13.484 µs' });
   });
 
   it('gives no comparison without a baseline phase', () => {
-    expect(compareModes([phase('sidecar', 1, 100, [])], 1)).toEqual([]);
+    expect(compareModes([phase('sidecar', 1, 100, [])])).toEqual([]);
   });
 });

@@ -33,13 +33,15 @@ const scenario = (thresholds: string) =>
 
 describe('thresholds', () => {
   const phases = [phase('baseline', 100), phase('sidecar', 350, { ok: 990, non2xx: 5, errors: 3, timeouts: 2 })];
-  const comparisons = compareModes(phases, 1);
+  const comparisons = compareModes(phases);
+  // The same latencies without failed requests: a valid measurement.
+  const clean = [phase('baseline', 100), phase('sidecar', 350)];
 
   it('fails a delta above its max and passes one below, with the reason a CI log shows', () => {
     const results = evaluateThresholds(
       scenario('  - { metric: p50-delta, max: 200us }\n  - { metric: p99-delta, max: 1ms }\n'),
-      phases,
-      comparisons,
+      clean,
+      compareModes(clean),
     );
     expect(results.map((r) => [r.metric, r.mode, r.value, r.max, r.unit, r.status])).toEqual([
       ['p50-delta', 'sidecar', 250, 200, 'us', 'fail'],
@@ -59,13 +61,37 @@ describe('thresholds', () => {
       ['p50', 'sidecar', 849, 'fail'],
       ['error-rate', 'baseline', 0, 'pass'],
       ['error-rate', 'sidecar', 0.01, 'fail'],
-      ['mesh-memory-per-proxy', 'sidecar', 40e6, 'fail'],
+      // 1% of the sidecar's requests failed: its mesh cost is not judged (see below).
+      ['mesh-memory-per-proxy', 'sidecar', null, 'invalid'],
     ]);
     expect(results[3]!.reason).toBe('error-rate of sidecar at 1000 rps: 1.000% > 0.500%');
   });
 
-  it('says no-data when a mode has nothing to compare with', () => {
-    const results = evaluateThresholds(scenario('  - { metric: p99-delta, max: 1ms }\n'), [phase('sidecar', 100)], []);
-    expect(results.map((r) => r.status)).toEqual(['no-data']);
+  it('fails the gate when a mode has nothing to compare with, unless the threshold says onNoData: pass', () => {
+    const failing = evaluateThresholds(scenario('  - { metric: p99-delta, max: 1ms }\n'), [phase('sidecar', 100)], []);
+    expect(failing.map((r) => [r.status, r.value])).toEqual([['fail', null]]);
+    expect(failing[0]!.reason).toBe(
+      'p99-delta of sidecar at 1000 rps: not measured (no phase, no baseline to compare with, or too few samples); a threshold without data fails unless it says onNoData: pass',
+    );
+    const passing = evaluateThresholds(scenario('  - { metric: p99-delta, max: 1ms, onNoData: pass }\n'), [phase('sidecar', 100)], []);
+    expect(passing.map((r) => r.status)).toEqual(['no-data']);
+  });
+
+  it('does not judge the mesh tax on an invalid measurement, and names why', () => {
+    const results = evaluateThresholds(
+      scenario('  - { metric: p50-delta, max: 1s }\n  - { metric: mesh-cpu-cores, max: 10 }\n  - { metric: p50, max: 1s }\n'),
+      phases,
+      comparisons,
+    );
+    expect(results.map((r) => [r.metric, r.mode, r.status, r.value])).toEqual([
+      ['p50-delta', 'sidecar', 'invalid', null],
+      ['mesh-cpu-cores', 'sidecar', 'invalid', null],
+      // Absolute latency and error rate describe what was measured, valid or not.
+      ['p50', 'baseline', 'pass', 599],
+      ['p50', 'sidecar', 'pass', 849],
+    ]);
+    expect(results[0]!.reason).toBe(
+      'p50-delta of sidecar at 1000 rps: not judged, the measurement is invalid (sidecar rep 1: 10 of 1000 requests failed (1.00%: 3 errors, 2 timeouts, 5 non-2xx; a valid phase has at most 0.1%))',
+    );
   });
 });

@@ -1,18 +1,15 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
 
-const base = ['--set', 'modes=[baseline]', '--set', 'load.rates=[500]', '--set', 'load.duration=1s', '--set', 'load.warmup=200ms', '--set', 'load.repetitions=4'];
-// The median is gated at +50%: a rerun on a shared machine moves it by tens of percent, a server 5 ms slower by
-// thousands. The tails of two separate runs on a 2-core VM swing by multiples whenever anything else runs (seen here:
-// p90 143-487 µs in one run, 458-1260 µs in the next while a browser test ran), so they get +400%; the slow
-// candidate still exceeds that at every percentile.
-const limits = [
-  ['p50', 50],
-  ['p90', 400],
-  ['p95', 400],
-  ['error-rate', 50],
-].flatMap(([metric, pct]) => ['--max-regression', `${metric}=+${pct}%`]);
+// Short real runs through the built-in proxy: baseline and a sidecar pair, 3 interleaved rounds each, light enough
+// (200 rps, 1 s windows) for a machine shared with other jobs.
+const base = [
+  '--set', 'modes=[baseline,sidecar]', '--set', 'local.proxy=builtin', '--set', 'load.rates=[200]', '--set', 'load.duration=1s',
+  '--set', 'load.warmup=200ms', '--set', 'load.repetitions=3',
+];
 
 async function runTo(dir: string, extra: string[]): Promise<string> {
   const out = path.join(dir, String(Math.random()).slice(2));
@@ -22,24 +19,62 @@ async function runTo(dir: string, extra: string[]): Promise<string> {
 }
 
 describe('meshtax compare', () => {
-  it('returns 0 for a rerun within noise and 3 for a candidate that is really slower', async () => {
+  it('passes a rerun with the default limits, and refuses a run of a slower server as a different scenario', async () => {
     const dir = tempDir();
     const first = await runTo(dir, []);
     const rerun = await runTo(dir, []);
-    const slower = await runTo(dir, ['--set', 'workload.responseDelay=5ms']);
-    const same = await runCli(['compare', first, rerun, ...limits]);
+    const slower = await runTo(dir, ['--set', 'workload.responseDelay=2ms']);
+    // Identical scenarios, default limits: the mesh tax (deltas against each run's own baseline, CPU, memory).
+    const same = await runCli(['compare', first, rerun]);
     expect(same.code, same.stdout).toBe(0);
-    expect(same.stdout).toMatch(/no significant regression beyond the limits/);
-    const worse = await runCli(['compare', first, slower, ...limits]);
-    expect(worse.code, worse.stdout).toBe(3);
-    expect(worse.stdout).toMatch(/│ baseline │ 500 +│ p50 +│.*│ regression: \+\d+/);
-    const json = await runCli(['compare', first, slower, '--json', ...limits]);
-    expect((JSON.parse(json.stdout) as { regressions: number }).regressions).toBeGreaterThan(0);
+    expect(same.stdout).toMatch(/^statistic: mean over rounds of each run's per-round value \(deltas: mode minus the baseline of the same round\)/m);
+    expect(same.stdout).toMatch(/│ sidecar │ 200 +│ p50-delta +│/);
+    expect(same.stdout).toMatch(/│ sidecar │ 200 +│ mesh-cpu-cores +│/);
+    expect(same.stdout).toMatch(/no regression beyond the limits/);
+
+    // A slower server is a different scenario: refused, with the setting that differs named.
+    const refused = await runCli(['compare', first, slower]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/different scenario settings/);
+    expect(refused.stderr).toMatch(/workload\.responseDelay: 0 → 2/);
+    expect(refused.stderr).toMatch(/--allow-different-scenarios/);
+    // Allowed, the differences are printed above the table.
+    const allowed = await runCli(['compare', first, slower, '--allow-different-scenarios', '--metric', 'p50', '--json']);
+    expect([0, 3]).toContain(allowed.code);
+    const document = JSON.parse(allowed.stdout) as { statistic: string; scenarioDifferences: { path: string }[]; changes: { mode: string; metric: string }[] };
+    expect(document.scenarioDifferences.map((d) => d.path)).toEqual(['workload.responseDelay']);
+    expect(document.changes.map((c) => `${c.mode} ${c.metric}`)).toEqual(['baseline p50', 'sidecar p50']);
+  }, 420_000);
+
+  it('gates run.json files with quick-start noise: identical runs exit 0, a sidecar 2 ms slower exits 3, a slower server on absolute p50 exits 3', async () => {
+    // Real runs on a machine shared by other jobs can put seconds of queueing into every phase; these files carry
+    // the round-to-round noise of a quick start on a 2-core machine (test/helpers/synthetic-runs.ts), so the gate
+    // is checked end to end through the CLI on numbers whose truth is known.
+    const dir = tempDir();
+    const file = (name: string, run: unknown): string => {
+      const target = path.join(dir, `${name}.json`);
+      writeFileSync(target, JSON.stringify(run));
+      return target;
+    };
+    const base = file('base', syntheticQuickstart(11));
+    const same = await runCli(['compare', base, file('same', syntheticQuickstart(12))]);
+    expect(same.code, same.stdout).toBe(0);
+    const proxy = await runCli(['compare', base, file('proxy', syntheticQuickstart(13, { slowerProxyUs: 2000 }))]);
+    expect(proxy.code, proxy.stdout).toBe(3);
+    expect(proxy.stdout).toMatch(/│ sidecar │ 1000 │ p50-delta +│ \+\d+ µs +│ \+\d\.\d+ ms +│ regression: \+\d+\.\d%/);
+    expect(proxy.stdout).toMatch(/1 regression\(s\)|2 regression\(s\)/);
+    const server = file('server', syntheticQuickstart(14, { serverUs: 2000 }));
+    expect((await runCli(['compare', base, server])).code).toBe(0);
+    const absolute = await runCli(['compare', base, server, '--metric', 'p50']);
+    expect(absolute.code, absolute.stdout).toBe(3);
   });
 
-  it('exits 2 for a file that is not a run.json or a malformed limit', async () => {
+  it('exits 2 for a file that is not a run.json or a malformed limit or metric', async () => {
     expect((await runCli(['compare', 'package.json', 'package.json'])).code).toBe(2);
     expect((await runCli(['compare', 'nope.json', 'nope.json'])).stderr).toMatch(/cannot read nope.json: ENOENT/);
     expect((await runCli(['compare', 'a', 'b', '--max-regression', 'p99>1'])).code).toBe(2);
+    const metric = await runCli(['compare', 'a', 'b', '--metric', 'p98']);
+    expect(metric.code).toBe(2);
+    expect(metric.stderr).toMatch(/unknown metric 'p98'/);
   });
 });

@@ -49,7 +49,7 @@ describe('Ctrl-C during a run', () => {
     expect(run.phases.length).toBeGreaterThanOrEqual(1);
     expect(run.phases.length).toBeLessThan(9);
     expect(run.finishedAt).not.toBeNull();
-    expect(runProcessPids()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
   });
 
   for (const [moment, delayMs] of [
@@ -65,7 +65,7 @@ describe('Ctrl-C during a run', () => {
       // Before Node has run meshtax's first line the default action ends the process by SIGINT, which a shell
       // also reports as 130; from then on meshtax exits 130 itself.
       expect(result.code === 130 || result.signal === 'SIGINT').toBe(true);
-      expect(runProcessPids()).toEqual([]);
+      expect(runProcessPids(result)).toEqual([]);
       const runs = existsSync(out) ? readdirSync(out) : [];
       for (const runId of runs) {
         // run.json and the reports of what was measured; never a half-written temporary file.

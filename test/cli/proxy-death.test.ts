@@ -1,25 +1,25 @@
-import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readRun, runProcessPids, runWorkDirs, startCli, tempDir } from '../helpers/cli.ts';
+import { poll } from '../helpers/poll.ts';
+import { runProcesses, type ProcessScope } from '../helpers/processes.ts';
 
-/** PIDs of the run's proxies of one mode (the mode is in the work directory HAProxy's config lives in). */
-function proxyPids(mode: string): number[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((line) => line.includes('haproxy') && new RegExp(`meshtax-\\d{8}-\\d{6}-[0-9a-f]{4}-${mode}-`).test(line))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
+/** PIDs of one mode's HAProxy processes of this run (the mode is in the work directory HAProxy's config lives in). */
+function proxyPids(scope: ProcessScope, mode: string): number[] {
+  const workDir = new RegExp(`meshtax-\\d{8}-\\d{6}-[0-9a-z]{4}-${mode}-`);
+  return runProcesses(scope)
+    .filter((line) => /^\d+ (\S*\/)?haproxy /.test(line) && workDir.test(line))
+    .map((line) => Number(line.split(' ')[0]));
 }
 
-async function killWhenUp(mode: string, afterMs: number): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (proxyPids(mode).length === 0) {
-    if (Date.now() > deadline) throw new Error(`no ${mode} proxy appeared`);
-    await sleep(50);
-  }
+/** SIGKILLs one of the run's own proxies of `mode`, `afterMs` after it appeared. */
+async function killWhenUp(scope: ProcessScope, mode: string, afterMs: number): Promise<void> {
+  const up = await poll(() => proxyPids(scope, mode), (pids) => pids.length > 0, 15_000);
+  if (up.length === 0) throw new Error(`no ${mode} proxy of this run appeared`);
   await sleep(afterMs);
-  process.kill(proxyPids(mode)[0]!, 'SIGKILL');
+  const pid = proxyPids(scope, mode)[0];
+  if (pid === undefined) throw new Error(`the ${mode} proxies of this run were gone before the test could kill one`);
+  process.kill(pid, 'SIGKILL');
 }
 
 const base = ['--set', 'load.warmup=300ms', '--set', 'load.duration=1s', '--set', 'load.rates=[200]', '--set', 'local.proxy=haproxy'];
@@ -27,9 +27,9 @@ const base = ['--set', 'load.warmup=300ms', '--set', 'load.duration=1s', '--set'
 describe('a proxy that dies mid-run', () => {
   it('fails its phase with a clear message and stops the run cleanly', async () => {
     const out = tempDir();
-    const { done } = startCli(['run', '--out', out, ...base, '--set', 'modes=[sidecar,baseline]']);
+    const { done, scope } = startCli(['run', '--out', out, ...base, '--set', 'modes=[sidecar,baseline]']);
     // The sidecar phase runs first; its proxies die during warmup or measurement.
-    await killWhenUp('sidecar', 1200);
+    await killWhenUp(scope, 'sidecar', 1200);
     const result = await done;
     expect(result.code).toBe(1);
     const { run } = readRun(out);
@@ -39,13 +39,13 @@ describe('a proxy that dies mid-run', () => {
     expect(run.failures[0]!.error).toMatch(/(client|server)-sidecar of mode sidecar \(pod (client|server)\) exited \(signal SIGKILL\)/);
     expect(run.phases).toEqual([]);
     expect(result.stdout).toMatch(/failed \[sidecar @ 200 rps, rep 1\]/);
-    expect(runProcessPids()).toEqual([]);
-    expect(runWorkDirs()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
+    expect(runWorkDirs(result)).toEqual([]);
   });
 
   it('goes on with the other modes when the scenario says continue', async () => {
     const out = tempDir();
-    const { done } = startCli([
+    const { done, scope } = startCli([
       'run',
       '--out',
       out,
@@ -57,7 +57,7 @@ describe('a proxy that dies mid-run', () => {
       '--set',
       'load.onPhaseFailure=continue',
     ]);
-    await killWhenUp('sidecar', 1200);
+    await killWhenUp(scope, 'sidecar', 1200);
     const result = await done;
     expect(result.code).toBe(1);
     const { run } = readRun(out);
@@ -70,6 +70,6 @@ describe('a proxy that dies mid-run', () => {
       ['node-proxy', 2],
     ]);
     expect(run.comparisons.map((c) => c.mode)).toEqual(['node-proxy']);
-    expect(runProcessPids()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runSchema } from '../../src/results/schema.ts';
 import { runProcessPids, readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { besidesProgress } from '../helpers/progress.ts';
 
 describe('meshtax run on the local runtime', () => {
   it('runs the quick start, prints a summary and writes a valid run.json', async () => {
@@ -19,7 +20,7 @@ describe('meshtax run on the local runtime', () => {
       '--set',
       'load.repetitions=1',
     ]);
-    expect(result.stderr).toBe('');
+    expect(besidesProgress(result.stderr)).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/meshtax run \S+: completed/);
     expect(result.stdout).toMatch(/baseline/);
@@ -52,7 +53,7 @@ describe('meshtax run on the local runtime', () => {
     expect(proxy.kind).toBe('haproxy');
     expect(result.stdout).toContain(`proxy: haproxy ${proxy.version} (mTLS on)`);
     expect(result.stdout).toMatch(/mesh tax against baseline/);
-    expect(runProcessPids()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
   });
 
   it('runs the same comparison with the built-in proxy and records it', async () => {
@@ -63,7 +64,7 @@ describe('meshtax run on the local runtime', () => {
     expect((run.environment.runtime as { proxy: { kind: string } }).proxy.kind).toBe('builtin');
     expect(result.stdout).toMatch(/proxy: built-in Node proxy meshtax \S+ on Node v\d+/);
     expect(run.phases.every((phase) => phase.counts.ok === 300)).toBe(true);
-    expect(runProcessPids()).toEqual([]);
+    expect(runProcessPids(result)).toEqual([]);
   });
 
   it('--json prints run.json on stdout and nothing else', async () => {

@@ -15,7 +15,7 @@ describe.each(['docs/ci/nightly-local.yml', 'docs/ci/nightly-kind.yml'])('%s', (
   it('runs the benchmark, keeps the results and gates on meshtax compare', () => {
     const runs = steps.map((s) => s.run ?? '').join('\n');
     expect(runs).toMatch(/npx meshtax compare previous\/\*\/run\.json results\/\*\/run\.json/);
-    expect(runs).toContain('--max-regression p99=+25%');
+    expect(runs).toContain('--max-regression p99-delta=+25%');
   });
 
   it('names scenarios and scripts that exist and validate', async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../../src/loadgen/phase.ts';
 import { closedPort, okHandler, startServer, type TestServer } from '../helpers/servers.ts';
@@ -66,13 +67,20 @@ describe('load against failing targets', () => {
   });
 
   it('stops when aborted and rejects as interrupted', async () => {
-    server = await startServer(okHandler);
+    // Aborted from the server's side after its 30th request of a 20 s phase at 100 rps (2000 requests planned):
+    // a runner that stopped sends at most one more request per connection; one that ignored the abort sends them all.
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
-    const started = Date.now();
-    await expect(new PhaseRunner().run(spec(server.url, { durationMs: 20_000 }), controller.signal)).rejects.toThrow(
-      PhaseInterrupted,
-    );
-    expect(Date.now() - started).toBeLessThan(5000);
+    const abortAt = 30;
+    server = await startServer((request, response, count) => {
+      if (count === abortAt) controller.abort();
+      okHandler(request, response, count);
+    });
+    const phaseSpec = spec(server.url, { durationMs: 20_000 });
+    await expect(new PhaseRunner().run(phaseSpec, controller.signal)).rejects.toThrow(PhaseInterrupted);
+    expect(server.requests()).toBeGreaterThanOrEqual(abortAt);
+    expect(server.requests()).toBeLessThanOrEqual(abortAt + phaseSpec.connections);
+    // Nothing keeps sending behind the rejection (30 more requests would be due at 100 rps).
+    await sleep(300);
+    expect(server.requests()).toBeLessThanOrEqual(abortAt + phaseSpec.connections);
   });
 });

@@ -1,22 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { runProcessPids, runWorkDirs, startCli, tempDir } from '../helpers/cli.ts';
+import { traces } from '../netns/helpers.ts';
 
-/** Network namespaces and iptables rules a run could have made (names and comments carry "meshtax"). */
-function meshtaxNetworkState(): string[] {
-  const found: string[] = [];
-  try {
-    found.push(...execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('meshtax')));
-  } catch {
-    // no iproute2: nothing to leak
-  }
-  try {
-    found.push(...execFileSync('iptables-save', [], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('meshtax')));
-  } catch {
-    // no iptables or not root: nothing to leak
-  }
-  return found;
+/**
+ * Network namespaces, veth pairs and iptables rules named after this run (a loopback run makes none). run.json,
+ * which names the run, is written before anything is made, so a run interrupted before it exists made nothing.
+ */
+function networkTraces(out: string): string[] {
+  return (existsSync(out) ? readdirSync(out) : []).flatMap((runId) => traces(runId));
 }
 
 describe('interrupting a mesh run at any moment', () => {
@@ -40,9 +33,9 @@ describe('interrupting a mesh run at any moment', () => {
       child.kill('SIGINT');
       const result = await done;
       expect(result.code === 130 || result.signal === 'SIGINT', result.stderr).toBe(true);
-      expect(runProcessPids()).toEqual([]);
-      expect(runWorkDirs()).toEqual([]);
-      expect(meshtaxNetworkState()).toEqual([]);
+      expect(runProcessPids(result)).toEqual([]);
+      expect(runWorkDirs(result)).toEqual([]);
+      expect(networkTraces(out)).toEqual([]);
     });
   }
 });

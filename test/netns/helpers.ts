@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { newRunId } from '../../src/results/run-id.ts';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { removeRulesSync } from '../../src/runtimes/local/netns/redirect.ts';
+import { poll } from '../helpers/poll.ts';
+import { runProcesses, type ProcessScope } from '../helpers/processes.ts';
 
 /**
  * These tests create real network namespaces, veth pairs and iptables rules, which takes root. They never skip:
@@ -43,12 +44,7 @@ export function traces(runId: string): string[] {
 
 /** The run's leftovers once they have had `ms` to go (a veth pair goes with its namespace's last process). */
 export async function tracesAfter(runId: string, ms = 2000): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = traces(runId);
-    if (found.length === 0 || Date.now() > deadline) return found;
-    await sleep(100);
-  }
+  return poll(() => traces(runId), (found) => found.length === 0, ms, 100);
 }
 
 /**
@@ -74,35 +70,12 @@ function command(name: string, args: string[]): string[] {
 }
 
 /**
- * Processes of a meshtax run that live in a network namespace other than this one (echo servers and proxies
- * started with `ip netns exec`), or whose arguments name `runId` (HAProxy and built-in proxies name their work
- * directory). Processes of other meshtax runs on this machine (loopback runs of other tests) are not counted.
+ * Waits (bounded) until the run processes (echo servers, proxies) in `scope` are gone, and returns what is left
+ * then: `{ session }` of a CLI run (startCli's result), `{ descendantsOf: process.pid }` for a runtime the test
+ * drives in its own process. Processes of other runs on this machine are never looked at.
  */
-export function runProcesses(runId: string): string[] {
-  const ownNet = readlinkSync('/proc/self/ns/net');
-  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((line) => /runtimes\/local\/(echo-server|proxy\/builtin-proxy)\.(js|ts)|haproxy /.test(line))
-    .filter((line) => {
-      if (line.includes(runId)) return true;
-      const pid = line.trim().split(/\s+/)[0];
-      try {
-        return readlinkSync(`/proc/${pid}/ns/net`) !== ownNet;
-      } catch {
-        return false;
-      }
-    });
-}
-
-/** Waits (bounded) until the run has no process left, and returns what is left then. */
-export async function runProcessesAfter(runId: string, ms = 3000): Promise<string[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = runProcesses(runId);
-    if (found.length === 0 || Date.now() > deadline) return found;
-    await sleep(100);
-  }
+export async function runProcessesAfter(scope: ProcessScope, ms = 3000): Promise<string[]> {
+  return poll(() => runProcesses(scope), (found) => found.length === 0, ms, 100);
 }
 
 export const NETNS_MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-waypoint'];

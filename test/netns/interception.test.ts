@@ -122,7 +122,7 @@ describe('netns isolation: transparent interception into the sidecar topology', 
     await runtime.cleanup();
     runtime = undefined;
     expect(await tracesAfter(runId)).toEqual([]);
-    expect(await runProcessesAfter(runId)).toEqual([]);
+    expect(await runProcessesAfter({ descendantsOf: process.pid })).toEqual([]);
   });
 
   it('HAProxy in the namespaces: started, found ready and carrying traffic through node-proxy and the waypoint', async () => {
@@ -147,6 +147,6 @@ describe('netns isolation: transparent interception into the sidecar topology', 
     await runtime.cleanup();
     runtime = undefined;
     expect(await tracesAfter(runId)).toEqual([]);
-    expect(await runProcessesAfter(runId)).toEqual([]);
+    expect(await runProcessesAfter({ descendantsOf: process.pid })).toEqual([]);
   });
 });

@@ -79,7 +79,7 @@ describe('Ctrl-C during a netns run', () => {
       expect(result.code, result.stderr).toBe(130);
       if (moment.signals === 1) expect(currentRun(out)?.status).toBe('interrupted');
       expect(await tracesAfter(runId)).toEqual([]);
-      expect(await runProcessesAfter(runId)).toEqual([]);
+      expect(await runProcessesAfter(result.scope)).toEqual([]);
     });
   }
 });

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { leftoverLinks, leftoverNamespaces, leftoverWorkDirs, ruleRunIds } from '../../src/runtimes/local/netns/leftovers.ts';
+import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { runCli, startCli, tempDir } from '../helpers/cli.ts';
-import { currentRun, netnsRunArgs, requireRoot, runProcessesAfter, scrub, traces } from './helpers.ts';
+import { currentRun, freshRunId, netnsRunArgs, requireRoot, runProcessesAfter, scrub, traces } from './helpers.ts';
 
 describe('finding what a netns run left', () => {
   it('reads run ids from rule comments, and meshtax\'s names from ip\'s listings, of one run or all', () => {
@@ -56,15 +56,17 @@ describe('meshtax cleanup --runtime local after a SIGKILL of meshtax', () => {
     started = runId;
     await sleep(1500);
     child.kill('SIGKILL');
-    await done;
+    const killed = await done;
     expect(traces(runId!).length).toBeGreaterThan(0);
 
-    // A namespace of another run (made here for the test) must survive a clean-up of this one.
-    const other = `mtx-${runId!.slice(-4) === 'fffe' ? 'fffd' : 'fffe'}-bl-srv`;
+    // A namespace of another run (made here for the test, under a tag no namespace on this host has yet, so that
+    // a concurrent test run cannot be using it) must survive a clean-up of this one.
+    const other = `mtx-${runTag(freshRunId())}-bl-srv`;
     execFileSync('ip', ['netns', 'add', other]);
     let result;
     try {
-      result = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId!]);
+      // The same TMPDIR as the killed run: its work directories are there.
+      result = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId!], undefined, { TMPDIR: killed.tmpDir });
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).toContain(other);
     } finally {
       execFileSync('ip', ['netns', 'del', other]);
@@ -73,12 +75,12 @@ describe('meshtax cleanup --runtime local after a SIGKILL of meshtax', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`deleted directory meshtax-${runId}-sidecar-`));
     expect(result.stdout).toMatch(new RegExp(`deleted network namespace mtx-${runId!.slice(-4)}-`));
-    expect(readdirSync(os.tmpdir()).filter((name) => name.startsWith(`meshtax-${runId}-`))).toEqual([]);
+    expect(readdirSync(killed.tmpDir).filter((name) => name.startsWith(`meshtax-${runId}-`))).toEqual([]);
     expect(result.stdout).toMatch(new RegExp(`deleted \\d+ iptables rule\\(s\\) of run ${runId}`));
     expect(traces(runId!)).toEqual([]);
     // Its processes died with it (their stdin closed); none waits in a namespace that is gone.
-    expect(await runProcessesAfter(runId!)).toEqual([]);
-    const again = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId!]);
+    expect(await runProcessesAfter(killed.scope)).toEqual([]);
+    const again = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId!], undefined, { TMPDIR: killed.tmpDir });
     expect(again.stdout).toBe(`nothing to clean up on this host for run ${runId}\n`);
   });
 });

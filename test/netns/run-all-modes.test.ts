@@ -44,7 +44,7 @@ describe('meshtax run with local.isolation: netns', () => {
       }
       expect(runtime.namespaces['node-proxy-waypoint']!.waypointNamespace).toMatch(/-npw-wp$/);
       expect(await tracesAfter(run.runId)).toEqual([]);
-      expect(await runProcessesAfter(run.runId)).toEqual([]);
+      expect(await runProcessesAfter(result.scope)).toEqual([]);
     });
   }
 });

@@ -17,10 +17,19 @@ describe('junitReport', () => {
     expect(xml.match(/<skipped /g)).toHaveLength(1);
   });
 
-  it('names a testcase per threshold by mode, metric, max and rate', () => {
-    expect(xml).toContain('<testcase classname="meshtax.sidecar" name="p99-delta &lt;= 5000 @ 1000 rps" time="0"/>');
-    expect(xml).toContain('<testcase classname="meshtax.ambient" name="p999-delta &lt;= 10000 @ 1000 rps" time="0">');
+  it('names a testcase per threshold by mode, metric, max with its unit and rate', () => {
+    expect(xml).toContain('<testcase classname="meshtax.sidecar" name="p99-delta &lt;= 5000 µs @ 1000 rps" time="0"/>');
+    expect(xml).toContain('<testcase classname="meshtax.ambient" name="p999-delta &lt;= 10000 µs @ 1000 rps" time="0">');
     expect(xml).toContain('<testcase classname="meshtax.ambient" name="phase @ 1000 rps, repetition 3" time="0">');
+  });
+
+  it('names the proxy once in its property', () => {
+    expect(xml).toContain('<property name="proxy" value="envoy 1.31.2 (mTLS on)"/>');
+    const cluster = junitReport({
+      ...fixtureRun,
+      environment: { ...fixtureRun.environment, runtime: { name: 'kubernetes', context: 'kind', kubernetesVersion: 'v1.37.2', meshes: [] } },
+    });
+    expect(cluster).toContain('<property name="cluster" value="kind (Kubernetes v1.37.2); meshes: none; server ?, client ?"/>');
   });
 
   it('escapes markup and drops characters XML 1.0 cannot hold', () => {

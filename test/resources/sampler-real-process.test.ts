@@ -4,10 +4,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResourceSampler } from '../../src/runtimes/local/resources/sampler.ts';
 
-// Busy-loops 600 ms after reading a line on stdin, then idles; exits by itself after 5 s whatever happens.
+// After a line on stdin, spends 400 ms of its own CPU time (however long a busy machine makes that take), says how
+// much it spent by its own account, then idles; exits by itself after 60 s whatever happens.
 const BUSY = `
-setTimeout(() => process.exit(0), 5000);
-process.stdin.once('data', () => { const end = Date.now() + 600; while (Date.now() < end); });
+setTimeout(() => process.exit(0), 60000);
+process.stdin.once('data', () => {
+  const from = process.cpuUsage();
+  let spent = 0;
+  while (spent < 400000) { const used = process.cpuUsage(from); spent = used.user + used.system; }
+  process.stdout.write('spent ' + spent + '\\n');
+});
 process.stdout.write('ready\\n');
 `;
 
@@ -25,23 +31,28 @@ async function started(command: string, args: string[]): Promise<ChildProcess & 
 }
 
 describe('sampling real processes', () => {
-  it('sees a 600 ms busy loop in a 1 s window, an idle sleep as idle, and real memory', async () => {
+  it('sees the CPU time a busy process spent by its own account, an idle sleep as idle, and real memory', async () => {
     const busy = await started(process.execPath, ['-e', BUSY]);
     await once(busy.stdout!, 'data'); // node has started up: its start-up CPU stays out of the window
-    const idle = await started('sleep', ['2']);
+    const idle = await started('sleep', ['60']);
     const sampler = new ResourceSampler([
       { pod: 'busy', container: 'node', role: 'app', pid: busy.pid },
       { pod: 'idle', container: 'sleep', role: 'app', pid: idle.pid },
       { pod: 'loadgen', container: 'meshtax', role: 'loadgen', pid: process.pid },
     ]);
     sampler.start();
+    const spent = once(busy.stdout!, 'data').then(([chunk]) => Number(/^spent (\d+)/.exec(String(chunk))?.[1]) / 1e6);
     busy.stdin!.write('go\n');
-    await delay(1000);
+    const [spentS] = await Promise.all([spent, delay(1000)]);
     const [busyRow, idleRow, self] = sampler.stop();
 
     expect(busyRow!.exited).toBe(false);
-    expect(busyRow!.cpuCores).toBeGreaterThan(0.3);
-    expect(busyRow!.cpuCores).toBeLessThan(1.2);
+    // The window held all of it: what /proc says the process used equals what it says it spent, give or take a
+    // clock tick at either end (10 ms) and the little it does besides (start-up is before the window).
+    expect(spentS).toBeGreaterThanOrEqual(0.4);
+    const busyCpuS = (busyRow!.cpuCores * busyRow!.windowMs) / 1000;
+    expect(busyCpuS).toBeGreaterThan(spentS - 0.03);
+    expect(busyCpuS).toBeLessThan(spentS + 0.15);
     expect(busyRow!.memoryBytes).toBeGreaterThan(0);
     expect(busyRow!.memoryBytesMax).toBeGreaterThanOrEqual(busyRow!.memoryBytes);
     expect(busyRow!.memoryKind).toBe('pss');

@@ -2,19 +2,22 @@ import { expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/scenario/load.ts';
 import { HEAD, problemsOf, yaml } from './helpers.ts';
 
-/** "Billion laughs": nine levels of nine aliases each, 9^8 strings once expanded. */
+/**
+ * "Billion laughs": eleven levels of nine aliases each (99 aliases, under the limit on their number), 9^12 strings
+ * once expanded — more than any machine holds, so a loader that expanded aliases before refusing them would never
+ * return; one that counts refuses at the first.
+ */
 function billionLaughs(): string {
   const lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-  for (const [previous, name] of [...'abcdefgh'].map((c, i) => [c, 'bcdefghi'[i]])) {
+  const names = 'abcdefghijkl';
+  for (const [previous, name] of [...names.slice(0, -1)].map((c, i) => [c, names[i + 1]])) {
     lines.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
   }
   return yaml(...HEAD, ...lines);
 }
 
-it('rejects an alias bomb quickly, at its first alias', () => {
-  const started = performance.now();
+it('rejects an alias bomb at its first alias, without expanding it', () => {
   const problems = problemsOf(billionLaughs());
-  expect(performance.now() - started).toBeLessThan(1000);
   expect(problems).toEqual([
     {
       source: 'test.yaml',

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DeltaInterval } from '../../src/analysis/statistics/bootstrap.ts';
+import type { DeltaInterval } from '../../src/analysis/statistics/t-interval.ts';
 import { judgeDelta } from '../../src/analysis/statistics/significance.ts';
 
 const interval = (estimate: number, low: number, high: number): DeltaInterval => ({ estimate, low, high, method: 'test' });
 
 describe('judgeDelta', () => {
   it('cannot tell without an interval', () => {
-    expect(judgeDelta(null)).toStrictEqual({ significant: null, reason: 'no interval (fewer than 2 repetitions on a side)' });
+    expect(judgeDelta(null)).toStrictEqual({ significant: null, reason: 'no interval (fewer than 2 rounds)' });
+    expect(judgeDelta(null, null, 'µs', '1 round: no interval').reason).toBe('1 round: no interval');
     expect(judgeDelta(null, 35, 'µs').significant).toBeNull();
   });
 

@@ -124,7 +124,14 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       data: {
         labels: data.deltaLabels,
         datasets: chart.series.map(function (series) {
-          return { label: series.mode, data: series.valuesMs, backgroundColor: modeColor(series.mode) };
+          // A delta that is not significant, or has no interval, is drawn hollow: outline only.
+          return {
+            label: series.mode,
+            data: series.valuesMs,
+            backgroundColor: series.marks.map(function (mark) { return mark ? 'transparent' : modeColor(series.mode); }),
+            borderColor: modeColor(series.mode),
+            borderWidth: 2,
+          };
         }),
       },
       options: {
@@ -141,8 +148,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           tooltip: {
             callbacks: {
               label: function (item) {
-                var interval = chart.series[item.datasetIndex].intervalsMs[item.dataIndex];
-                return item.dataset.label + ': ' + ms(item.raw) + (interval ? ' [' + ms(interval.low) + ', ' + ms(interval.high) + ']' : '');
+                var series = chart.series[item.datasetIndex];
+                var interval = series.intervalsMs[item.dataIndex];
+                var mark = series.marks[item.dataIndex];
+                return item.dataset.label + ': ' + ms(item.raw) + (interval ? ' [' + ms(interval.low) + ', ' + ms(interval.high) + ']' : '') + (mark ? ' (' + mark + ')' : '');
               },
             },
           },

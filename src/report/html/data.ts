@@ -1,6 +1,8 @@
 import { BASELINE_MODE } from '../../analysis/comparisons.ts';
+import { splitComparisons } from '../../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, Role, RunDocument } from '../../results/schema.ts';
+import { shownDelta } from '../uncertainty.ts';
 
 /** One point of a latency spectrum: percentile p (0–100), x = 1/(1 − p/100), latency in milliseconds. */
 export interface SpectrumPoint {
@@ -27,7 +29,13 @@ export interface DeltaChart {
   rate: number | null;
   baseline: string;
   confidence: number | null;
-  series: { mode: string; valuesMs: (number | null)[]; intervalsMs: ({ low: number; high: number } | null)[] }[];
+  series: {
+    mode: string;
+    valuesMs: (number | null)[];
+    intervalsMs: ({ low: number; high: number } | null)[];
+    /** Per percentile "not significant", "no interval" or "" (significant): the chart draws marked bars hollow. */
+    marks: string[];
+  }[];
 }
 
 /** CPU (cores) and memory (MiB) per role, summed over a role's containers, mean over repetitions, per mode and rate. */
@@ -107,6 +115,7 @@ function deltaChart(rate: number | null, comparisons: readonly Comparison[]): De
         const interval = comparison.intervals.latencyDeltaUs[key];
         return interval === null ? null : { low: interval.low / 1000, high: interval.high / 1000 };
       }),
+      marks: DELTA_PERCENTILES.map(({ key }) => shownDelta(comparison, key).mark),
     })),
   };
 }
@@ -146,10 +155,12 @@ export function reportData(run: RunDocument): ReportData {
       return group ? [{ mode, ...spectrumPoints(group) }] : [];
     }),
   }));
-  const deltas = sortedRates(run.comparisons.map((comparison) => comparison.rate)).map((rate) =>
+  // An invalid comparison's deltas are not mesh tax: they are not drawn.
+  const { valid } = splitComparisons(run.comparisons, run.phases);
+  const deltas = sortedRates(valid.map((comparison) => comparison.rate)).map((rate) =>
     deltaChart(
       rate,
-      run.comparisons.filter((comparison) => rateKey(comparison.rate) === rateKey(rate)),
+      valid.filter((comparison) => rateKey(comparison.rate) === rateKey(rate)),
     ),
   );
   return { spectrum, deltas, resources: resourceChart(run.phases, rates.length > 1) };

@@ -1,5 +1,7 @@
-import { formatBytes, formatCores, formatDeltaUs, formatRate, scenarioName } from '../format.ts';
+import { formatRate, scenarioName } from '../format.ts';
+import { legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
+import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
 import type { Comparison, RunDocument } from '../../results/schema.ts';
 import { chartBundle } from './bundle.ts';
 import { CLIENT_SCRIPT } from './client.ts';
@@ -12,30 +14,24 @@ export { escapeHtml, jsonForScript } from './escape.ts';
 
 const rateText = (rate: number | null): string => (rate === null ? 'closed loop' : `${formatRate(rate)} rps`);
 
-function intervalText(interval: { low: number; high: number } | null, format: (value: number) => string): string {
-  return interval === null ? '—' : `[${format(interval.low)}, ${format(interval.high)}]`;
-}
-
-function significanceCell(significance: { significant: boolean | null; reason: string }): string {
-  const verdict = significance.significant === null ? '—' : significance.significant ? 'yes' : 'no';
-  return `<td class="sig-${verdict === '—' ? 'none' : verdict}">${escapeHtml(verdict)} <span class="reason">${escapeHtml(significance.reason)}</span></td>`;
+function significanceCell(delta: ShownDelta): string {
+  const verdict = delta.significant === true ? 'yes' : delta.significant === false ? 'no' : 'none';
+  const text = delta.significant === true ? 'significant' : delta.mark;
+  return `<td class="sig-${verdict}">${escapeHtml(text)} <span class="reason">${escapeHtml(delta.reason)}</span></td>`;
 }
 
 function comparisonRows(comparison: Comparison): string[] {
+  const reliability = reliabilityMark(comparison);
   const head = (rows: number): string =>
-    `<th scope="rowgroup" rowspan="${rows}">${escapeHtml(comparison.mode)}<br><span class="reason">${escapeHtml(rateText(comparison.rate))}, ${comparison.repetitions} rep.</span></th>`;
-  const latencyKeys = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
-  const rows = latencyKeys.map(
-    (key) =>
-      `<td>${key === 'p999' ? 'p99.9' : key} latency</td><td class="num">${escapeHtml(formatDeltaUs(comparison.latencyDeltaUs[key]))}</td>` +
-      `<td class="num">${escapeHtml(intervalText(comparison.intervals.latencyDeltaUs[key], formatDeltaUs))}</td>${significanceCell(comparison.significant[key])}`,
-  );
-  rows.push(
-    `<td>mesh CPU (cores)</td><td class="num">${escapeHtml(formatCores(comparison.meshCpuCores))}</td>` +
-      `<td class="num">${escapeHtml(intervalText(comparison.intervals.meshCpuCores, formatCores))}</td>${significanceCell(comparison.significant.meshCpuCores)}`,
-    `<td>mesh memory</td><td class="num">${escapeHtml(formatBytes(comparison.meshMemoryBytes))}</td>` +
-      `<td class="num">${escapeHtml(intervalText(comparison.intervals.meshMemoryBytes, formatBytes))}</td>${significanceCell(comparison.significant.meshMemoryBytes)}`,
-  );
+    `<th scope="rowgroup" rowspan="${rows}">${escapeHtml(comparison.mode)}<br><span class="reason">${escapeHtml(rateText(comparison.rate))}, ${comparison.repetitions} rounds</span>` +
+    `${reliability ? `<br><span class="low-reliability">${escapeHtml(reliability)}</span>` : ''}</th>`;
+  const labels: Record<DeltaKey, string> = {
+    p50: 'p50 latency', p90: 'p90 latency', p95: 'p95 latency', p99: 'p99 latency', p999: 'p99.9 latency', meshCpuCores: 'mesh CPU', meshMemoryBytes: 'mesh memory',
+  };
+  const rows = (Object.keys(labels) as DeltaKey[]).map((key) => {
+    const delta = shownDelta(comparison, key);
+    return `<td>${labels[key]}</td><td class="num">${escapeHtml(delta.value)}</td><td class="num">${escapeHtml(delta.range ?? '—')}</td>${significanceCell(delta)}`;
+  });
   return rows.map((row, index) => `<tr>${index === 0 ? head(rows.length) : ''}${row}</tr>`);
 }
 
@@ -45,12 +41,41 @@ function deltaTable(comparisons: readonly Comparison[]): string {
   const intervalHeader = confidence === undefined ? 'Interval' : `${Math.round(confidence * 100)}% interval`;
   const method = [...new Set(comparisons.map((c) => c.intervals.method))].join('; ');
   return `<table>
-<caption>Each mode minus baseline: latency percentiles of histograms pooled over repetitions; CPU and memory of the mesh roles (sidecar, node-proxy, waypoint), mean over repetitions. Intervals: ${escapeHtml(method)}.</caption>
-<thead><tr><th scope="col">Mode</th><th scope="col">Metric</th><th scope="col">Delta</th><th scope="col">${escapeHtml(intervalHeader)}</th><th scope="col">Significant</th></tr></thead>
+<caption>Each mode minus baseline: latency percentiles of histograms pooled over repetitions; CPU and memory of the mesh roles (sidecar, node-proxy, waypoint), mean over repetitions. Intervals: ${escapeHtml(method)}. ${escapeHtml(legend(comparisons))}.</caption>
+<thead><tr><th scope="col">Mode</th><th scope="col">Metric</th><th scope="col">Delta</th><th scope="col">${escapeHtml(intervalHeader)}</th><th scope="col">Verdict</th></tr></thead>
 <tbody>
 ${comparisons.flatMap(comparisonRows).join('\n')}
 </tbody>
 </table>`;
+}
+
+/** Shown first when any phase is invalid: those phases, and the comparisons left out of the mesh tax because of them. */
+function invalidSection(run: RunDocument): string {
+  const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(
+    ({ comparison, validity }) =>
+      `<li><strong>${escapeHtml(comparison.mode)}</strong> at ${escapeHtml(rateText(comparison.rate))}: invalid measurement, not mesh tax: ${escapeHtml(validityText(validity))}</li>`,
+  );
+  const phases = run.phases.flatMap((phase) => {
+    const validity = validityOf(phase);
+    return validity.valid
+      ? []
+      : [`<li>[${escapeHtml(phase.mode)} @ ${escapeHtml(rateText(phase.rate))}, rep ${phase.repetition}] ${escapeHtml(validityText(validity))}</li>`];
+  });
+  if (phases.length === 0 && comparisons.length === 0) return '';
+  return `<section aria-labelledby="h-invalid" class="invalid">
+<h2 id="h-invalid">Invalid measurements</h2>
+<p>These phases do not measure the system under test, so the comparisons built on them are left out of the mesh tax below.</p>
+<ul>
+${[...comparisons, ...phases].join('\n')}
+</ul>
+</section>`;
+}
+
+/** The delta table of the comparisons that are mesh tax; when every one is invalid, a pointer to why. */
+function validDeltaTable(run: RunDocument): string {
+  const { valid, invalid } = splitComparisons(run.comparisons, run.phases);
+  if (valid.length === 0 && invalid.length > 0) return '<p>No valid comparison against baseline: see Invalid measurements above.</p>';
+  return deltaTable(valid);
 }
 
 function problems(run: RunDocument): string {
@@ -92,10 +117,11 @@ h3 { font-size: 1rem; margin-bottom: .25rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; } caption { text-align: left; color: #57606a; margin-bottom: .4rem; }
 th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; } thead th { background: #f6f8fa; }
 td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hint { color: #57606a; font-size: .85em; }
-.sig-yes { font-weight: 600; } code { font-size: .9em; }
+.sig-yes { font-weight: 600; } .sig-no, .sig-none { color: #57606a; } .low-reliability { color: #9a6700; font-size: .85em; } code { font-size: .9em; }
 /* Headings for assistive technology and navigation; the chart draws the same title visibly. */
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .error { background: #ffebe9; padding: .5rem; border-radius: .3rem; }
+.invalid { background: #fff8c5; padding: .1rem .75rem; border-radius: .3rem; }
 `;
 
 /**
@@ -128,7 +154,7 @@ ${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h
     `<section aria-labelledby="h-deltas">
 <h2 id="h-deltas">Mesh tax on latency</h2>
 ${deltas.length === 0 ? '<p>No comparisons against baseline.</p>' : deltas.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, 'Bar chart of the latency deltas; the same values are in the table below.')}`).join('\n')}
-${deltaTable(run.comparisons)}
+${validDeltaTable(run)}
 </section>`,
     `<section aria-labelledby="h-resources">
 <h2 id="h-resources">CPU and memory</h2>
@@ -158,6 +184,7 @@ ${proxy ? `<p class="meta proxy">${escapeHtml(proxy)}</p>` : ''}
 ${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}</p>` : ''}
 </header>
 <main>
+${invalidSection(run)}
 ${charts.join('\n')}
 ${problems(run)}
 </main>

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The bundled in-cluster code (scripts/bundle-pod.ts): file name → content, for the meshtax-code ConfigMap. */
@@ -24,4 +25,11 @@ export function loadCodeBundle(): CodeBundle {
     }
   }
   return bundle;
+}
+
+/** sha256 over the bundle's files (name, NUL, content, NUL, in CODE_FILES order): changes exactly when the code does. */
+export function codeDigest(bundle: CodeBundle): string {
+  const hash = createHash('sha256');
+  for (const name of CODE_FILES) hash.update(`${name}\0${bundle[name] ?? ''}\0`);
+  return `sha256:${hash.digest('hex')}`;
 }

@@ -28,14 +28,11 @@ describe('builtin proxy process', () => {
       const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
       expect(JSON.parse(line)).toEqual({ ready: true });
 
-      const closedAt = Date.now();
+      // Up and serving until then; closing its stdin is all that happens to it (the test's timeout bounds the wait).
+      expect(child.exitCode).toBeNull();
       child.stdin.end();
-      const [code, signal] = await Promise.race([
-        exited,
-        new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('still running after 3 s')), 3000)),
-      ]);
+      const [code, signal] = await exited;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      expect(Date.now() - closedAt).toBeLessThan(3000);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }

@@ -84,7 +84,7 @@ function comparison(mode: 'sidecar' | 'node-proxy', rate: number): Comparison {
     appCpuDeltaCores: 0.01,
     loadgenCpuDeltaCores: 0,
     intervals: {
-      method: 'percentile bootstrap over repetitions',
+      method: 'Student t interval (95%) of the mean per-round difference, mode minus the baseline of the same round, over 2 rounds; mesh CPU and memory against no mesh',
       confidence: 0.95,
       reliability: 'low',
       latencyDeltaUs: { p50: interval(d.p50), p90: interval(d.p90), p95: interval(d.p95), p99: interval(d.p99), p999: null },
@@ -97,9 +97,9 @@ function comparison(mode: 'sidecar' | 'node-proxy', rate: number): Comparison {
       p90: sig,
       p95: sig,
       p99: { significant: false, reason: 'interval includes 0' },
-      p999: { significant: null, reason: 'no interval' },
+      p999: { significant: null, reason: '2,500 samples per repetition, p99.9 needs 10,000: no interval (its estimate pools the repetitions)' },
       meshCpuCores: sig,
-      meshMemoryBytes: { significant: null, reason: 'no interval' },
+      meshMemoryBytes: { significant: null, reason: '1 round paired with baseline: no interval (needs 2)' },
     },
   };
 }

@@ -74,6 +74,8 @@ describe('the HTML report page', () => {
         { low: (520 * 0.8) / 1000, high: (520 * 1.25) / 1000 },
         null,
       ],
+      // p99 is not significant and p99.9 has no interval: the chart draws both hollow.
+      marks: ['', '', 'not significant', 'no interval'],
     });
     // Resources: both sidecar containers summed, then the two repetitions averaged: (0.26 × 0.95 + 0.26 × 1.05) / 2 × 0.5.
     const sidecarRole = resources.roles.find((series) => series.role === 'sidecar')!;
