@@ -33,6 +33,14 @@ function rendered<T extends k8s.KubernetesObject>(kind: string, name: string): T
   return found as T;
 }
 
+/**
+ * stderr besides progress lines and the note that a phase was invalid: the generators run on this host beside the
+ * whole control plane, and when it is busy a phase may miss 99% of its rate, which says nothing about a mesh.
+ */
+function besidesInvalidPhases(stderr: string): string {
+  return besidesProgress(stderr).replace(/^meshtax: \d+ measured phases? (is|are) invalid .*$/m, '').trim();
+}
+
 function imageTag(workload: k8s.V1Deployment | k8s.V1DaemonSet): string {
   return workload.spec?.template.spec?.containers[0]?.image?.split(':').pop() ?? '';
 }
@@ -163,11 +171,12 @@ describe('the meshes\' own control planes on a real API server', () => {
         'kubernetes.generator.maxRatePerPod=200',
         '--set',
         'kubernetes.generator.startDelay=4s',
+        '--allow-invalid',
       ],
       undefined,
       env,
     );
-    expect(besidesProgress(result.stderr)).toBe('');
+    expect(besidesInvalidPhases(result.stderr)).toBe('');
     const { run } = readRun(out);
     expect(run.error).toBeUndefined();
     expect(result.code).toBe(0);
@@ -204,7 +213,7 @@ describe('the meshes\' own control planes on a real API server', () => {
     // is busy, and the scenario's latency gates judge this host, not a mesh: what this test proves is the meshes'
     // part, so neither fails the run here.
     const result = await runCli(['run', 'scenarios/pilot-kubernetes.yaml', '--out', out, ...SHORT, '--allow-invalid', '--set', 'thresholds=[]'], undefined, env);
-    expect(besidesProgress(result.stderr).replace(/^meshtax: \d+ measured phases? (is|are) invalid .*$/m, '')).toBe('');
+    expect(besidesInvalidPhases(result.stderr)).toBe('');
     const { run } = readRun(out);
     expect(run.error).toBeUndefined();
     expect(result.code).toBe(0);
