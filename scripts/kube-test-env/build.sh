@@ -2,19 +2,29 @@
 # Builds (once) the real Kubernetes control plane used by test/kubernetes: kube-apiserver,
 # kube-controller-manager, kube-scheduler (from k8s.io/kubernetes), etcd (from
 # go.etcd.io/etcd/server/v3) and extracts the Gateway API standard CRDs (from the
-# sigs.k8s.io/gateway-api module zip). Everything comes from the Go module proxy.
+# sigs.k8s.io/gateway-api module zip); and Istio's control plane: pilot-discovery (istiod) from
+# istio.io/istio, helm from helm.sh/helm/v4, and Istio's charts and CRDs from the same istio.io/istio
+# module zip. Everything comes from the Go module proxy.
 #
-# Cache: ${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}/<k8s-version>/{bin,crds}
+# Cache: ${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}/<k8s-version>/{bin,crds,istio/{bin,charts,crds}}
 # A second run with the cache present only checks files and exits.
 set -euo pipefail
 
 K8S_VERSION="${MESHTAX_K8S_VERSION:-v1.37.2}"
 ETCD_VERSION="${MESHTAX_ETCD_VERSION:-v3.7.3}"
 GATEWAY_API_VERSION="${MESHTAX_GATEWAY_API_VERSION:-v1.6.3}"
+# istio.io/istio has no tagged release on the module proxy: it serves its main branch as pseudo-versions
+# (`go list -m -json istio.io/istio@latest`; `@master` is refused). Pinned: the newest one on 2026-12-02.
+ISTIO_VERSION="${MESHTAX_ISTIO_VERSION:-v0.0.0-20260827124520-eed52ebb66ad}"
+# The helm that version of istio.io/istio requires itself (its go.mod: helm.sh/helm/v4 v4.2.0).
+HELM_VERSION="${MESHTAX_HELM_VERSION:-v4.2.0}"
 CACHE_ROOT="${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}"
 CACHE="$CACHE_ROOT/$K8S_VERSION"
 BIN="$CACHE/bin"
 CRDS="$CACHE/crds"
+ISTIO="$CACHE/istio"
+# The charts the tests render: base (CRDs), istiod, ztunnel, istio-cni, as `helm install` of the ambient profile uses.
+ISTIO_CHARTS=(base istio-control/istio-discovery ztunnel istio-cni)
 
 GO="$(command -v go || true)"
 [ -n "$GO" ] || GO=/usr/local/go/bin/go
@@ -37,6 +47,16 @@ have_all() {
   for b in "${KUBE_BINS[@]}" etcd; do [ -x "$BIN/$b" ] || return 1; done
   [ -s "$CRDS/gateway-api-standard.yaml" ] || return 1
   [ -s "$CACHE/versions.txt" ] || return 1
+  have_istio || return 1
+  return 0
+}
+
+have_istio() {
+  [ -x "$ISTIO/bin/pilot-discovery" ] && [ -x "$ISTIO/bin/helm" ] || return 1
+  [ -s "$ISTIO/crds/crd-all.gen.yaml" ] || return 1
+  local c
+  for c in "${ISTIO_CHARTS[@]}"; do [ -s "$ISTIO/charts/${c##*/}/Chart.yaml" ] || return 1; done
+  [ "$(cat "$ISTIO/version" 2>/dev/null)" = "istio.io/istio $ISTIO_VERSION helm $HELM_VERSION" ] || return 1
   return 0
 }
 
@@ -46,6 +66,8 @@ print_where() {
   ls -1 "$BIN" | sed 's/^/  /'
   echo "crds: $CRDS"
   ls -1 "$CRDS" | sed 's/^/  /'
+  echo "istio: $ISTIO ($(cat "$ISTIO/version"))"
+  ls -1 "$ISTIO/bin" "$ISTIO/charts" | sed 's/^/  /'
   sed 's/^/  /' "$CACHE/versions.txt"
 }
 
@@ -55,7 +77,7 @@ if have_all; then
   exit 0
 fi
 
-mkdir -p "$BIN" "$CRDS"
+mkdir -p "$BIN" "$CRDS" "$ISTIO"
 WORK="$(mktemp -d -t meshtax-kube-build.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -64,11 +86,15 @@ timed() { # timed NAME cmd...
   local t0=$SECONDS
   "$@"
   log "$name: $((SECONDS - t0)) s"
+  [ -f "$WORK/times.txt" ] && sed -i "/^$name build seconds:/d" "$WORK/times.txt"
   echo "$name build seconds: $((SECONDS - t0))" >> "$WORK/times.txt"
 }
 
 # ---------------------------------------------------------------- kubernetes
 build_kube() {
+  local b missing=0
+  for b in "${KUBE_BINS[@]}"; do [ -x "$BIN/$b" ] || missing=1; done
+  if [ "$missing" = 0 ]; then log "${KUBE_BINS[*]}: cached"; return; fi
   local mod="$WORK/kube"
   mkdir -p "$mod"
   cd "$mod"
@@ -132,17 +158,44 @@ extract_crds() {
   log "gateway-api $GATEWAY_API_VERSION standard CRDs: $(grep -c '^kind: CustomResourceDefinition' "$CRDS/gateway-api-standard.yaml") CRDs"
 }
 
+# --------------------------------------------------------------------- istio
+# `go install pkg@version` builds with istio.io/istio's own go.mod, exactly as upstream pins its dependencies.
+build_istio() {
+  if have_istio; then log "istio: cached"; return; fi
+  rm -rf "$ISTIO"
+  mkdir -p "$ISTIO/bin" "$ISTIO/charts" "$ISTIO/crds"
+  log "building pilot-discovery (istiod) istio.io/istio@$ISTIO_VERSION"
+  timed pilot-discovery env GOBIN="$ISTIO/bin" "$GO" install -p 2 -trimpath -ldflags="-s -w" "istio.io/istio/pilot/cmd/pilot-discovery@$ISTIO_VERSION"
+  log "building helm $HELM_VERSION"
+  timed helm env GOBIN="$ISTIO/bin" "$GO" install -p 2 -trimpath -ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=$HELM_VERSION" "helm.sh/helm/v4/cmd/helm@$HELM_VERSION"
+  local dir c
+  dir="$("$GO" mod download -json "istio.io/istio@$ISTIO_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -d "$dir/manifests/charts" ] || { log "no manifests/charts in istio.io/istio@$ISTIO_VERSION ($dir)"; exit 1; }
+  for c in "${ISTIO_CHARTS[@]}"; do
+    cp -R "$dir/manifests/charts/$c" "$ISTIO/charts/${c##*/}"
+  done
+  cp "$dir/manifests/charts/base/files/crd-all.gen.yaml" "$ISTIO/crds/crd-all.gen.yaml"
+  chmod -R u+w "$ISTIO/charts" "$ISTIO/crds" # the module cache is read-only
+  echo "istio.io/istio $ISTIO_VERSION helm $HELM_VERSION" > "$ISTIO/version"
+  log "istio $ISTIO_VERSION: charts ${ISTIO_CHARTS[*]}, $(grep -c '^kind: CustomResourceDefinition' "$ISTIO/crds/crd-all.gen.yaml") CRDs"
+}
+
 T0=$SECONDS
+# Build times of pieces built by an earlier run stay in versions.txt.
+[ -f "$CACHE/versions.txt" ] && grep ' build seconds: ' "$CACHE/versions.txt" | grep -v '^total' > "$WORK/times.txt" || true
 build_kube
 build_etcd
 extract_crds
+build_istio
 {
   echo "kubernetes $K8S_VERSION (staging $STAGING_VERSION)"
   echo "etcd $ETCD_VERSION"
   echo "gateway-api $GATEWAY_API_VERSION (standard channel CRDs)"
+  echo "istio.io/istio $ISTIO_VERSION (pilot-discovery, charts ${ISTIO_CHARTS[*]}, crd-all.gen.yaml)"
+  echo "helm $HELM_VERSION"
   echo "go $("$GO" env GOVERSION)"
   [ -f "$WORK/times.txt" ] && cat "$WORK/times.txt"
-  echo "total build seconds: $((SECONDS - T0))"
+  echo "total build seconds (this run): $((SECONDS - T0))"
 } > "$CACHE/versions.txt"
 log "done in $((SECONDS - T0)) s"
 print_where

@@ -46,7 +46,8 @@ export function runPodsLocally(cluster: TestCluster, targetUrl: string): PodRunn
     }
     void core.readNamespacedPod({ name: request.pod, namespace: request.namespace }).then((pod) => {
       generatorPods.push(pod);
-      const raw = pod.spec?.containers[0]?.env?.find((e) => e.name === INPUT_ENV)?.value ?? '{}';
+      // A mesh's injector may put its proxy first (Linkerd's and Istio's classic layout with hold-until-ready).
+      const raw = pod.spec?.containers.find((c) => c.name === 'loadgen')?.env?.find((e) => e.name === INPUT_ENV)?.value ?? '{}';
       const input = JSON.parse(raw) as GeneratorInput;
       input.spec.url = targetUrl;
       const child = spawn(process.execPath, [LOADGEN], { env: { ...process.env, [INPUT_ENV]: JSON.stringify(input) }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -31,4 +31,12 @@ describe('proof that a mode is in effect', () => {
     expect(modeProblem('istio-ambient', pod(['echo']), 'echo')).toMatch(/lacks the annotation ambient\.istio\.io\/redirection: enabled/);
     expect(modeProblem('istio-waypoint', pod(['echo'], { 'ambient.istio.io/redirection': 'enabled' }), 'echo')).toBeUndefined();
   });
+
+  it('blames ztunnel, not istio-cni, for a pod left pending', () => {
+    // Upstream: pending means the redirection is in but no ztunnel has accepted the pod yet.
+    const pending = { ...pod(['echo'], { 'ambient.istio.io/redirection': 'pending' }), spec: { nodeName: 'node-a', containers: [{ name: 'echo' }] } };
+    expect(modeProblem('istio-ambient', pending, 'echo')).toBe(
+      'mode istio-ambient is not in effect: pod echo-1 has ambient.istio.io/redirection: pending: istio-cni redirected its traffic but no ztunnel has accepted the pod yet (is the ztunnel pod on node node-a running? kubectl logs -n istio-system -l app=ztunnel)',
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import type { V1Deployment, V1DaemonSet } from '@kubernetes/client-node';
+import type { V1Deployment, V1DaemonSet, V1LabelSelector } from '@kubernetes/client-node';
 import type { Cluster } from './client/connect.ts';
 import { apiStatus, during } from './client/errors.ts';
 import type { KubernetesMode } from './modes.ts';
@@ -31,6 +31,22 @@ function daemonSetVersion(daemonSet: V1DaemonSet): string {
   return imageVersion((daemonSet.spec?.template.spec?.containers ?? []).map((c) => c.image));
 }
 
+/**
+ * The pods of a workload, as a label selector: its own spec.selector, which is what the controller itself uses. The
+ * labels on the workload object and on its pods differ in the meshes' charts (Istio's ztunnel DaemonSet carries
+ * app.kubernetes.io/name: ztunnel, its pods app: ztunnel), so a selector guessed from the object's labels misses.
+ */
+function podSelector(selector: V1LabelSelector | undefined, fallback: string): string {
+  const labels = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  const expressions = (selector?.matchExpressions ?? []).map((e) => {
+    if (e.operator === 'Exists') return e.key;
+    if (e.operator === 'DoesNotExist') return `!${e.key}`;
+    return `${e.key} ${e.operator === 'NotIn' ? 'notin' : 'in'} (${(e.values ?? []).join(',')})`;
+  });
+  const all = [...labels, ...expressions];
+  return all.length > 0 ? all.join(',') : fallback;
+}
+
 export async function findLinkerd(cluster: Cluster): Promise<MeshInstall | undefined> {
   const list = await during('looking for the Linkerd control plane', () =>
     cluster.apps.listDeploymentForAllNamespaces({ labelSelector: 'linkerd.io/control-plane-component=destination' }),
@@ -38,6 +54,7 @@ export async function findLinkerd(cluster: Cluster): Promise<MeshInstall | undef
   const destination = list.items.find((d) => d.metadata?.name === 'linkerd-destination') ?? list.items[0];
   if (!destination) return undefined;
   const namespace = destination.metadata?.namespace ?? 'linkerd';
+  // Every control-plane pod of Linkerd's chart (destination, identity, proxy-injector) carries this label.
   return { mesh: 'linkerd', namespace, version: deploymentVersion(destination), selector: 'linkerd.io/control-plane-component' };
 }
 
@@ -46,14 +63,26 @@ export async function findIstio(cluster: Cluster, revision?: string): Promise<Me
   const list = await during('looking for the Istio control plane', () => cluster.apps.listDeploymentForAllNamespaces({ labelSelector: selector }));
   const istiod = list.items[0];
   if (!istiod) return undefined;
-  return { mesh: 'istio', namespace: istiod.metadata?.namespace ?? 'istio-system', version: deploymentVersion(istiod), selector };
+  return { mesh: 'istio', namespace: istiod.metadata?.namespace ?? 'istio-system', version: deploymentVersion(istiod), selector: podSelector(istiod.spec?.selector, selector) };
 }
 
+/**
+ * Istio's ztunnel chart (manifests/charts/ztunnel/templates/daemonset.yaml in istio/istio, as `helm install` and
+ * `istioctl install` render it) labels the DaemonSet `app.kubernetes.io/name: ztunnel`; `app: ztunnel` is only on
+ * its selector and pod template.
+ */
+export const ZTUNNEL_DAEMONSET_SELECTOR = 'app.kubernetes.io/name=ztunnel';
+
 export async function findZtunnel(cluster: Cluster): Promise<MeshInstall | undefined> {
-  const list = await during('looking for Istio\'s ztunnel', () => cluster.apps.listDaemonSetForAllNamespaces({ labelSelector: 'app=ztunnel' }));
+  const list = await during('looking for Istio\'s ztunnel', () => cluster.apps.listDaemonSetForAllNamespaces({ labelSelector: ZTUNNEL_DAEMONSET_SELECTOR }));
   const ztunnel = list.items[0];
   if (!ztunnel) return undefined;
-  return { mesh: 'istio-ambient', namespace: ztunnel.metadata?.namespace ?? 'istio-system', version: daemonSetVersion(ztunnel), selector: 'app=ztunnel' };
+  return {
+    mesh: 'istio-ambient',
+    namespace: ztunnel.metadata?.namespace ?? 'istio-system',
+    version: daemonSetVersion(ztunnel),
+    selector: podSelector(ztunnel.spec?.selector, 'app=ztunnel'),
+  };
 }
 
 /** Whether the Gateway API is served and Istio's waypoint GatewayClass exists. */
@@ -100,7 +129,7 @@ export async function requireMeshes(cluster: Cluster, modes: readonly Kubernetes
   if (facts.some((f) => f.ambient)) {
     const ztunnel = await findZtunnel(cluster);
     if (ztunnel) found.push(ztunnel);
-    else missing.push('Istio ambient data plane not found: no ztunnel DaemonSet (label app=ztunnel) in any namespace (install Istio with --set profile=ambient)');
+    else missing.push(`Istio ambient data plane not found: no ztunnel DaemonSet (label ${ZTUNNEL_DAEMONSET_SELECTOR}) in any namespace (install Istio with --set profile=ambient)`);
   }
   if (facts.some((f) => f.waypoint)) {
     const waypoint = await findWaypointClass(cluster);

@@ -4,7 +4,12 @@ import { PhaseInterrupted } from '../../loadgen/phase.ts';
 import { containerNames } from './pod-status.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 
-/** The annotation istio-cni sets on a pod whose traffic it redirected to ztunnel. */
+/**
+ * The annotation istio-cni's node agent sets on an ambient pod: `enabled` once its traffic is redirected and a
+ * ztunnel took the pod, `pending` while the redirection rules are in but no ztunnel has accepted the pod yet
+ * (istio/istio pkg/config/constants/constants.go:203-213; set in cni/pkg/nodeagent/meshdataplane_linux.go:159 when
+ * sending the pod to ztunnel fails, :183 when it succeeds).
+ */
 export const AMBIENT_ANNOTATION = 'ambient.istio.io/redirection';
 
 /**
@@ -29,6 +34,10 @@ export function modeProblem(mode: KubernetesMode, pod: V1Pod, appContainer: stri
   }
   if (extra.length > 0) {
     return `mode ${mode} is not in effect: pod ${name} has containers ${extra.join(', ')} besides ${appContainer}, injected by an admission webhook (a mesh or another tool) despite the namespace's opt-out`;
+  }
+  if (facts.ambient && redirection === 'pending') {
+    const node = pod.spec?.nodeName ? ` on node ${pod.spec.nodeName}` : '';
+    return `mode ${mode} is not in effect: pod ${name} has ${AMBIENT_ANNOTATION}: pending: istio-cni redirected its traffic but no ztunnel has accepted the pod yet (is the ztunnel pod${node} running? kubectl logs -n istio-system -l app=ztunnel)`;
   }
   if (facts.ambient && redirection !== 'enabled') {
     return `mode ${mode} is not in effect: pod ${name} lacks the annotation ${AMBIENT_ANNOTATION}: enabled, so istio-cni did not redirect its traffic to ztunnel (is the istio-cni DaemonSet running on its node?)`;

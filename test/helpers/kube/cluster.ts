@@ -121,11 +121,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     // Reverse order: scheduler and controller manager, then the API server, then etcd. Everything is throwaway,
     // so SIGKILL: no graceful shutdown to wait for.
     for (const child of [...children].reverse()) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await killChild(child);
       live.delete(child);
     }
     await kubelet?.close().catch(() => undefined);
@@ -244,7 +240,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     kc.loadFromFile(kubeconfigPath);
 
     // ---- Gateway API CRDs
-    if (options.gatewayApi ?? true) await applyCrds(kc, readFileSync(bin.crds, 'utf8'));
+    if (options.gatewayApi ?? true) await applyCrds(kc, readFileSync(bin.crds, 'utf8'), 'Gateway API CRDs');
 
     // ---- fake nodes and their kubelet endpoint
     const servingKey = readFileSync(path.join(certDir, 'apiserver.key'), 'utf8');
@@ -317,10 +313,18 @@ function get(url: string, token: string, ca: Buffer): Promise<{ status: number; 
   });
 }
 
-/** An error that ends a wait at once. */
-class Fatal extends Error {}
+/** SIGKILLs a child process of the test's and waits for its exit (at once if it is gone already). */
+export async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
 
-async function waitFor(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
+/** An error that ends a wait at once. */
+export class Fatal extends Error {}
+
+export async function waitFor(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -335,12 +339,13 @@ async function waitFor(what: string, ms: number, check: () => Promise<boolean>):
   }
 }
 
-async function applyCrds(kc: k8s.KubeConfig, yaml: string): Promise<void> {
+/** Creates every CustomResourceDefinition in `yaml` and waits until the API server serves them all. */
+export async function applyCrds(kc: k8s.KubeConfig, yaml: string, what: string): Promise<void> {
   const client = k8s.KubernetesObjectApi.makeApiClient(kc);
   const extensions = kc.makeApiClient(k8s.ApiextensionsV1Api);
   const crds = k8s.loadAllYaml(yaml).filter((doc): doc is k8s.V1CustomResourceDefinition => (doc as k8s.KubernetesObject | null)?.kind === 'CustomResourceDefinition');
   await Promise.all(crds.map((crd) => client.create(crd)));
-  await waitFor('Gateway API CRDs Established', 15_000, async () => {
+  await waitFor(`${what} Established`, 30_000, async () => {
     const list = await extensions.listCustomResourceDefinition({});
     const established = new Set(
       list.items.filter((crd) => crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')).map((crd) => crd.metadata?.name),
