@@ -126,6 +126,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       run.error = error instanceof Error ? error.message : String(error);
     }
   } finally {
+    // What the runtime got to (context, nodes, namespaces made), also when it failed before the first phase: with
+    // --keep that is what was left in the cluster. Described before clean-up, which forgets what it removes.
+    run.environment = describeEnvironment(runtime.describe());
     try {
       await runtime.cleanup();
     } catch (error) {
@@ -134,9 +137,6 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       if (run.status !== 'interrupted') run.status = 'failed';
       run.error = run.error ? `${run.error}; ${message}` : message;
     }
-    // What the runtime got to (context, nodes, namespaces made), also when it failed before the first phase: with
-    // --keep that is what was left in the cluster.
-    run.environment = describeEnvironment(runtime.describe());
     run.finishedAt = new Date().toISOString();
     try {
       await writeFinalRunFile(runDir, run);

@@ -101,7 +101,7 @@ describe('meshtax run on a real API server', () => {
     const result = await runCli(['run', 'scenarios/kubernetes/baseline.yaml', '--out', out, '--keep', ...SHORT], undefined, env);
     expect(result.code).toBe(0);
     const { run } = readRun(out);
-    expect(result.stderr).toBe(`meshtax: kept meshtax-${run.runId}-baseline; remove them with meshtax cleanup --run-id ${run.runId}\n`);
+    expect(besidesProgress(result.stderr)).toBe(`meshtax: kept meshtax-${run.runId}-baseline; remove them with meshtax cleanup --run-id ${run.runId}`);
     expect(await meshtaxNamespaces()).toEqual([`meshtax-${run.runId}-baseline`]);
     const empty = await runCli(['cleanup', '--run-id', ''], undefined, env);
     expect(empty.code).toBe(2);
