@@ -1,9 +1,10 @@
 import { PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
-import { BASELINE_MODE, MESH_ROLES } from './comparisons.ts';
+import { BASELINE_MODE, meshCost } from './comparisons.ts';
 import { pairRounds } from './intervals.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { judgeDelta } from './statistics/significance.ts';
+import { invalidPhases, validityText, validityOf } from './validity.ts';
 import { mean } from './statistics/spread.ts';
 import { DEFAULT_CONFIDENCE, welchTInterval } from './statistics/t-interval.ts';
 
@@ -54,17 +55,14 @@ export interface MetricChange {
   reason: string;
 }
 
-const meshSum = (phase: PhaseRecord, field: 'cpuCores' | 'memoryBytes'): number =>
-  phase.resources.filter((row) => MESH_ROLES.includes(row.role)).reduce((sum, row) => sum + row[field], 0);
-
 /** One value per round of a mode in one run; null when the metric does not apply to the mode. */
 function perRound(phases: readonly PhaseRecord[], basePhases: readonly PhaseRecord[] | undefined, mode: string, metric: CompareMetric): number[] | null {
   const present = (values: readonly (number | null)[]): number[] => values.filter((value): value is number => value !== null);
   if (metric === 'error-rate') return present(phases.map((phase) => failedShare([phase])));
   if ((KEYS as readonly string[]).includes(metric)) return present(phases.map((phase) => phase.latencyUs[metric as PercentileKey]));
   if (mode === BASELINE_MODE) return null;
-  if (metric === 'mesh-cpu-cores') return phases.map((phase) => meshSum(phase, 'cpuCores'));
-  if (metric === 'mesh-memory-bytes') return phases.map((phase) => meshSum(phase, 'memoryBytes'));
+  if (metric === 'mesh-cpu-cores') return phases.map((phase) => meshCost(phase, 'cpuCores'));
+  if (metric === 'mesh-memory-bytes') return phases.map((phase) => meshCost(phase, 'memoryBytes'));
   if (!basePhases) return null;
   const key = metric.replace('-delta', '') as PercentileKey;
   return present(
@@ -72,6 +70,22 @@ function perRound(phases: readonly PhaseRecord[], basePhases: readonly PhaseReco
       m.latencyUs[key] === null || base.latencyUs[key] === null ? null : m.latencyUs[key] - base.latencyUs[key],
     ),
   );
+}
+
+/**
+ * Why a run cannot stand in a comparison of mesh tax, or none: it did not complete (failed, interrupted, still
+ * running), or a measured phase is invalid (below its rate, failed requests, the generator's own tail). Either would
+ * let a broken night pass the gate with "no interval" or gate numbers that are not mesh tax.
+ */
+export function runProblems(run: RunDocument): string[] {
+  const problems: string[] = [];
+  if (run.status !== 'completed') problems.push(`status ${run.status}${run.error ? ` (${run.error})` : ''}`);
+  const invalid = invalidPhases(run.phases);
+  if (invalid.length > 0) {
+    const first = invalid[0]!;
+    problems.push(`${invalid.length} invalid phase(s); the first, ${first.mode} @ ${first.rate ?? 'closed loop'} rps rep ${first.repetition}: ${validityText(validityOf(first))}`);
+  }
+  return problems;
 }
 
 function limitAmount(limit: Limit, base: number): number {

@@ -17,6 +17,11 @@ function sumRoles(resources: readonly ResourceRecord[], roles: readonly Role[], 
   return resources.filter((row) => roles.includes(row.role)).reduce((total, row) => total + charged(row, field), 0);
 }
 
+/** What the mesh cost in one phase: its proxy roles, each shared component charged only its increase over idle. */
+export function meshCost(phase: PhaseRecord, field: 'cpuCores' | 'memoryBytes'): number {
+  return sumRoles(phase.resources, MESH_ROLES, field);
+}
+
 /**
  * What a row costs the mode: all of it, or for a component shared with other workloads (ztunnel, a control plane)
  * only its increase over its idle level before the load; all of it when no idle level was measured.
@@ -56,8 +61,8 @@ export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE
         return [p, a === null || b === null ? null : a - b];
       }),
     ) as Comparison['latencyDeltaUs'];
-    const meshCpu = (phase: PhaseRecord): number => sumRoles(phase.resources, MESH_ROLES, 'cpuCores');
-    const meshMemory = (phase: PhaseRecord): number => sumRoles(phase.resources, MESH_ROLES, 'memoryBytes');
+    const meshCpu = (phase: PhaseRecord): number => meshCost(phase, 'cpuCores');
+    const meshMemory = (phase: PhaseRecord): number => meshCost(phase, 'memoryBytes');
     const meshCpuCores = mean(modePhases.map(meshCpu));
     const meshMemoryBytes = mean(modePhases.map(meshMemory));
     const proxies = first.resources.filter((row) => MESH_ROLES.includes(row.role)).length;

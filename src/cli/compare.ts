@@ -5,6 +5,7 @@ import {
   DEFAULT_METRICS,
   parseLimit,
   parseMetrics,
+  runProblems,
   scenarioDifferences,
   type CompareMetric,
   type Limits,
@@ -19,6 +20,7 @@ export interface CompareFlags {
   maxRegression: string[];
   metric: string[];
   allowDifferentScenarios: boolean;
+  allowInvalid: boolean;
   json: boolean;
 }
 
@@ -56,6 +58,15 @@ export async function compareCommand(basePath: string, candidatePath: string, fl
       ].join('\n'),
     );
   }
+  // A run that did not complete or has invalid phases measured no mesh tax: gating it would pass a broken night.
+  const problems = [
+    ...runProblems(base).map((problem) => `${basePath}: ${problem}`),
+    ...runProblems(candidate).map((problem) => `${candidatePath}: ${problem}`),
+  ];
+  if (problems.length > 0 && !flags.allowInvalid) {
+    process.stderr.write(`meshtax: ${problems.join('\nmeshtax: ')}\nmeshtax: compare gates completed runs with valid phases only; pass --allow-invalid to compare them anyway\n`);
+    return EXIT.runFailed;
+  }
   const changes = compareRuns(base, candidate, limits, metrics, show);
   if (changes.length === 0) {
     throw new UsageError(`${basePath} and ${candidatePath} have no mode and rate in common with the metrics ${metrics.join(', ')}`);
@@ -67,6 +78,7 @@ export async function compareCommand(basePath: string, candidatePath: string, fl
   } else {
     process.stdout.write(`${render(base, candidate, changes, differ)}\n`);
   }
+  if (problems.length > 0) process.stderr.write(`meshtax: compared although ${problems.join('; ')} (--allow-invalid)\n`);
   return regressions.length > 0 ? EXIT.gateFailed : EXIT.ok;
 }
 

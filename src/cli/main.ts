@@ -126,10 +126,11 @@ function program(setExit: (code: ExitCode) => void): Command {
     .addOption(repeatable('--metric <names>', `metrics to gate, comma-separated; known: ${COMPARE_METRICS.join(', ')}`, DEFAULT_METRICS.join(', ')))
     .addOption(repeatable('--max-regression <metric=+N%|+N unit>', 'largest tolerated increase, e.g. p99-delta=+10% or p99-delta=+200us; gates the metric', '+10% of the base value'))
     .option('--allow-different-scenarios', 'compare runs whose scenario settings differ (the differences are printed)', false)
+    .option('--allow-invalid', 'compare runs that did not complete or have invalid phases (otherwise exit 1: they measured no mesh tax)', false)
     .option('--json', 'print the changes as JSON', false)
     .addHelpText(
       'after',
-      `${EXIT_CODES_HELP}\n\nBy default the mesh tax is gated: each mode's delta against the baseline of its own run (p50-delta, p99-delta), and the proxies' CPU and memory, so a busier machine that slows every mode alike is not a regression. Absolute latency (p50 … p999) and error-rate are gated by name. A regression is an increase whose whole 95% Welch t interval (over the rounds of both runs) lies above the limit; with fewer than 2 rounds (load.repetitions) in a run nothing is judged. Runs made from different scenario settings are refused (exit 2) unless --allow-different-scenarios.`,
+      `${EXIT_CODES_HELP}\n\nBy default the mesh tax is gated: each mode's delta against the baseline of its own run (p50-delta, p99-delta), and the proxies' CPU and memory, so a busier machine that slows every mode alike is not a regression. Absolute latency (p50 … p999) and error-rate are gated by name. A regression is an increase whose whole 95% Welch t interval (over the rounds of both runs) lies above the limit; with fewer than 2 rounds (load.repetitions) in a run nothing is judged. Runs made from different scenario settings are refused (exit 2) unless --allow-different-scenarios. A run that did not complete or has invalid phases measured no mesh tax: compare exits 1 unless --allow-invalid.`,
     )
     .action(async (base: string, candidate: string, flags: CompareFlags) => setExit(await compareCommand(base, candidate, flags)));
 

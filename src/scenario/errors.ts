@@ -1,6 +1,6 @@
 /** Invalid input: problems in a scenario file or a `--set` override, each with where it is and how to fix it. */
 
-/** Exit code for invalid input (see the exit-code table in DESIGN.md §6). */
+/** Exit code for invalid input: 2, as in the exit-code table of every command's --help. */
 export const SCENARIO_EXIT_CODE = 2;
 
 export type Problem = {

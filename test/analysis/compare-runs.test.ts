@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, parseLimit, parseMetrics, scenarioDifferences } from '../../src/analysis/compare-runs.ts';
+import { compareRuns, parseLimit, parseMetrics, runProblems, scenarioDifferences } from '../../src/analysis/compare-runs.ts';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
 
@@ -84,5 +84,39 @@ describe('comparing two runs', () => {
       { path: 'workload.responseDelay', base: '0', candidate: '2' },
     ]);
     expect(scenarioDifferences(a, a)).toEqual([]);
+  });
+});
+
+describe('what compare refuses to gate', () => {
+  it('charges a shared component only its increase over idle, as the run\'s own comparisons do', () => {
+    // ztunnel shared with the rest of the cluster: idle rises from 0.5 to 0.9 cores on a busier night, while what
+    // the mode adds (0.1 cores) stays the same. That is no regression of the mesh tax.
+    const withZtunnel = (run: RunDocument, idle: number): RunDocument => ({
+      ...run,
+      phases: run.phases.map((phase) => ({
+        ...phase,
+        resources: [
+          ...phase.resources.filter((row) => row.role !== 'sidecar'),
+          ...(phase.mode === 'baseline'
+            ? []
+            : [{ pod: 'ztunnel-a', container: 'istio-proxy', role: 'node-proxy' as const, cpuCores: idle + 0.1, memoryBytes: 20 * MIB, memoryBytesMax: 20 * MIB, memoryKind: 'working-set' as const, idleCpuCores: idle, idleMemoryBytes: 20 * MIB, shared: true }]),
+        ],
+      })),
+    });
+    const changes = compareRuns(withZtunnel(quickstart(5), 0.5), withZtunnel(quickstart(6), 0.9), {}, ['mesh-cpu-cores']);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.base).toBeCloseTo(0.1, 9);
+    expect(changes[0]!.candidate).toBeCloseTo(0.1, 9);
+    expect(changes[0]!.regression).toBe(false);
+  });
+
+  it('names a run that did not complete and a run with invalid phases', () => {
+    expect(runProblems(quickstart(7))).toEqual([]);
+    expect(runProblems({ ...quickstart(7), status: 'failed', error: 'proxy exited' })).toEqual(['status failed (proxy exited)']);
+    const short = quickstart(8);
+    short.phases[1] = { ...short.phases[1]!, achievedRps: 500, validity: undefined };
+    const problems = runProblems(short);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^1 invalid phase\(s\); the first, sidecar @ 1000 rps rep 1: achieved 500 of 1000 rps/);
   });
 });

@@ -69,6 +69,30 @@ describe('meshtax compare', () => {
     expect(absolute.code, absolute.stdout).toBe(3);
   });
 
+  it('exits 1 for a candidate that did not complete or measured invalid phases, unless --allow-invalid', async () => {
+    // A broken night must not pass the gate with "no interval, not judged", nor gate numbers that are not mesh tax.
+    const dir = tempDir();
+    const file = (name: string, run: unknown): string => {
+      const target = path.join(dir, `${name}.json`);
+      writeFileSync(target, JSON.stringify(run));
+      return target;
+    };
+    const base = file('base', syntheticQuickstart(21));
+    const failed = file('failed', { ...syntheticQuickstart(22), status: 'failed', error: 'proxy exited' });
+    const refused = await runCli(['compare', base, failed]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`meshtax: ${failed}: status failed (proxy exited)`);
+    expect(refused.stderr).toContain('pass --allow-invalid to compare them anyway');
+    const short = syntheticQuickstart(23);
+    short.phases[1] = { ...short.phases[1]!, achievedRps: 500, validity: undefined };
+    const invalid = await runCli(['compare', base, file('short', short)]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/1 invalid phase\(s\); the first, sidecar @ 1000 rps rep 1: achieved 500 of 1000 rps/);
+    const allowed = await runCli(['compare', base, failed, '--allow-invalid']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stderr).toContain('compared although');
+  });
+
   it('exits 2 for a file that is not a run.json or a malformed limit or metric', async () => {
     expect((await runCli(['compare', 'package.json', 'package.json'])).code).toBe(2);
     expect((await runCli(['compare', 'nope.json', 'nope.json'])).stderr).toMatch(/cannot read nope.json: ENOENT/);

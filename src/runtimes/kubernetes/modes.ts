@@ -1,6 +1,6 @@
 import { AA_MODE } from '../../analysis/comparisons.ts';
 
-/** The modes of the Kubernetes runtime (DESIGN.md §4), and baseline-aa, a second baseline for the noise floor. */
+/** The modes of the Kubernetes runtime (how each joins its mesh is in manifests/namespace.ts), and baseline-aa, a second baseline for the noise floor. */
 export const KUBERNETES_MODES = ['baseline', AA_MODE, 'linkerd', 'istio-sidecar', 'istio-ambient', 'istio-waypoint'] as const;
 export type KubernetesMode = (typeof KUBERNETES_MODES)[number];
 

@@ -25,7 +25,7 @@ function matches(node: V1Node, selector: Record<string, string>): boolean {
 }
 
 /**
- * Chooses one node for the servers and one for the clients, used by every mode (DESIGN.md §3): pinned by name,
+ * Chooses one node for the servers and one for the clients, used by every mode, so that modes differ only in the mesh: pinned by name,
  * picked by label selector, or else the first schedulable nodes by name. Client and server differ when the cluster
  * allows; a single schedulable node gives a warning, as latency then misses the network hop.
  */

@@ -42,7 +42,7 @@ function shared(targets: ResourceTarget[]): ResourceTarget[] {
 }
 
 /**
- * What a mode's phase measures (DESIGN.md §3): app and generator containers and their sidecars, the waypoint,
+ * What a mode's phase measures: app and generator containers and their sidecars, the waypoint,
  * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh.
  */
 export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesMode, meshes: readonly MeshInstall[]): () => Promise<ResourceTarget[]> {

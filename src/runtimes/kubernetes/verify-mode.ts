@@ -13,7 +13,7 @@ import { modeFacts, type KubernetesMode } from './modes.ts';
 export const AMBIENT_ANNOTATION = 'ambient.istio.io/redirection';
 
 /**
- * Proof that a mode is in effect on a running pod (DESIGN.md §4): undefined when it is, else what is missing.
+ * Proof that a mode is in effect on a running pod (the proxy container, or the ambient redirection annotation): undefined when it is, else what is missing.
  * Run on every echo and generator pod before it is measured.
  */
 export function modeProblem(mode: KubernetesMode, pod: V1Pod, appContainer: string): string | undefined {

@@ -3,7 +3,7 @@ import { namespaceName, runLabels, WAYPOINT_NAME } from '../labels.ts';
 import { modeFacts, type KubernetesMode } from '../modes.ts';
 
 /**
- * The namespace of a mode, labelled and annotated so that the mode's mesh takes its pods (DESIGN.md §4): baseline
+ * The namespace of a mode, labelled and annotated so that the mode's mesh takes its pods: baseline
  * opts out of every mesh explicitly, so a cluster with mesh-wide injection still gives a clean baseline.
  */
 export function modeNamespace(runId: string, mode: KubernetesMode, istioRevision?: string): V1Namespace {
