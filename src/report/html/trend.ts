@@ -1,10 +1,12 @@
 import type { TrendPoint } from '../../analysis/history.ts';
 import { chartBundle } from './bundle.ts';
+import { modeColors } from './colors.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
 
 /** The series a trend chart draws: one per mode, rate and percentile, x = run order. */
 interface TrendSeries {
   label: string;
+  mode: string;
   values: (number | null)[];
 }
 
@@ -17,6 +19,7 @@ function series(points: readonly TrendPoint[], runs: readonly string[]): TrendSe
   return keys.flatMap((key) =>
     (['p50', 'p99'] as const).map((percentile) => ({
       label: `${key} ${percentile}`,
+      mode: key.slice(0, key.lastIndexOf(' @ ')),
       values: runs.map((runId) => {
         const point = byRunAndKey.get(`${runId}\n${key}`);
         const value = point?.[percentile];
@@ -31,7 +34,7 @@ const data = JSON.parse(document.getElementById('trend-data').textContent);
 const canvas = document.getElementById('chart-trend');
 new Chart(canvas, {
   type: 'line',
-  data: { labels: data.runs, datasets: data.series.map((s) => ({ label: s.label, data: s.values, spanGaps: true, borderDash: s.label.endsWith('p99') ? [6, 4] : [] })) },
+  data: { labels: data.runs, datasets: data.series.map((s) => ({ label: s.label, data: s.values, spanGaps: true, borderColor: data.colors[s.mode], backgroundColor: data.colors[s.mode], borderDash: s.label.endsWith('p99') ? [6, 4] : [] })) },
   options: {
     animation: false,
     responsive: false,
@@ -66,7 +69,7 @@ export function trendReport(points: readonly TrendPoint[], title: string): strin
 <tbody>
 ${rows}
 </tbody></table>
-<script type="application/json" id="trend-data">${jsonForScript({ runs, series: series(points, runs) })}</script>
+<script type="application/json" id="trend-data">${jsonForScript({ runs, series: series(points, runs), colors: modeColors(points.map((point) => point.mode)) })}</script>
 <script>${chartBundle()}</script>
 <script>${SCRIPT}</script>
 </body>
