@@ -34,15 +34,23 @@ const METRICS = [
   { key: 'meshCpuCores', title: 'mesh CPU', unit: 'cores' },
 ] as const;
 
+const DASHES = ['solid', 'dashed', 'dotted', 'dash-dot'];
+
 /** One line of a chart: a mode at a rate, its points at the runs' start times (ms since the epoch). */
 interface TrendLine {
   mode: string;
   rate: number | null;
   label: string;
+  /** Line style: the rate's place among the group's rates (solid, dashed, dotted, dash-dot), as the legend says. */
+  dash: number;
   points: { x: number; y: number; runId: string }[];
 }
 
+/** The group's rates, in the order its legend and its charts' line styles use. */
+const ratesOf = (points: readonly TrendPoint[]): (number | null)[] => [...new Set(points.map((p) => p.rate))];
+
 function lines(points: readonly TrendPoint[], metric: (typeof METRICS)[number]['key']): TrendLine[] {
+  const rates = ratesOf(points);
   const byKey = new Map<string, TrendLine>();
   for (const point of points) {
     const value = point[metric];
@@ -50,7 +58,7 @@ function lines(points: readonly TrendPoint[], metric: (typeof METRICS)[number]['
     const label = `${point.mode} @ ${point.rate === null ? 'max' : formatCount(point.rate)} rps`;
     let line = byKey.get(label);
     if (!line) {
-      line = { mode: point.mode, rate: point.rate, label, points: [] };
+      line = { mode: point.mode, rate: point.rate, label, dash: rates.indexOf(point.rate) % DASHES.length, points: [] };
       byKey.set(label, line);
     }
     line.points.push({ x: Date.parse(point.startedAt), y: value, runId: point.runId });
@@ -70,11 +78,29 @@ const SCRIPT = String.raw`(function () {
   }
   // Three significant digits at most and thousands separators: "1,250", "0.12", never "300.00".
   function number(v) { return Number(Number(v).toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 6 }); }
+  var HOUR = 3600 * 1000;
+  var DAY = 24 * HOUR;
+  // Ticks on whole UTC days (or hours, for runs within two days): the linear scale steps from multiples of its step.
+  function timeAxis(chart) {
+    var xs = [];
+    chart.lines.forEach(function (line) { line.points.forEach(function (p) { xs.push(p.x); }); });
+    var min = Math.min.apply(null, xs);
+    var max = Math.max.apply(null, xs);
+    var unit = max - min >= 2 * DAY ? DAY : HOUR;
+    var step = Math.max(1, Math.ceil((max - min) / 5 / unit)) * unit;
+    var from = Math.floor(min / step) * step;
+    // A whole number of steps, or Chart.js stretches the step to fit and ticks land at 19:36.
+    return {
+      type: 'linear',
+      min: from,
+      max: from + Math.max(1, Math.ceil((max - from) / step)) * step,
+      ticks: { stepSize: step, maxRotation: 0, callback: function (v) { return unit === DAY ? when(v).slice(0, 10) : when(v).slice(5); } },
+      title: { display: true, text: 'run started (UTC)' },
+    };
+  }
   var rendered = 0;
   data.charts.forEach(function (chart) {
     var canvas = document.getElementById(chart.canvasId);
-    var rates = [];
-    chart.lines.forEach(function (line) { if (rates.indexOf(line.rate) < 0) rates.push(line.rate); });
     new Chart(canvas, {
       type: 'line',
       data: {
@@ -85,7 +111,7 @@ const SCRIPT = String.raw`(function () {
             data: line.points,
             borderColor: colour,
             backgroundColor: colour,
-            borderDash: [[], [6, 4], [2, 3], [10, 3, 2, 3]][rates.indexOf(line.rate) % 4],
+            borderDash: [[], [6, 4], [2, 3], [10, 3, 2, 3]][line.dash],
             pointRadius: line.points.length > 200 ? 0 : 3,
             spanGaps: true,
           };
@@ -94,11 +120,13 @@ const SCRIPT = String.raw`(function () {
       options: {
         parsing: false,
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 6, maxRotation: 0, callback: function (v) { return when(v); } }, title: { display: true, text: 'run started (UTC)' } },
+          x: timeAxis(chart),
           y: { ticks: { callback: function (v) { return number(v); } }, title: { display: true, text: chart.title + ' (' + chart.unit + ')' } },
         },
         plugins: {
           title: { display: true, text: chart.title + ' per mode across runs' },
+          // One legend per group, above its charts (the page's HTML): three copies took half of every chart.
+          legend: { display: false },
           tooltip: { callbacks: {
             title: function (items) { return items.length ? items[0].raw.runId + ' · ' + when(items[0].raw.x) : ''; },
             label: function (item) { return item.dataset.label + ': ' + number(item.raw.y) + ' ' + chart.unit; },
@@ -112,6 +140,17 @@ const SCRIPT = String.raw`(function () {
   document.body.setAttribute('data-charts-rendered', String(rendered));
 })();
 `;
+
+/** The group's modes in their colours and its rates in their line styles (the same order the page's script uses). */
+function legendOf(points: readonly TrendPoint[], colors: Readonly<Record<string, string>>): string {
+  const taxed = points.filter((p) => p.deltaP50 !== null || p.deltaP99 !== null || p.meshCpuCores !== null);
+  if (taxed.length === 0) return '';
+  const modes = [...new Set(taxed.map((p) => p.mode))];
+  const rates = ratesOf(points);
+  const swatch = (mode: string): string => `<span class="swatch" style="background:${colors[mode] ?? '#9ca3af'}"></span>${escapeHtml(mode)}`;
+  const style = rates.length > 1 ? ` · ${rates.map((rate, i) => `${DASHES[i % DASHES.length]}: ${rate === null ? 'max' : formatCount(rate)} rps`).join(', ')}` : '';
+  return `<p class="legend">${modes.map(swatch).join(' ')}${style}</p>`;
+}
 
 const signed = (value: number | null): string => (value === null ? '—' : `${value > 0 ? '+' : ''}${formatCount(Math.round(value))}`);
 const plain = (value: number | null): string => (value === null ? '—' : formatCount(Math.round(value)));
@@ -141,11 +180,13 @@ export function trendReport(points: readonly TrendPoint[], title: string): strin
     ),
   );
   const drawn = new Set(charts.map((chart) => chart.canvasId));
+  const colors = modeColors(points.map((point) => point.mode));
   const runsIn = (group: TrendGroup): number => new Set(group.points.map((p) => p.runId)).size;
   const sections = groups.map(
     (group, g) => `<section aria-labelledby="h-group-${g}">
 <h2 id="h-group-${g}">${escapeHtml(group.scenario)} <code>${escapeHtml(group.fingerprint)}</code></h2>
 <p class="meta">${escapeHtml(group.settings)} · ${formatCount(runsIn(group))} run(s)</p>
+${legendOf(group.points, colors)}
 ${
   METRICS.some((metric) => drawn.has(`chart-trend-${g}-${metric.key}`))
     ? `<div class="charts">\n${METRICS.filter((metric) => drawn.has(`chart-trend-${g}-${metric.key}`))
@@ -159,13 +200,13 @@ ${groupTable(group.points)}
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem}table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}caption{text-align:left;color:#57606a}.meta{color:#57606a}.charts{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.5rem}.chart-box{position:relative;height:260px}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem}table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}caption{text-align:left;color:#57606a}.meta{color:#57606a}.charts{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.5rem}.chart-box{position:relative;height:280px}.legend{margin:.25rem 0}.swatch{display:inline-block;width:.9em;height:.9em;border-radius:.2em;margin:0 .3em 0 .8em;vertical-align:-.1em}</style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="meta">Runs are joined only within one scenario and one set of the settings that change the numbers (runtime, proxy, mTLS, modes, rates, connections, payload …); the code after a name identifies those settings.</p>
 ${sections.join('\n')}
-<script type="application/json" id="trend-data">${jsonForScript({ charts, colors: modeColors(points.map((point) => point.mode)) })}</script>
+<script type="application/json" id="trend-data">${jsonForScript({ charts, colors })}</script>
 <script>${chartBundle()}</script>
 <script>${SCRIPT}</script>
 </body>
