@@ -209,15 +209,13 @@ export function parseMetrics(names: readonly string[]): CompareMetric[] {
 const IGNORED_SETTINGS = new Set(['metadata.description', 'output.dir', 'load.seed']);
 
 /**
- * Settings that differ between two runs, as dotted paths with both values: the resolved scenario (minus
- * {@link IGNORED_SETTINGS}) and, where the runtime records one, the proxy that carried the traffic (`proxy.kind`,
- * `proxy.version`: `local.proxy: auto` picks HAProxy on one machine and the built-in proxy on another).
+ * A run's settings as dotted paths with their JSON values: the resolved scenario and, where the runtime records one,
+ * the proxy that carried the traffic (`proxy.kind`, `proxy.version`: `local.proxy: auto` picks HAProxy on one
+ * machine and the built-in proxy on another).
  */
-export function scenarioDifferences(base: RunDocument, candidate: RunDocument): { path: string; base: string; candidate: string }[] {
-  const settings = (run: RunDocument): Record<string, unknown> => {
-    const proxy = (run.environment?.runtime as { proxy?: unknown } | undefined)?.proxy;
-    return proxy === undefined ? run.scenario : { ...run.scenario, proxy };
-  };
+export function flatSettings(run: Pick<RunDocument, 'scenario' | 'environment'>): Map<string, string> {
+  const proxy = (run.environment?.runtime as { proxy?: unknown } | undefined)?.proxy;
+  const settings = proxy === undefined ? run.scenario : { ...run.scenario, proxy };
   const flat = (value: unknown, prefix: string, into: Map<string, string>): Map<string, string> => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [key, child] of Object.entries(value)) flat(child, prefix ? `${prefix}.${key}` : key, into);
@@ -226,8 +224,13 @@ export function scenarioDifferences(base: RunDocument, candidate: RunDocument): 
     }
     return into;
   };
-  const a = flat(settings(base), '', new Map());
-  const b = flat(settings(candidate), '', new Map());
+  return flat(settings, '', new Map());
+}
+
+/** Settings that differ between two runs ({@link flatSettings} minus {@link IGNORED_SETTINGS}), with both values. */
+export function scenarioDifferences(base: RunDocument, candidate: RunDocument): { path: string; base: string; candidate: string }[] {
+  const a = flatSettings(base);
+  const b = flatSettings(candidate);
   const paths = [...new Set([...a.keys(), ...b.keys()])].filter((path) => !IGNORED_SETTINGS.has(path)).sort();
   return paths
     .filter((path) => a.get(path) !== b.get(path))

@@ -1,6 +1,7 @@
 import type { RunDocument } from '../results/schema.ts';
 import { pooledPercentilesOf } from '../loadgen/histogram.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
+import { scenarioGroup } from './scenario-fingerprint.ts';
 
 /** One point of a trend: a mode at a rate in one run. Latency in µs, CPU in cores. */
 export interface TrendPoint {
@@ -8,6 +9,11 @@ export interface TrendPoint {
   startedAt: string;
   status: RunDocument['status'];
   tool: string;
+  /** The scenario's name and the fingerprint of its settings that change the numbers: runs on one trend share both. */
+  scenario: string;
+  fingerprint: string;
+  /** Those settings in a line people read. */
+  settings: string;
   mode: string;
   rate: number | null;
   repetitions: number;
@@ -22,6 +28,7 @@ export interface TrendPoint {
 export function trend(runs: readonly RunDocument[]): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
+    const group = scenarioGroup(run);
     for (const { mode, rate, phases } of groupByModeAndRate(run.phases)) {
       // What the table needs and no more: one repetition's percentiles are in its record; several are pooled from
       // their histograms' non-empty buckets. Decoding every histogram whole made history take minutes.
@@ -32,6 +39,7 @@ export function trend(runs: readonly RunDocument[]): TrendPoint[] {
         startedAt: run.startedAt,
         status: run.status,
         tool: run.tool.version,
+        ...group,
         mode,
         rate,
         repetitions: phases.length,

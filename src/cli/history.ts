@@ -4,39 +4,50 @@ import { trend, type TrendPoint } from '../analysis/history.ts';
 import { HistogramPayloadError } from '../loadgen/histogram-payload.ts';
 import { checkRunHistograms, parseRunText, readRunText, RunFileError } from '../results/read-run.ts';
 import type { RunDocument } from '../results/schema.ts';
-import { formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
-import { trendReport } from '../report/html/trend.ts';
+import { formatCores, formatCount, formatDeltaUs, formatUs, scenarioName } from '../report/format.ts';
+import { trendGroups, trendReport } from '../report/html/trend.ts';
 import { writeFileAtomically } from '../results/atomic-write.ts';
 import { boxTable } from './columns.ts';
 import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
 
-/** `meshtax history <dir>`: a trend table over the runs under a results directory, oldest first. */
-export async function historyCommand(dir: string, flags: { json: boolean; html?: string }): Promise<ExitCode> {
-  const { runs, skipped, points } = await readTrend(dir);
+/**
+ * `meshtax history <dir>`: the mesh tax across the runs under a results directory, oldest first, one trend per
+ * scenario and set of settings that change the numbers; `--scenario NAME` keeps one scenario's runs.
+ */
+export async function historyCommand(dir: string, flags: { json: boolean; html?: string; scenario?: string }): Promise<ExitCode> {
+  const { runs, skipped, points, scenarios } = await readTrend(dir, flags.scenario);
+  if (runs === 0 && flags.scenario !== undefined && scenarios.size > 0) {
+    throw new UsageError(`--scenario ${flags.scenario}: no run of that scenario under ${dir}; its runs are of ${[...scenarios].sort().join(', ')}`);
+  }
   if (runs === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
+  const groups = trendGroups(points);
   if (flags.html) {
-    await writeFileAtomically(flags.html, trendReport(points, `meshtax history: ${dir}`));
+    await writeFileAtomically(flags.html, trendReport(points, `meshtax history: ${flags.scenario ?? dir}`));
     process.stderr.write(`wrote ${flags.html}\n`);
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ runs, skipped: skipped.map((entry) => entry.file), points }, null, 2)}\n`);
+    const summary = groups.map((group) => ({ scenario: group.scenario, fingerprint: group.fingerprint, settings: group.settings, runs: new Set(group.points.map((p) => p.runId)).size }));
+    process.stdout.write(`${JSON.stringify({ runs, skipped: skipped.map((entry) => entry.file), groups: summary, points }, null, 2)}\n`);
     return EXIT.ok;
   }
   const head = ['run', 'started', 'status', 'mode', 'rate', 'reps', 'p50', 'p99', 'Δp50', 'Δp99', 'mesh CPU'];
-  const rows = points.map((point) => [
-    point.runId,
-    point.startedAt.slice(0, 16).replace('T', ' '),
-    point.status,
-    point.mode,
-    formatRate(point.rate),
-    String(point.repetitions),
-    formatUs(point.p50),
-    formatUs(point.p99),
-    formatDeltaUs(point.deltaP50),
-    formatDeltaUs(point.deltaP99),
-    point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
-  ]);
-  const lines = [`meshtax history: ${runs} run(s) under ${dir}`, boxTable(head, rows)];
+  const lines = [`meshtax history: ${formatCount(runs)} run(s) under ${dir}, ${formatCount(groups.length)} scenario setting(s)`];
+  for (const group of groups) {
+    const rows = group.points.map((point) => [
+      point.runId,
+      point.startedAt.slice(0, 16).replace('T', ' '),
+      point.status,
+      point.mode,
+      point.rate === null ? 'max' : formatCount(point.rate),
+      formatCount(point.repetitions),
+      formatUs(point.p50),
+      formatUs(point.p99),
+      formatDeltaUs(point.deltaP50),
+      formatDeltaUs(point.deltaP99),
+      point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
+    ]);
+    lines.push('', `${group.scenario} [${group.fingerprint}]: ${group.settings}`, boxTable(head, rows));
+  }
   for (const { file, reason } of skipped) lines.push(`skipped ${file}: ${reason}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.ok;
@@ -47,9 +58,13 @@ export async function historyCommand(dir: string, flags: { json: boolean; html?:
  * thousand runs never sit in memory at once; the histograms history pools are checked as they are read, and a run
  * with a damaged one is skipped, named with its phase.
  */
-async function readTrend(dir: string): Promise<{ runs: number; skipped: Skipped[]; points: TrendPoint[] }> {
+async function readTrend(
+  dir: string,
+  scenario: string | undefined,
+): Promise<{ runs: number; skipped: Skipped[]; points: TrendPoint[]; scenarios: Set<string> }> {
   const { candidates, skipped } = await runFiles(dir);
   let runs = 0;
+  const scenarios = new Set<string>();
   const points: TrendPoint[] = [];
   for (const file of candidates) {
     let run: RunDocument;
@@ -62,6 +77,10 @@ async function readTrend(dir: string): Promise<{ runs: number; skipped: Skipped[
       skipped.push({ file, reason: error.message.startsWith(file) ? error.message.slice(file.length).replace(/^(:\s*|\s+is\s+)/, '') : error.message });
       continue;
     }
+    // Filtered before its histograms are pooled: the other scenarios' runs cost only their parse.
+    const name = scenarioName(run);
+    scenarios.add(name);
+    if (scenario !== undefined && name !== scenario) continue;
     try {
       points.push(...trend([run]));
       runs++;
@@ -72,7 +91,7 @@ async function readTrend(dir: string): Promise<{ runs: number; skipped: Skipped[
   }
   // A stable sort: the points of one run stay together and in their order.
   points.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  return { runs, skipped, points };
+  return { runs, skipped, points, scenarios };
 }
 
 /** Which phase's histogram is damaged, found by checking them all (only once one has failed). */

@@ -136,12 +136,16 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('history')
-    .description('a trend table across the runs in a results directory, oldest first')
+    .description('the mesh tax across the runs in a results directory, oldest first, one trend per scenario and settings')
     .argument('<dir>', 'directory holding <run-id>/run.json (the output directory of meshtax run)')
     .option('--json', 'print the trend points as JSON', false)
     .option('--html <file>', 'also write a trend chart: one offline HTML page')
-    .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (dir: string, flags: { json: boolean; html?: string }) => setExit(await historyCommand(dir, flags)));
+    .option('--scenario <name>', "only the runs of this scenario (its metadata.name)")
+    .addHelpText(
+      'after',
+      `Runs are grouped by scenario and by a fingerprint of the settings that change the numbers (runtime, proxy, mTLS, modes, rates, connections, payload …); durations, repetitions and thresholds do not split a group.\n\n${EXIT_CODES_HELP}`,
+    )
+    .action(async (dir: string, flags: { json: boolean; html?: string; scenario?: string }) => setExit(await historyCommand(dir, flags)));
 
   root
     .command('estimate')

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchChromium, openReport } from '../helpers/browser.ts';
@@ -30,8 +30,10 @@ describe('meshtax history', () => {
       const page = await openReport(browser, html);
       expect(page.problems).toEqual([]);
       expect(page.requests).toEqual([]);
-      expect(page.canvases.map((canvas) => [canvas.id, canvas.rendered])).toEqual([['chart-trend', 'true']]);
-      expect(page.canvases[0]!.paintedPixels).toBeGreaterThan((page.canvases[0]!.width * page.canvases[0]!.height) / 100);
+      // Baseline-only runs have no mesh tax to plot (test/cli/history-scenarios.test.ts draws the charts): the page says so.
+      expect(page.canvases).toEqual([]);
+      expect(page.chartsRendered).toBe('0');
+      expect(readFileSync(html, 'utf8')).toContain('No mode was compared with a baseline in these runs: no mesh tax to plot.');
     } finally {
       await browser.close();
     }

@@ -12,14 +12,10 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   Chart.defaults.color = '#1f2328';
   Chart.defaults.maintainAspectRatio = false;
 
-  var MODE_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
-  var ROLE_COLORS = { app: '#64748b', sidecar: '#dc2626', 'node-proxy': '#d97706', waypoint: '#7c3aed', loadgen: '#0891b2', 'control-plane': '#059669' };
-  var modeColors = {};
-  var nextColor = 0;
+  var ROLE_COLORS = { app: '#64748b', sidecar: '#dc2626', 'node-proxy': '#d97706', waypoint: '#7c3aed', 'control-plane': '#059669' };
+  // Computed on the server from the mode's name (colors.ts), the same on history.html.
   function modeColor(mode) {
-    if (mode === 'baseline') return '#4b5563';
-    if (!modeColors[mode]) modeColors[mode] = MODE_COLORS[nextColor++ % MODE_COLORS.length];
-    return modeColors[mode];
+    return data.colors[mode] || '#9ca3af';
   }
   function isDecade(v) {
     var l = Math.log10(v);
@@ -31,7 +27,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   function ms(v) {
     if (v === null || v === undefined) return 'n/a';
     var a = Math.abs(v);
-    return (a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : v.toFixed(3)) + ' ms';
+    if (a < 1) return Math.round(v * 1000) + ' µs';
+    return (a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2)) + ' ms';
   }
   var rendered = 0;
   function draw(id, config) {
@@ -86,78 +83,98 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     });
   });
 
+  // A tick without spurious decimals: "300", "0.5", "1.25", never "300.00".
+  function tick(v) {
+    return String(Number(Number(v).toPrecision(3)));
+  }
+  // One horizontal bar chart per percentile, on its own scale and in µs when the numbers are µs.
   data.deltas.forEach(function (chart) {
-    var values = [0];
-    chart.series.forEach(function (series) {
-      series.valuesMs.forEach(function (v) { if (v !== null) values.push(v); });
-      series.intervalsMs.forEach(function (i) { if (i) { values.push(i.low); values.push(i.high); } });
-    });
-    var errorBars = {
-      id: 'meshtaxErrorBars',
-      afterDatasetsDraw: function (c) {
-        var ctx = c.ctx;
-        var y = c.scales.y;
-        ctx.save();
-        ctx.strokeStyle = '#111827';
-        ctx.lineWidth = 1.5;
-        chart.series.forEach(function (series, di) {
-          if (!c.isDatasetVisible(di)) return;
-          var meta = c.getDatasetMeta(di);
-          series.intervalsMs.forEach(function (interval, j) {
-            var bar = meta.data[j];
+    chart.panels.forEach(function (panel) {
+      var j = panel.index;
+      var largest = 0;
+      chart.series.forEach(function (series) {
+        var v = series.valuesMs[j];
+        var i = series.intervalsMs[j];
+        if (v !== null) largest = Math.max(largest, Math.abs(v));
+        if (i) largest = Math.max(largest, Math.abs(i.low), Math.abs(i.high));
+      });
+      var micro = largest < 1;
+      var scale = micro ? 1000 : 1;
+      var unit = micro ? 'µs' : 'ms';
+      function shown(v) { return v === null || v === undefined ? 'n/a' : tick(v * scale) + ' ' + unit; }
+      var values = [0];
+      chart.series.forEach(function (series) {
+        if (series.valuesMs[j] !== null) values.push(series.valuesMs[j] * scale);
+        var i = series.intervalsMs[j];
+        if (i) { values.push(i.low * scale); values.push(i.high * scale); }
+      });
+      var errorBars = {
+        id: 'meshtaxErrorBars',
+        afterDatasetsDraw: function (c) {
+          var ctx = c.ctx;
+          var x = c.scales.x;
+          var meta = c.getDatasetMeta(0);
+          ctx.save();
+          ctx.strokeStyle = '#111827';
+          ctx.lineWidth = 1.5;
+          chart.series.forEach(function (series, k) {
+            var interval = series.intervalsMs[j];
+            var bar = meta.data[k];
             if (!interval || !bar) return;
-            var top = y.getPixelForValue(interval.high);
-            var bottom = y.getPixelForValue(interval.low);
-            var w = Math.max(3, Math.min(8, (bar.width || 12) / 4));
+            var left = x.getPixelForValue(interval.low * scale);
+            var right = x.getPixelForValue(interval.high * scale);
+            var h = Math.max(3, Math.min(8, (bar.height || 12) / 4));
             ctx.beginPath();
-            ctx.moveTo(bar.x, top); ctx.lineTo(bar.x, bottom);
-            ctx.moveTo(bar.x - w, top); ctx.lineTo(bar.x + w, top);
-            ctx.moveTo(bar.x - w, bottom); ctx.lineTo(bar.x + w, bottom);
+            ctx.moveTo(left, bar.y); ctx.lineTo(right, bar.y);
+            ctx.moveTo(left, bar.y - h); ctx.lineTo(left, bar.y + h);
+            ctx.moveTo(right, bar.y - h); ctx.lineTo(right, bar.y + h);
             ctx.stroke();
           });
-        });
-        ctx.restore();
-      },
-    };
-    draw(chart.canvasId, {
-      type: 'bar',
-      data: {
-        labels: data.deltaLabels,
-        datasets: chart.series.map(function (series) {
-          // A delta that is not significant, or has no interval, is drawn hollow: outline only.
-          return {
-            label: series.mode,
-            data: series.valuesMs,
-            backgroundColor: series.marks.map(function (mark) { return mark ? 'transparent' : modeColor(series.mode); }),
-            borderColor: modeColor(series.mode),
-            borderWidth: 2,
-          };
-        }),
-      },
-      options: {
-        scales: {
-          y: {
-            suggestedMin: Math.min.apply(null, values),
-            suggestedMax: Math.max.apply(null, values),
-            grace: '8%',
-            title: { display: true, text: 'latency − ' + chart.baseline + ' (ms)' },
-          },
+          ctx.restore();
         },
-        plugins: {
-          title: { display: true, text: chart.title },
-          tooltip: {
-            callbacks: {
-              label: function (item) {
-                var series = chart.series[item.datasetIndex];
-                var interval = series.intervalsMs[item.dataIndex];
-                var mark = series.marks[item.dataIndex];
-                return item.dataset.label + ': ' + ms(item.raw) + (interval ? ' [' + ms(interval.low) + ', ' + ms(interval.high) + ']' : '') + (mark ? ' (' + mark + ')' : '');
+      };
+      draw(panel.canvasId, {
+        type: 'bar',
+        data: {
+          labels: chart.series.map(function (series) { return series.mode; }),
+          datasets: [{
+            label: panel.label,
+            data: chart.series.map(function (series) { return series.valuesMs[j] === null ? null : series.valuesMs[j] * scale; }),
+            // A delta that is not significant, or has no interval, is drawn hollow: outline only.
+            backgroundColor: chart.series.map(function (series) { return series.marks[j] ? 'transparent' : modeColor(series.mode); }),
+            borderColor: chart.series.map(function (series) { return modeColor(series.mode); }),
+            borderWidth: 2,
+          }],
+        },
+        options: {
+          indexAxis: 'y',
+          scales: {
+            x: {
+              suggestedMin: Math.min.apply(null, values),
+              suggestedMax: Math.max.apply(null, values),
+              grace: '8%',
+              ticks: { maxTicksLimit: 6, maxRotation: 0, callback: function (v) { return tick(v); } },
+              title: { display: true, text: panel.label + ' − ' + chart.baseline + ' (' + unit + ')' },
+            },
+            y: { ticks: { autoSkip: false } },
+          },
+          plugins: {
+            legend: { display: false },
+            title: { display: true, text: 'Δ' + panel.label },
+            tooltip: {
+              callbacks: {
+                label: function (item) {
+                  var series = chart.series[item.dataIndex];
+                  var interval = series.intervalsMs[j];
+                  var mark = series.marks[j];
+                  return series.mode + ': ' + shown(series.valuesMs[j]) + (interval ? ' [' + shown(interval.low) + ', ' + shown(interval.high) + ']' : '') + (mark ? ' (' + mark + ')' : '');
+                },
               },
             },
           },
         },
-      },
-      plugins: [errorBars],
+        plugins: [errorBars],
+      });
     });
   });
 

@@ -3,6 +3,7 @@ import { splitComparisons } from '../../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, Role, RunDocument } from '../../results/schema.ts';
 import { shownDelta } from '../uncertainty.ts';
+import { modeColors } from './colors.ts';
 
 /** One point of a latency spectrum: percentile p (0–100), x = 1/(1 − p/100), latency in milliseconds. */
 export interface SpectrumPoint {
@@ -38,19 +39,26 @@ export interface DeltaChart {
   }[];
 }
 
-/** CPU (cores) and memory (MiB) per role, summed over a role's containers, mean over repetitions, per mode and rate. */
+/**
+ * CPU (cores) and memory (MiB) per role, summed over a role's containers, mean over repetitions, per mode and rate.
+ * The load generator is kept apart (`loadgen`, aligned with `groups`; null when it was not measured): it is not
+ * part of the system under test, and stacked with the rest it dwarfed the mesh's own share.
+ */
 export interface ResourceChart {
   groups: { mode: string; rate: number | null; label: string }[];
   roles: { role: Role; cpuCores: number[]; memoryMiB: number[] }[];
+  loadgen: { cpuCores: number[]; memoryMiB: number[] } | null;
 }
 
 export interface ReportData {
   spectrum: SpectrumChart[];
   deltas: DeltaChart[];
   resources: ResourceChart;
+  /** The colour of every mode on the page, the same as on history.html. */
+  colors: Record<string, string>;
 }
 
-const ROLE_ORDER: readonly Role[] = ['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen', 'control-plane'];
+const ROLE_ORDER: readonly Role[] = ['app', 'sidecar', 'node-proxy', 'waypoint', 'control-plane'];
 /** x = 1/(1 − p) from 1 (p0) to 10 000 (p99.99), 20 points a decade. */
 const POINTS_PER_DECADE = 20;
 const DECADES = 4;
@@ -126,13 +134,14 @@ function resourceChart(phases: readonly PhaseRecord[], multipleRates: boolean): 
   const rates = sortedRates(phases.map((phase) => phase.rate));
   const present = new Set(phases.flatMap((phase) => phase.resources.map((row) => row.role)));
   const roles = ROLE_ORDER.filter((role) => present.has(role));
-  const chart: ResourceChart = { groups: [], roles: roles.map((role) => ({ role, cpuCores: [], memoryMiB: [] })) };
+  const chart: ResourceChart = { groups: [], roles: roles.map((role) => ({ role, cpuCores: [], memoryMiB: [] })), loadgen: null };
+  const loadgen = present.has('loadgen') ? { role: 'loadgen' as const, cpuCores: [] as number[], memoryMiB: [] as number[] } : null;
   for (const rate of rates) {
     for (const mode of modes) {
       const group = groups.get(`${mode}\u0000${rateKey(rate)}`);
       if (!group) continue;
       chart.groups.push({ mode, rate, label: multipleRates ? `${mode} @ ${rate === null ? 'max' : rate} rps` : mode });
-      for (const series of chart.roles) {
+      for (const series of loadgen ? [...chart.roles, loadgen] : chart.roles) {
         // Sum the role's containers within a repetition, then average the repetitions.
         const rows = group.map((phase) => phase.resources.filter((row) => row.role === series.role));
         series.cpuCores.push(mean(rows.map((row) => row.reduce((total, r) => total + r.cpuCores, 0))));
@@ -140,6 +149,7 @@ function resourceChart(phases: readonly PhaseRecord[], multipleRates: boolean): 
       }
     }
   }
+  if (loadgen) chart.loadgen = { cpuCores: loadgen.cpuCores, memoryMiB: loadgen.memoryMiB };
   return chart;
 }
 
@@ -163,5 +173,5 @@ export function reportData(run: RunDocument): ReportData {
       valid.filter((comparison) => rateKey(comparison.rate) === rateKey(rate)),
     ),
   );
-  return { spectrum, deltas, resources: resourceChart(run.phases, rates.length > 1) };
+  return { spectrum, deltas, resources: resourceChart(run.phases, rates.length > 1), colors: modeColors(modes) };
 }

@@ -1,11 +1,11 @@
-import { formatRate, scenarioName } from '../format.ts';
-import { legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
+import { formatCores, formatRate, scenarioName } from '../format.ts';
+import { DELTA_LABELS, legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
 import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
 import type { Comparison, RunDocument } from '../../results/schema.ts';
 import { chartBundle } from './bundle.ts';
 import { CLIENT_SCRIPT } from './client.ts';
-import { DELTA_PERCENTILES, reportData } from './data.ts';
+import { DELTA_PERCENTILES, reportData, type ResourceChart } from './data.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
 
 export { reportData, spectrumPoints } from './data.ts';
@@ -78,6 +78,64 @@ function validDeltaTable(run: RunDocument): string {
   return deltaTable(valid);
 }
 
+const CARD_KEYS: readonly DeltaKey[] = ['p50', 'p99', 'meshCpuCores', 'meshMemoryBytes'];
+
+/** One figure of a card; the data-* attributes carry run.json's own numbers, so a test can hold the card to them. */
+function cardMetric(comparison: Comparison, key: DeltaKey): string {
+  const delta = shownDelta(comparison, key);
+  const verdict = delta.significant === true ? 'yes' : delta.significant === false ? 'no' : 'none';
+  const attributes = [
+    `data-key="${key}"`,
+    `data-estimate="${delta.estimate ?? ''}"`,
+    delta.interval ? `data-low="${delta.interval.low}" data-high="${delta.interval.high}"` : '',
+    `data-significant="${verdict}"`,
+  ].filter((a) => a !== '').join(' ');
+  const mark = delta.mark === '' ? '' : `<span class="mark sig-${verdict}" title="${escapeHtml(delta.reason)}">${escapeHtml(delta.mark)}</span>`;
+  return `<div class="metric" ${attributes}><dt>${escapeHtml(DELTA_LABELS[key])}</dt><dd><span class="value">${escapeHtml(delta.value)}</span>${delta.range ? ` <span class="range">${escapeHtml(delta.range)}</span>` : ''}${mark ? ` ${mark}` : ''}</dd></div>`;
+}
+
+/** What each mode costs, first thing on the page: Δp50, Δp99, mesh CPU and memory with intervals and marks. */
+function summaryCards(run: RunDocument, colors: Readonly<Record<string, string>>): string {
+  const { valid, invalid } = splitComparisons(run.comparisons, run.phases);
+  if (valid.length + invalid.length === 0) return '';
+  const card = (comparison: Comparison, invalidBecause: string | null): string => {
+    const reliability = reliabilityMark(comparison);
+    return `<article class="card${invalidBecause === null ? '' : ' card-invalid'}" style="border-top-color: ${colors[comparison.mode] ?? '#9ca3af'}" data-mode="${escapeHtml(comparison.mode)}" data-rate="${comparison.rate ?? ''}">
+<h3>${escapeHtml(comparison.mode)} <span class="reason">@ ${escapeHtml(rateText(comparison.rate))}, against ${escapeHtml(comparison.baseline)}, ${comparison.repetitions} rounds</span></h3>
+${
+  // An invalid comparison's deltas describe the generator or a failing target: no figure is shown as its cost.
+  invalidBecause === null
+    ? `${reliability ? `<p class="low-reliability">${escapeHtml(reliability)}</p>\n` : ''}<dl>\n${CARD_KEYS.map((key) => cardMetric(comparison, key)).join('\n')}\n</dl>`
+    : `<p class="invalid-mark">invalid measurement, not mesh tax: ${escapeHtml(invalidBecause)}</p>`
+}
+</article>`;
+  };
+  const cards = [...valid.map((c) => card(c, null)), ...invalid.map(({ comparison, validity }) => card(comparison, validityText(validity)))];
+  return `<section aria-labelledby="h-summary">
+<h2 id="h-summary">What each mode costs</h2>
+<p class="reason">Each mode minus ${escapeHtml(run.comparisons[0]?.baseline ?? 'baseline')}; mesh CPU and memory are the mesh's own containers, without the load generator. ${escapeHtml(legend(run.comparisons))}.</p>
+<div class="cards">
+${cards.join('\n')}
+</div>
+</section>`;
+}
+
+/** The load generator's own CPU and memory, apart from the system under test's. */
+function loadgenTable(resources: ResourceChart): string {
+  if (!resources.loadgen) return '';
+  const { cpuCores, memoryMiB } = resources.loadgen;
+  const rows = resources.groups.map(
+    (group, i) => `<tr><td>${escapeHtml(group.label)}</td><td class="num">${formatCores(cpuCores[i] ?? null)}</td><td class="num">${(memoryMiB[i] ?? 0).toFixed(1)}</td></tr>`,
+  );
+  return `<table class="loadgen">
+<caption>The load generator (not part of the system under test, so not in the charts above): mean over repetitions.</caption>
+<thead><tr><th scope="col">Mode</th><th scope="col">CPU (cores)</th><th scope="col">Memory (MiB)</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
 function problems(run: RunDocument): string {
   const failures = run.failures.map(
     (failure) =>
@@ -122,6 +180,13 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hi
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .error { background: #ffebe9; padding: .5rem; border-radius: .3rem; }
 .invalid { background: #fff8c5; padding: .1rem .75rem; border-radius: .3rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: .75rem; }
+.card { border: 1px solid #d0d7de; border-top: 6px solid #9ca3af; border-radius: .4rem; padding: .2rem .75rem .6rem; }
+.card h3 { margin: .4rem 0; } .card dl { margin: 0; } .card .metric { display: flex; justify-content: space-between; gap: .5rem; border-top: 1px solid #eaeef2; padding: .2rem 0; }
+.card dt { color: #57606a; white-space: nowrap; } .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; } .card .value { font-weight: 600; }
+.card .range { color: #57606a; white-space: nowrap; } .card .mark { display: block; font-size: .8em; color: #57606a; }
+.card-invalid { background: #fff8c5; } .invalid-mark { color: #9a3412; font-weight: 600; font-size: .9em; margin: .2rem 0; }
+.panels { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; } .panels .chart-box { height: 220px; }
 `;
 
 /**
@@ -137,12 +202,13 @@ export function htmlReport(run: RunDocument): string {
     canvasId: `chart-spectrum-${index}`,
     title: `Latency by percentile at ${rateText(chart.rate)} (pooled over repetitions)`,
   }));
+  // One panel per percentile, each on its own scale: on one shared axis the p50 delta was a sliver beside p99.9's.
   const deltas = data.deltas.map((chart, index) => ({
     ...chart,
-    canvasId: `chart-delta-${index}`,
     title: `Latency delta against ${chart.baseline} at ${rateText(chart.rate)}${chart.confidence === null ? '' : `, ${Math.round(chart.confidence * 100)}% intervals`}`,
+    panels: DELTA_PERCENTILES.map((percentile, p) => ({ canvasId: `chart-delta-${index}-${percentile.key}`, index: p, label: percentile.label })),
   }));
-  const embedded = { spectrum, deltas, resources: data.resources, deltaLabels: DELTA_PERCENTILES.map((d) => d.label) };
+  const embedded = { spectrum, deltas, resources: data.resources, colors: data.colors, deltaLabels: DELTA_PERCENTILES.map((d) => d.label) };
   const hasResources = data.resources.groups.length > 0 && data.resources.roles.length > 0;
 
   const charts = [
@@ -153,7 +219,16 @@ ${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h
 </section>`,
     `<section aria-labelledby="h-deltas">
 <h2 id="h-deltas">Mesh tax on latency</h2>
-${deltas.length === 0 ? '<p>No comparisons against baseline.</p>' : deltas.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, 'Bar chart of the latency deltas; the same values are in the table below.')}`).join('\n')}
+${
+  deltas.length === 0
+    ? '<p>No comparisons against baseline.</p>'
+    : deltas
+        .map(
+          (c) =>
+            `<h3>${escapeHtml(c.title)}</h3>\n<p class="reason">Each percentile on its own scale; whiskers: interval; hollow: not significant or no interval.</p>\n<div class="panels">\n${c.panels.map((panel) => canvas(panel.canvasId, `${panel.label} ${c.title}`, `Bars of the ${panel.label} delta per mode; the same values are in the table below.`)).join('\n')}\n</div>`,
+        )
+        .join('\n')
+}
 ${validDeltaTable(run)}
 </section>`,
     `<section aria-labelledby="h-resources">
@@ -163,6 +238,7 @@ ${
     ? `<h3 class="visually-hidden">CPU per role and mode</h3>\n${canvas('chart-cpu', 'CPU per role and mode (cores, mean over repetitions)', 'Stacked bars of CPU cores per role for each mode.')}\n<h3 class="visually-hidden">Memory per role and mode</h3>\n${canvas('chart-memory', 'Memory per role and mode (MiB, mean over repetitions)', 'Stacked bars of memory per role for each mode.')}`
     : '<p>No resource usage was recorded.</p>'
 }
+${loadgenTable(data.resources)}
 </section>`,
   ];
 
@@ -184,6 +260,7 @@ ${proxy ? `<p class="meta proxy">${escapeHtml(proxy)}</p>` : ''}
 ${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}</p>` : ''}
 </header>
 <main>
+${summaryCards(run, data.colors)}
 ${invalidSection(run)}
 ${charts.join('\n')}
 ${problems(run)}

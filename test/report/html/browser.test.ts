@@ -29,12 +29,14 @@ describe('the HTML report in headless Chromium', () => {
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
-    expect(chartsRendered).toBe('6');
-    expect(canvases.map((canvas) => canvas.id)).toEqual(['chart-spectrum-0', 'chart-spectrum-1', 'chart-delta-0', 'chart-delta-1', 'chart-cpu', 'chart-memory']);
+    // A panel per percentile per rate: each delta on its own scale.
+    const panels = [0, 1].flatMap((rate) => ['p50', 'p90', 'p99', 'p999'].map((p) => `chart-delta-${rate}-${p}`));
+    expect(chartsRendered).toBe('12');
+    expect(canvases.map((canvas) => canvas.id)).toEqual(['chart-spectrum-0', 'chart-spectrum-1', ...panels, 'chart-cpu', 'chart-memory']);
     for (const canvas of canvases) {
       expect(canvas.rendered, canvas.id).toBe('true');
       expect(canvas.width, canvas.id).toBeGreaterThan(300);
-      expect(canvas.height, canvas.id).toBeGreaterThan(200);
+      expect(canvas.height, canvas.id).toBeGreaterThan(150);
       // Axes, labels and series: well over 1% of the canvas painted.
       expect(canvas.paintedPixels, canvas.id).toBeGreaterThan((canvas.width * canvas.height) / 100);
     }

@@ -40,9 +40,11 @@ describe('the HTML report page', () => {
     expect(html).not.toContain('sourceMappingURL');
   });
 
-  it('has headings, table headers and a titled canvas per chart: a spectrum and a delta chart per rate, CPU, memory', () => {
+  it('has headings, table headers and a titled canvas per chart: a spectrum and a delta panel per percentile per rate, CPU, memory', () => {
     expect(html.match(/<canvas id="chart-spectrum-\d+" role="img" aria-label="Latency by percentile/g)).toHaveLength(2);
-    expect(html.match(/<canvas id="chart-delta-\d+" role="img" aria-label="Latency delta against baseline/g)).toHaveLength(2);
+    expect(html.match(/<canvas id="chart-delta-\d+-p\d+" role="img" aria-label="p[\d.]+ Latency delta against baseline/g)).toHaveLength(8);
+    expect(html).toContain('<h2 id="h-summary">What each mode costs</h2>');
+    expect(html.indexOf('id="h-summary"')).toBeLessThan(html.indexOf('<canvas'));
     expect(html).toContain('id="chart-cpu"');
     expect(html).toContain('id="chart-memory"');
     expect(html).toContain('<th scope="col">95% interval</th>');
@@ -83,6 +85,9 @@ describe('the HTML report page', () => {
     expect(resources.groups[sidecarAt500]!.label).toBe('sidecar @ 500 rps');
     expect(sidecarRole.cpuCores[sidecarAt500]).toBeCloseTo(0.13, 12);
     expect(sidecarRole.memoryMiB[sidecarAt500]).toBe(100);
-    expect(resources.roles.map((series) => series.role)).toEqual(['app', 'sidecar', 'node-proxy', 'loadgen']);
+    // The load generator is reported apart from the system under test: 0.3 cores per 1000 rps in the fixture.
+    expect(resources.roles.map((series) => series.role)).toEqual(['app', 'sidecar', 'node-proxy']);
+    expect(resources.loadgen!.cpuCores[sidecarAt500]).toBeCloseTo(0.15, 12);
+    expect(resources.loadgen!.memoryMiB[sidecarAt500]).toBe(90);
   });
 });
