@@ -2,6 +2,7 @@ import type { RunDocument } from '../results/schema.ts';
 import { pooledPercentilesOf } from '../loadgen/histogram.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
 import { scenarioGroup } from './scenario-fingerprint.ts';
+import { comparisonValidityOf, validityText } from './validity.ts';
 
 /** One point of a trend: a mode at a rate in one run. Latency in µs, CPU in cores. */
 export interface TrendPoint {
@@ -22,6 +23,8 @@ export interface TrendPoint {
   deltaP50: number | null;
   deltaP99: number | null;
   meshCpuCores: number | null;
+  /** Why the comparison is not mesh tax (an invalid phase on either side), or null: its tax is then left out. */
+  invalid: string | null;
 }
 
 /** Trend points of several runs, oldest first, one per run, mode and rate (pooled over repetitions). */
@@ -33,7 +36,10 @@ export function trend(runs: readonly RunDocument[]): TrendPoint[] {
       // What the table needs and no more: one repetition's percentiles are in its record; several are pooled from
       // their histograms' non-empty buckets. Decoding every histogram whole made history take minutes.
       const pooled = phases.length === 1 ? phases[0]!.latencyUs : pooledPercentilesOf(phases.map((phase) => phase.histogram));
-      const comparison = run.comparisons.find((c) => c.mode === mode && c.rate === rate);
+      const compared = run.comparisons.find((c) => c.mode === mode && c.rate === rate);
+      const validity = compared ? comparisonValidityOf(compared, run.phases) : undefined;
+      // An invalid measurement is not mesh tax: it stays in the table, marked, and off the trend of the tax.
+      const comparison = validity?.valid === false ? undefined : compared;
       points.push({
         runId: run.runId,
         startedAt: run.startedAt,
@@ -48,6 +54,7 @@ export function trend(runs: readonly RunDocument[]): TrendPoint[] {
         deltaP50: comparison?.latencyDeltaUs.p50 ?? null,
         deltaP99: comparison?.latencyDeltaUs.p99 ?? null,
         meshCpuCores: comparison?.meshCpuCores ?? null,
+        invalid: validity?.valid === false ? validityText(validity) : null,
       });
     }
   }

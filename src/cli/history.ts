@@ -42,9 +42,9 @@ export async function historyCommand(dir: string, flags: { json: boolean; html?:
       formatCount(point.repetitions),
       formatUs(point.p50),
       formatUs(point.p99),
-      formatDeltaUs(point.deltaP50),
-      formatDeltaUs(point.deltaP99),
-      point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
+      point.invalid === null ? formatDeltaUs(point.deltaP50) : 'invalid',
+      point.invalid === null ? formatDeltaUs(point.deltaP99) : 'invalid',
+      point.invalid !== null ? 'invalid' : point.meshCpuCores === null ? '—' : `${formatCores(point.meshCpuCores)} cores`,
     ]);
     lines.push('', `${group.scenario} [${group.fingerprint}]: ${group.settings}`, boxTable(head, rows));
   }
