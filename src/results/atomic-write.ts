@@ -1,4 +1,5 @@
-import { writeFileSync, renameSync, rmSync, openSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, renameSync, rmSync, openSync, fstatSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 
 /** A file meshtax could not write, named with the reason in words (a full disk, a read-only file system, …). */
@@ -39,7 +40,8 @@ function describeCode(code: string | undefined, error: unknown): string {
  * half a file. Used for run.json after every phase and for every report. A failure is a WriteError naming the file.
  */
 export async function writeFileAtomically(target: string, text: string): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
+  // A name of its own per write: an exit-time synchronous write must not share a temporary file with one in flight.
+  const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temporary, text, { mode: 0o644 });
     await rename(temporary, target);
@@ -51,7 +53,7 @@ export async function writeFileAtomically(target: string, text: string): Promise
 
 /** writeFileAtomically, synchronously: for the last words of a process about to exit. */
 export function writeFileAtomicallySync(target: string, text: string): void {
-  const temporary = `${target}.${process.pid}.tmp`;
+  const temporary = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temporary, text, { mode: 0o644 });
     renameSync(temporary, target);
@@ -64,14 +66,23 @@ export function writeFileAtomicallySync(target: string, text: string): void {
 /**
  * Overwrites an existing file in place, for when the atomic write failed for want of space: the file's own blocks
  * are reused, so a text no longer than the file fits on a full disk. Not atomic; only for the final state of a file
- * that could not be written otherwise.
+ * that could not be written otherwise. A text longer than the file is refused before a byte is written, so the file
+ * is never left half old, half new; a short write is continued until every byte is down.
  */
 export function overwriteInPlaceSync(target: string, text: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(target, 'r+');
     const bytes = Buffer.from(text);
-    writeSync(fd, bytes, 0, bytes.length, 0);
+    const size = fstatSync(fd).size;
+    if (bytes.length > size) {
+      throw Object.assign(new Error(`the final state (${bytes.length} bytes) is longer than the file it would replace (${size} bytes)`), { code: 'ENOSPC' });
+    }
+    for (let written = 0; written < bytes.length; ) {
+      const wrote = writeSync(fd, bytes, written, bytes.length - written, written);
+      if (wrote === 0) throw Object.assign(new Error('the file system took no more bytes'), { code: 'ENOSPC' });
+      written += wrote;
+    }
     ftruncateSync(fd, bytes.length);
   } catch (error) {
     throw new WriteError(target, error);
