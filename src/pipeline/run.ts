@@ -98,9 +98,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     for (const [index, phase] of plan.entries()) {
       if (options.signal.aborted) throw new PhaseInterrupted('interrupted between phases');
       if (failedModes.has(phase.mode)) continue;
-      await runtime.activate?.(phase.mode, options.signal);
       options.observer?.phaseStarted?.(phase, index, plan.length);
       try {
+        // Bringing a later group of modes up (Kubernetes: scale, roll out, prove the mode) can fail for that mode
+        // alone, as a rollout refused at admission does: a failure of its phase, recorded and judged by
+        // load.onPhaseFailure like any other, not the end of every mode's run.
+        await runtime.activate?.(phase.mode, options.signal).catch((error: unknown) => {
+          if (options.signal.aborted || error instanceof PhaseInterrupted || !(error instanceof Error)) throw error;
+          throw new PhaseFailure(`${phase.mode} could not be brought up: ${error.message}`);
+        });
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
         run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress)));
         options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
