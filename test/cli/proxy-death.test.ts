@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { readRun, runProcessPids, runWorkDirs, startCli, tempDir } from '../helpers/cli.ts';
 import { poll } from '../helpers/poll.ts';
 import { runProcesses, type ProcessScope } from '../helpers/processes.ts';
+import { RUN_ID_SOURCE } from '../../src/results/run-id.ts';
 
 /** PIDs of one mode's HAProxy processes of this run (the mode is in the work directory HAProxy's config lives in). */
 function proxyPids(scope: ProcessScope, mode: string): number[] {
-  const workDir = new RegExp(`meshtax-\\d{8}-\\d{6}-[0-9a-z]{4}-${mode}-`);
+  const workDir = new RegExp(`meshtax-${RUN_ID_SOURCE}-${mode}-`);
   return runProcesses(scope)
     .filter((line) => /^\d+ (\S*\/)?haproxy /.test(line) && workDir.test(line))
     .map((line) => Number(line.split(' ')[0]));

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { runProcesses, type ProcessScope } from './processes.ts';
+import { RUN_ID_SOURCE } from '../../src/results/run-id.ts';
 
 /** The built CLI as a user runs it (npm test builds dist/ first). */
 export const BIN = path.resolve(import.meta.dirname, '../../bin/meshtax.js');
@@ -93,5 +94,5 @@ export function runProcessPids(cli: { scope: ProcessScope }): number[] {
 
 /** A CLI run's work directories (certificates, keys, proxy configuration) left in its TMPDIR. */
 export function runWorkDirs(cli: { tmpDir: string }): string[] {
-  return readdirSync(cli.tmpDir).filter((name) => /^meshtax-\d{8}-\d{6}-[0-9a-z]{4}-/.test(name));
+  return readdirSync(cli.tmpDir).filter((name) => new RegExp(`^meshtax-${RUN_ID_SOURCE}-`).test(name));
 }

@@ -2,6 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { codeDigest, loadCodeBundle } from '../../src/runtimes/kubernetes/code-bundle.ts';
 import { runCli } from '../helpers/cli.ts';
+import { RUN_ID_SOURCE } from '../../src/results/run-id.ts';
 
 const RENDER = ['render', 'scenarios/pilot-kubernetes.yaml', '--run-id', '20261201-120000-ab12'];
 type Doc = { kind: string; metadata: { name: string; namespace?: string } };
@@ -35,6 +36,6 @@ describe('meshtax render for GitOps', () => {
     const [first, second] = await Promise.all([runCli([...RENDER, '--no-code']), runCli([...RENDER, '--no-code'])]);
     expect(first.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
-    expect(first.stdout).not.toMatch(/meshtax-(?!20261201-120000-ab12)\d{8}-\d{6}-[0-9a-z]{4}/);
+    expect(first.stdout).not.toMatch(new RegExp(`meshtax-(?!20261201-120000-ab12)${RUN_ID_SOURCE}`));
   });
 });
