@@ -1,5 +1,6 @@
 import type { Comparison, PhaseRecord, Warning } from '../results/schema.ts';
 import { formatRate } from '../report/format.ts';
+import { machineWarnings } from './machine-warnings.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { outliers, relativeSpread } from './statistics/spread.ts';
 
@@ -9,11 +10,11 @@ export const HIGH_SPREAD = 0.25;
 export const ERROR_SHARE = 0.001;
 
 /**
- * Warnings about a run as a whole, with hints: repetitions that disagree (high spread, an outlier repetition),
+ * Warnings about a run as a whole, with hints: an overloaded machine (first), repetitions that disagree (high spread, an outlier repetition),
  * errors above 0.1% of a mode's requests, and deltas that would count but for the A/A noise floor.
  */
 export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): Warning[] {
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = machineWarnings(phases);
   for (const { mode, rate, phases: group } of groupByModeAndRate(phases)) {
     const where = `${mode} at ${formatRate(rate)} rps`;
     const p50s = group.map((phase) => phase.latencyUs.p50).filter((value): value is number => value !== null);

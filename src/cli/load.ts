@@ -1,6 +1,7 @@
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import { parseTarget, TargetError } from '../loadgen/target.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
+import { machineWarnings } from '../analysis/machine-warnings.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
 import { phaseTable, warningLines } from '../report/terminal.ts';
 import { parseDuration } from '../scenario/units.ts';
@@ -32,7 +33,7 @@ export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCo
     const record = phaseRecord('external', 1, await runner.run(spec, interrupted));
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${[phaseTable([record]), ...warningLines([record], [])].join('\n')}\n`);
+    else process.stdout.write(`${[phaseTable([record]), ...warningLines([record], machineWarnings([record]))].join('\n')}\n`);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof PhaseInterrupted) return EXIT.interrupted;

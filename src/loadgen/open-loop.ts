@@ -1,23 +1,26 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
 import { Connection, type ConnectionEvents } from './connection.ts';
 import { NumberQueue } from './fifo.ts';
+import { LeadEstimator, PACER_LEAD_US, PACER_STOP, PACER_WAKE, PACER_WORDS, spinUntil } from './pacer.ts';
+import type { PacerInput, PacerStart } from './pacer-thread.ts';
 import { Recorder } from './recorder.ts';
-import { poissonSchedule, uniformSchedule, type Schedule } from './schedule.ts';
+import { workerSchedule, type Schedule } from './schedule.ts';
 import { requestBytes, type Target } from './target.ts';
 import type { PhaseSpec } from './types.ts';
 
-/** Below this much time to the next send the scheduler polls instead of sleeping: Node timers have ~1 ms steps. */
-const POLL_WINDOW_US = 2000;
-/** How long before a send a sleeping scheduler wakes, to absorb timer lateness. */
-const WAKE_EARLY_US = 1500;
-/** How often requests are checked against the timeout. */
-const TIMEOUT_CHECK_US = 10_000;
+/** How often requests are checked against the timeout, milliseconds. */
+const TIMEOUT_CHECK_MS = 10;
+
+/** The pacer thread's file beside this one: .ts when running from source, .js from dist (and the pod bundle). */
+const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
  * The open loop: requests are sent at their intended times whatever the server does. Latency runs from the
  * intended time, so a request that waits for a free connection (a stalled server) counts its wait; service time
- * runs from the actual write. The scheduler polls the event loop (setImmediate) while a send is near, which keeps
- * its own lateness to microseconds at the price of one busy core; the lateness is still measured and reported as slip.
+ * runs from the actual write. This thread sleeps in its event loop between sends; a pacer thread (pacer.ts) wakes
+ * it shortly before each send is due and it spins only the microseconds left. Its remaining lateness is measured
+ * and reported as slip.
  */
 export class OpenLoop implements ConnectionEvents {
   readonly recorder = new Recorder();
@@ -30,24 +33,34 @@ export class OpenLoop implements ConnectionEvents {
   private measureStart = 0;
   private measureEnd = 0;
   private timeoutUs: number;
-  private nextTimeoutCheck = 0;
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private scheduling = false;
+  private readonly pacer: Worker;
+  private readonly pacerPort: MessagePort;
+  private readonly pacerWords = new Int32Array(new SharedArrayBuffer(PACER_WORDS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly lead = new LeadEstimator();
   private inFlight = 0;
   private stopped = false;
   private readyWaiter: (() => void) | undefined;
   private connectFailed: ((message: string) => void) | undefined;
   private readyCount = 0;
   private finish: (() => void) | undefined;
+  private failPacer: ((error: Error) => void) | undefined;
 
   constructor(spec: PhaseSpec, worker: number, target: Target, userAgent: string) {
     this.spec = spec;
     this.timeoutUs = spec.timeoutMs * 1000;
     const share = shareOf(spec.connections, spec.workers, worker);
-    const rate = (spec.rate ?? 0) / spec.workers;
-    this.schedule =
-      spec.arrival === 'poisson' ? poissonSchedule(rate, spec.seed + worker) : uniformSchedule(rate, worker, spec.workers);
+    this.schedule = workerSchedule(spec, worker);
     const request = requestBytes(target, userAgent);
     for (let i = 0; i < share; i++) this.connections.push(new Connection(target, request, this));
+    // The pacer starts now, so its thread is up long before the first send.
+    const { port1, port2 } = new MessageChannel();
+    this.pacerPort = port1;
+    Atomics.store(this.pacerWords, PACER_LEAD_US, this.lead.leadUs);
+    const input: PacerInput = { spec, worker, words: this.pacerWords.buffer as SharedArrayBuffer, port: port2 };
+    this.pacer = new Worker(pacerUrl, { workerData: input, transferList: [port2] });
+    this.pacer.on('error', (error) => this.pacerFailed(error));
   }
 
   /** Opens every connection; resolves when all are up, rejects with the first error if one cannot connect. */
@@ -64,15 +77,20 @@ export class OpenLoop implements ConnectionEvents {
     this.measureStart = t0Us + this.spec.warmupMs * 1000;
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
     this.scheduling = true;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.finish = resolve;
-      this.tick();
+      this.failPacer = reject;
+      this.pacerPort.on('message', this.onHandOff);
+      const start: PacerStart = { t0Us, endUs: this.measureEnd };
+      this.pacerPort.postMessage(start);
+      this.timeoutTimer = setInterval(() => this.expire(nowUs()), TIMEOUT_CHECK_MS);
     });
   }
 
   stop(): void {
     this.stopped = true;
     this.scheduling = false;
+    this.stopPacer();
     this.done();
   }
 
@@ -118,7 +136,23 @@ export class OpenLoop implements ConnectionEvents {
   }
 
   close(): void {
+    this.stopPacer();
+    void this.pacer.terminate();
     for (const connection of this.connections) connection.close();
+  }
+
+  private stopPacer(): void {
+    Atomics.store(this.pacerWords, PACER_STOP, 1);
+    Atomics.notify(this.pacerWords, PACER_WAKE);
+    this.pacerPort.close();
+    clearInterval(this.timeoutTimer);
+  }
+
+  private pacerFailed(error: Error): void {
+    const fail = this.failPacer;
+    this.failPacer = undefined;
+    this.finish = undefined;
+    fail?.(new Error(`the open loop's pacer thread failed: ${error.message}`));
   }
 
   private release(connection: Connection): void {
@@ -149,27 +183,25 @@ export class OpenLoop implements ConnectionEvents {
     this.queue.push(intended);
   }
 
-  private readonly tick = (): void => {
+  /** A hand-off from the pacer: spin the microseconds to the next send if woken early, then send all that are due. */
+  private readonly onHandOff = (plannedUs: number): void => {
     if (!this.scheduling) return;
-    const now = nowUs();
+    let now = nowUs();
+    this.lead.observe(now - plannedUs);
+    Atomics.store(this.pacerWords, PACER_LEAD_US, this.lead.leadUs);
     let next = this.t0 + this.schedule.peek();
+    const until = spinUntil(now, next);
+    while (now < until) now = nowUs();
     while (next <= now && next < this.measureEnd) {
       this.dispatch(this.t0 + this.schedule.next(), now);
       next = this.t0 + this.schedule.peek();
     }
-    if (now >= this.nextTimeoutCheck) {
-      this.expire(now);
-      this.nextTimeoutCheck = now + TIMEOUT_CHECK_US;
-    }
     if (next >= this.measureEnd) {
       // Nothing more to send: drain what is queued or in flight, still enforcing the timeout.
       this.scheduling = false;
+      this.stopPacer();
       this.drain();
-      return;
     }
-    const wait = next - nowUs();
-    if (wait > POLL_WINDOW_US) setTimeout(this.tick, (wait - WAKE_EARLY_US) / 1000);
-    else setImmediate(this.tick);
   };
 
   private drain(): void {
@@ -204,6 +236,7 @@ export class OpenLoop implements ConnectionEvents {
   private done(): void {
     const finish = this.finish;
     this.finish = undefined;
+    this.failPacer = undefined;
     finish?.();
   }
 }

@@ -25,6 +25,7 @@ export function phaseRecord(
     histogram: measurement.histogram,
     serviceTimeHistogram: measurement.serviceTimeHistogram,
     generator: measurement.generator,
+    machine: measurement.machine,
     resources,
     warnings: [...measurement.warnings],
   };
