@@ -2,7 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
 import { Connection, type ConnectionEvents } from './connection.ts';
 import { NumberQueue } from './fifo.ts';
-import { LeadEstimator, PACER_LEAD_US, PACER_STOP, PACER_WAKE, PACER_WORDS, spinUntil } from './pacer.ts';
+import { LeadEstimator, PACER_LEAD_US, PACER_STOP, PACER_WAKE, PACER_WORDS, takeDue } from './pacer.ts';
 import type { PacerInput, PacerStart } from './pacer-thread.ts';
 import { Recorder } from './recorder.ts';
 import { workerSchedule, type Schedule } from './schedule.ts';
@@ -171,7 +171,7 @@ export class OpenLoop implements ConnectionEvents {
     connection.send(intended, now, measured);
   }
 
-  private dispatch(intended: number, now: number): void {
+  private readonly dispatch = (intended: number, now: number): void => {
     const measured = intended >= this.measureStart && intended < this.measureEnd;
     if (measured) this.recorder.slipped(now - intended);
     const connection = this.free.pop();
@@ -181,22 +181,14 @@ export class OpenLoop implements ConnectionEvents {
     }
     if (measured) this.recorder.queued++;
     this.queue.push(intended);
-  }
+  };
 
   /** A hand-off from the pacer: spin the microseconds to the next send if woken early, then send all that are due. */
   private readonly onHandOff = (plannedUs: number): void => {
     if (!this.scheduling) return;
-    let now = nowUs();
-    this.lead.observe(now - plannedUs);
+    this.lead.observe(nowUs() - plannedUs);
     Atomics.store(this.pacerWords, PACER_LEAD_US, this.lead.leadUs);
-    let next = this.t0 + this.schedule.peek();
-    const until = spinUntil(now, next);
-    while (now < until) now = nowUs();
-    while (next <= now && next < this.measureEnd) {
-      this.dispatch(this.t0 + this.schedule.next(), now);
-      next = this.t0 + this.schedule.peek();
-    }
-    if (next >= this.measureEnd) {
+    if (takeDue(this.schedule, this.t0, this.measureEnd, nowUs, this.dispatch).finished) {
       // Nothing more to send: drain what is queued or in flight, still enforcing the timeout.
       this.scheduling = false;
       this.stopPacer();

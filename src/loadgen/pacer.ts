@@ -114,3 +114,27 @@ export function spinUntil(nowUs: number, dueUs: number): number {
   const wait = dueUs - nowUs;
   return wait > 0 && wait <= MAX_LEAD_US ? dueUs : nowUs;
 }
+
+/**
+ * The I/O thread's side of a hand-off: spin to the next intended send if it is at most MAX_LEAD_US away, then send
+ * every one that is due (all of them at the same `now`: they are written back to back). `finished` once the next
+ * intended time is past the end of the schedule. A hand-off that finds nothing near (its send already went out with
+ * an earlier one) sends nothing.
+ */
+export function takeDue(
+  schedule: Schedule,
+  t0Us: number,
+  endUs: number,
+  clock: () => number,
+  send: (intendedUs: number, nowUs: number) => void,
+): { finished: boolean } {
+  let now = clock();
+  let next = t0Us + schedule.peek();
+  const until = spinUntil(now, next);
+  while (now < until) now = clock();
+  while (next <= now && next < endUs) {
+    send(t0Us + schedule.next(), now);
+    next = t0Us + schedule.peek();
+  }
+  return { finished: next >= endUs };
+}
