@@ -46,6 +46,7 @@ export class OpenLoop implements ConnectionEvents {
   private readyCount = 0;
   private finish: (() => void) | undefined;
   private failPacer: ((error: Error) => void) | undefined;
+  private pacerError: Error | undefined;
 
   constructor(spec: PhaseSpec, worker: number, target: Target, userAgent: string) {
     this.spec = spec;
@@ -78,6 +79,7 @@ export class OpenLoop implements ConnectionEvents {
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
     this.scheduling = true;
     return new Promise((resolve, reject) => {
+      if (this.pacerError) return reject(this.pacerError);
       this.finish = resolve;
       this.failPacer = reject;
       this.pacerPort.on('message', this.onHandOff);
@@ -148,11 +150,13 @@ export class OpenLoop implements ConnectionEvents {
     clearInterval(this.timeoutTimer);
   }
 
+  /** A pacer that failed before the run starts fails the run at its start; during the run, at once. */
   private pacerFailed(error: Error): void {
+    this.pacerError = new Error(`the open loop's pacer thread failed: ${error.message}`);
     const fail = this.failPacer;
     this.failPacer = undefined;
     this.finish = undefined;
-    fail?.(new Error(`the open loop's pacer thread failed: ${error.message}`));
+    fail?.(this.pacerError);
   }
 
   private release(connection: Connection): void {
