@@ -2,10 +2,11 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
 import { Connection, type ConnectionEvents } from './connection.ts';
 import { NumberQueue } from './fifo.ts';
-import { LeadEstimator, PACER_LEAD_US, PACER_STOP, PACER_WAKE, PACER_WORDS, takeDue } from './pacer.ts';
-import type { PacerInput, PacerStart } from './pacer-thread.ts';
+import { LeadEstimator, takeDue } from './pacer.ts';
+import type { FromPacer, PacerInput, PacerStart } from './pacer-thread.ts';
 import { Recorder } from './recorder.ts';
 import { workerSchedule, type Schedule } from './schedule.ts';
+import { BUSY, SharedSlots } from './slots.ts';
 import { requestBytes, type Target } from './target.ts';
 import type { PhaseSpec } from './types.ts';
 
@@ -18,17 +19,20 @@ const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts
 /**
  * The open loop: requests are sent at their intended times whatever the server does. Latency runs from the
  * intended time, so a request that waits for a free connection (a stalled server) counts its wait; service time
- * runs from the actual write. This thread sleeps in its event loop between sends; a pacer thread (pacer.ts) wakes
- * it shortly before each send is due and it spins only the microseconds left. Its remaining lateness is measured
- * and reported as slip.
+ * runs from the actual write. A pacer thread keeps the time, asleep on a futex between sends, so this thread only
+ * reads and parses responses in its event loop.
+ *
+ * Plaintext targets ('write' mode, writing-pacer.ts): the pacer writes each request on the socket's fd itself and
+ * keeps the queue of requests waiting for a free connection; this thread learns of a request from its response
+ * (or its failure or timeout), frees the connection and wakes the pacer. TLS targets ('hand-off' mode, pacer.ts):
+ * the pacer wakes this thread shortly before each send, and this thread writes (encryption lives with the socket).
  */
 export class OpenLoop implements ConnectionEvents {
   readonly recorder = new Recorder();
   private readonly connections: Connection[] = [];
-  private readonly free: Connection[] = [];
-  private readonly queue = new NumberQueue();
-  private readonly schedule: Schedule;
   private readonly spec: PhaseSpec;
+  private readonly writes: boolean;
+  private readonly slots: SharedSlots;
   private t0 = 0;
   private measureStart = 0;
   private measureEnd = 0;
@@ -37,8 +41,6 @@ export class OpenLoop implements ConnectionEvents {
   private scheduling = false;
   private readonly pacer: Worker;
   private readonly pacerPort: MessagePort;
-  private readonly pacerWords = new Int32Array(new SharedArrayBuffer(PACER_WORDS * Int32Array.BYTES_PER_ELEMENT));
-  private readonly lead = new LeadEstimator();
   private inFlight = 0;
   private stopped = false;
   private readyWaiter: (() => void) | undefined;
@@ -47,19 +49,34 @@ export class OpenLoop implements ConnectionEvents {
   private finish: (() => void) | undefined;
   private failPacer: ((error: Error) => void) | undefined;
   private pacerError: Error | undefined;
+  // Hand-off mode only: this thread's schedule, free connections, queue and the pacer's lead.
+  private readonly schedule: Schedule;
+  private readonly free: Connection[] = [];
+  private readonly queue = new NumberQueue();
+  private readonly lead = new LeadEstimator();
 
   constructor(spec: PhaseSpec, worker: number, target: Target, userAgent: string) {
     this.spec = spec;
     this.timeoutUs = spec.timeoutMs * 1000;
+    this.writes = !target.tls;
     const share = shareOf(spec.connections, spec.workers, worker);
     this.schedule = workerSchedule(spec, worker);
     const request = requestBytes(target, userAgent);
-    for (let i = 0; i < share; i++) this.connections.push(new Connection(target, request, this));
+    for (let i = 0; i < share; i++) this.connections.push(new Connection(i, target, request, this));
+    this.slots = new SharedSlots(share);
+    this.slots.leadUs = this.lead.leadUs;
     // The pacer starts now, so its thread is up long before the first send.
     const { port1, port2 } = new MessageChannel();
     this.pacerPort = port1;
-    Atomics.store(this.pacerWords, PACER_LEAD_US, this.lead.leadUs);
-    const input: PacerInput = { spec, worker, words: this.pacerWords.buffer as SharedArrayBuffer, port: port2 };
+    const input: PacerInput = {
+      spec,
+      worker,
+      slots: this.slots.buffer,
+      connections: share,
+      mode: this.writes ? 'write' : 'hand-off',
+      request,
+      port: port2,
+    };
     this.pacer = new Worker(pacerUrl, { workerData: input, transferList: [port2] });
     this.pacer.on('error', (error) => this.pacerFailed(error));
   }
@@ -82,7 +99,7 @@ export class OpenLoop implements ConnectionEvents {
       if (this.pacerError) return reject(this.pacerError);
       this.finish = resolve;
       this.failPacer = reject;
-      this.pacerPort.on('message', this.onHandOff);
+      this.pacerPort.on('message', this.onPacer);
       const start: PacerStart = { t0Us, endUs: this.measureEnd };
       this.pacerPort.postMessage(start);
       this.timeoutTimer = setInterval(() => this.expire(nowUs()), TIMEOUT_CHECK_MS);
@@ -97,9 +114,17 @@ export class OpenLoop implements ConnectionEvents {
   }
 
   onReady(connection: Connection): void {
+    if (this.writes) {
+      const fd = connection.fd;
+      if (fd === undefined) {
+        this.connectFailed?.('cannot write requests from the pacer thread: the socket has no file descriptor on this platform');
+        return;
+      }
+      this.slots.open(connection.index, fd);
+    }
     if (this.readyWaiter) {
       this.readyCount++;
-      this.free.push(connection);
+      if (!this.writes) this.free.push(connection);
       if (this.readyCount === this.connections.length) {
         const resolve = this.readyWaiter;
         this.readyWaiter = undefined;
@@ -108,7 +133,7 @@ export class OpenLoop implements ConnectionEvents {
       }
       return;
     }
-    this.release(connection);
+    if (!this.writes) this.release(connection);
   }
 
   onResponse(connection: Connection, status: number, bytes: number): void {
@@ -117,7 +142,10 @@ export class OpenLoop implements ConnectionEvents {
     if (connection.measured) {
       this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs);
     }
-    if (connection.ready) this.release(connection);
+    if (connection.ready) {
+      if (this.writes) this.slots.release(connection.index);
+      else this.release(connection);
+    }
     this.maybeDone();
   }
 
@@ -137,15 +165,34 @@ export class OpenLoop implements ConnectionEvents {
     }
   }
 
+  /** Before a socket closes: the pacer stops using it, and a request it wrote there is adopted (to fail or expire). */
+  onDetach(connection: Connection): void {
+    if (this.writes && this.slots.close(connection.index) === BUSY && !connection.busy) this.adopt(connection);
+  }
+
+  /** A response began on a connection the pacer wrote to. */
+  onUnknownData(connection: Connection): void {
+    if (this.writes && this.slots.settled(connection.index) === BUSY) this.adopt(connection);
+  }
+
   close(): void {
     this.stopPacer();
-    void this.pacer.terminate();
+    // Sockets first: a pacer terminated in the middle of a write would leave its claim held.
     for (const connection of this.connections) connection.close();
+    void this.pacer.terminate();
+  }
+
+  /** Takes over a request the pacer wrote on `connection`: its times, its slip, and that it is in flight. */
+  private adopt(connection: Connection): void {
+    const { intendedUs, handledUs, writtenUs } = this.slots.stamps(connection.index);
+    const measured = intendedUs >= this.measureStart && intendedUs < this.measureEnd;
+    if (measured) this.recorder.slipped(handledUs - intendedUs);
+    this.inFlight++;
+    connection.adopt(intendedUs, writtenUs, measured);
   }
 
   private stopPacer(): void {
-    Atomics.store(this.pacerWords, PACER_STOP, 1);
-    Atomics.notify(this.pacerWords, PACER_WAKE);
+    this.slots.stop();
     this.pacerPort.close();
     clearInterval(this.timeoutTimer);
   }
@@ -157,6 +204,21 @@ export class OpenLoop implements ConnectionEvents {
     this.failPacer = undefined;
     this.finish = undefined;
     fail?.(this.pacerError);
+  }
+
+  private readonly onPacer = (message: FromPacer): void => {
+    if (message.type === 'hand-off') this.onHandOff(message.plannedUs);
+    else if (message.type === 'rest') {
+      const connection = this.connections[message.connection]!;
+      if (connection.generation === message.generation) connection.writeRest(message.offset);
+    } else this.scheduled();
+  };
+
+  /** Nothing more to send: drain what is queued or in flight, still enforcing the timeout. */
+  private scheduled(): void {
+    this.scheduling = false;
+    this.stopPacer();
+    this.drain();
   }
 
   private release(connection: Connection): void {
@@ -188,17 +250,12 @@ export class OpenLoop implements ConnectionEvents {
   };
 
   /** A hand-off from the pacer: spin the microseconds to the next send if woken early, then send all that are due. */
-  private readonly onHandOff = (plannedUs: number): void => {
+  private onHandOff(plannedUs: number): void {
     if (!this.scheduling) return;
     this.lead.observe(nowUs() - plannedUs);
-    Atomics.store(this.pacerWords, PACER_LEAD_US, this.lead.leadUs);
-    if (takeDue(this.schedule, this.t0, this.measureEnd, nowUs, this.dispatch).finished) {
-      // Nothing more to send: drain what is queued or in flight, still enforcing the timeout.
-      this.scheduling = false;
-      this.stopPacer();
-      this.drain();
-    }
-  };
+    this.slots.leadUs = this.lead.leadUs;
+    if (takeDue(this.schedule, this.t0, this.measureEnd, nowUs, this.dispatch).finished) this.scheduled();
+  }
 
   private drain(): void {
     if (this.stopped) return;
@@ -215,6 +272,8 @@ export class OpenLoop implements ConnectionEvents {
       if (head >= this.measureStart && head < this.measureEnd) this.recorder.counts.timeouts++;
     }
     for (const connection of this.connections) {
+      // A request the pacer wrote that has had no response yet.
+      if (this.writes && !connection.busy && this.slots.state(connection.index) === BUSY) this.adopt(connection);
       if (connection.busy && connection.intendedUs < limit) {
         if (connection.measured) this.recorder.counts.timeouts++;
         this.inFlight--;
@@ -225,6 +284,7 @@ export class OpenLoop implements ConnectionEvents {
 
   private maybeDone(): boolean {
     if (this.scheduling || this.inFlight > 0 || this.queue.length > 0) return false;
+    if (this.writes && this.slots.anyInFlight()) return false;
     this.done();
     return true;
   }
@@ -233,6 +293,12 @@ export class OpenLoop implements ConnectionEvents {
     const finish = this.finish;
     this.finish = undefined;
     this.failPacer = undefined;
+    if (finish && this.writes) {
+      // The pacer counted what it sent, queued and gave up in its queue.
+      this.recorder.sent += this.slots.counter('sent');
+      this.recorder.queued += this.slots.counter('queued');
+      this.recorder.counts.timeouts += this.slots.counter('queueTimeouts');
+    }
     finish?.();
   }
 }

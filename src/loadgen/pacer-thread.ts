@@ -1,16 +1,26 @@
+import { writeSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
-import { PACER_LEAD_US, PACER_STOP, PACER_WAKE, runPacer } from './pacer.ts';
+import { runPacer } from './pacer.ts';
 import { workerSchedule } from './schedule.ts';
+import { SharedSlots } from './slots.ts';
 import type { PhaseSpec } from './types.ts';
+import { runWritingPacer } from './writing-pacer.ts';
 
-/** What an I/O thread gives its pacer thread (see pacer.ts). */
+/** What an I/O thread gives its pacer thread. */
 export interface PacerInput {
   spec: PhaseSpec;
   worker: number;
-  /** Int32Array words PACER_STOP, PACER_LEAD_US, PACER_WAKE. */
-  words: SharedArrayBuffer;
-  /** Hand-offs go out on this port as the planned fire time (µs); the start message comes in on it. */
+  /** The shared slots (slots.ts) of `connections` connections. */
+  slots: SharedArrayBuffer;
+  connections: number;
+  /**
+   * 'write': the pacer writes `request` on the connections' fds itself (plaintext targets, writing-pacer.ts);
+   * 'hand-off': it wakes the I/O thread before each send, which writes (TLS: encryption lives there, pacer.ts).
+   */
+  mode: 'write' | 'hand-off';
+  request: Uint8Array;
+  /** Messages go out on this port; the start message comes in on it. */
   port: MessagePort;
 }
 
@@ -19,19 +29,61 @@ export interface PacerStart {
   endUs: number;
 }
 
+/** Messages from the pacer to its I/O thread. */
+export type FromPacer =
+  /** Hand-off mode: wake up and send what is due; `plannedUs` is when the pacer meant to fire. */
+  | { type: 'hand-off'; plannedUs: number }
+  /** Write mode: the socket took only `offset` bytes of the request on `connection` (of `generation`): write the rest. */
+  | { type: 'rest'; connection: number; generation: number; offset: number }
+  /** Write mode: every scheduled request was written or given up. */
+  | { type: 'finished' };
+
 if (!parentPort) throw new Error('the pacer must run in a worker thread');
 const input = workerData as PacerInput;
-const words = new Int32Array(input.words);
+const slots = new SharedSlots(input.connections, input.slots);
 const port = input.port;
+const post = (message: FromPacer): void => port.postMessage(message);
 
 port.once('message', (start: PacerStart) => {
-  runPacer(workerSchedule(input.spec, input.worker), start.t0Us, start.endUs, {
-    now: nowUs,
-    // A futex wait: the thread sleeps (no CPU) and wakes on the timeout or on the I/O thread's notify at stop.
-    sleep: (us) => void Atomics.wait(words, PACER_WAKE, 0, us / 1000),
-    fire: (plannedUs) => port.postMessage(plannedUs),
-    stopped: () => Atomics.load(words, PACER_STOP) !== 0,
-    leadUs: () => Atomics.load(words, PACER_LEAD_US),
-  });
+  const schedule = workerSchedule(input.spec, input.worker);
+  if (input.mode === 'hand-off') {
+    runPacer(schedule, start.t0Us, start.endUs, {
+      now: nowUs,
+      sleep: (us) => slots.sleep(us, slots.wakes()),
+      fire: (plannedUs) => post({ type: 'hand-off', plannedUs }),
+      stopped: () => slots.stopped(),
+      leadUs: () => slots.leadUs,
+    });
+  } else {
+    const request = input.request;
+    const window = {
+      t0Us: start.t0Us,
+      measureStartUs: start.t0Us + input.spec.warmupMs * 1000,
+      endUs: start.endUs,
+      timeoutUs: input.spec.timeoutMs * 1000,
+    };
+    runWritingPacer(schedule, window, {
+      now: nowUs,
+      wakes: () => slots.wakes(),
+      sleep: (us, seen) => slots.sleep(us, seen),
+      claim: () => slots.claim(),
+      write: (connection, intendedUs, handledUs) => {
+        const generation = slots.generation(connection);
+        slots.stamp(connection, intendedUs, handledUs, nowUs());
+        let written = 0;
+        try {
+          written = writeSync(slots.fd(connection), request);
+        } catch {
+          // EAGAIN (the socket's buffer is full) or a socket error: the I/O thread writes the request, and sees
+          // the error on its socket if there is one.
+        }
+        if (written < request.length) post({ type: 'rest', connection, generation, offset: written });
+        slots.written(connection);
+      },
+      count: (counter) => slots.add(counter),
+      stopped: () => slots.stopped(),
+    });
+    if (!slots.stopped()) post({ type: 'finished' });
+  }
   port.close();
 });

@@ -1,25 +1,19 @@
 import type { Schedule } from './schedule.ts';
 
 /**
- * The open loop's alarm clock. Node's timers step in whole milliseconds, so the I/O thread cannot sleep until a
+ * The open loop's alarm clock for TLS targets (plaintext targets are written by the pacer itself:
+ * writing-pacer.ts). Node's timers step in whole milliseconds, so the I/O thread cannot sleep until a
  * send that is 300 µs away; polling the event loop instead keeps one core busy, and on a busy machine that core is
  * lost to other work and the loss lands in the tail. A pacer thread sleeps on `Atomics.wait` (a futex with a
  * sub-millisecond timeout) and posts a hand-off to the I/O thread shortly before each send is due; the I/O thread
- * waits in its event loop (epoll) like any idle server and, once woken, spins only the few microseconds left.
+ * waits in its event loop (epoll) like any idle server and, once woken, spins only the few microseconds left. TLS
+ * needs this hand-off because encryption lives on the I/O thread with its socket.
  *
  * Both wake-ups are late by a varying amount (the kernel's timer slack, 50 µs by default, then the cross-thread
  * hand-off), so the pacer fires `lead` microseconds early. The I/O thread measures the whole chain's lateness
  * against the planned fire time and keeps the lead at a quantile of it (LeadEstimator): most sends find the I/O
  * thread awake a little early, and the rest are late by little and show as slip.
  */
-
-/** Words of the Int32Array shared by an I/O thread and its pacer. */
-export const PACER_STOP = 0;
-/** The lead in whole microseconds, written by the I/O thread, read by the pacer before each sleep. */
-export const PACER_LEAD_US = 1;
-/** The word the pacer sleeps on; a notify on it (with PACER_STOP set) ends the sleep early. */
-export const PACER_WAKE = 2;
-export const PACER_WORDS = 3;
 
 /** Lead before any hand-off was measured: typical futex overshoot (timer slack) plus a thread wake-up. */
 export const INITIAL_LEAD_US = 70;

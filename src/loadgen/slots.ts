@@ -1,0 +1,213 @@
+/**
+ * Memory shared by an open loop's I/O thread and its pacer thread. A few control words (stop, the wake-up counter,
+ * the TLS hand-off lead, counters the pacer keeps) and, per connection, a state word, the socket's fd, a generation
+ * (bumped on every reconnect) and three times: when the request was intended, when the pacer handled it, when it
+ * was written.
+ *
+ * States: CLOSED (connecting or reconnecting: not usable), FREE, WRITING (claimed by the pacer, which is writing
+ * right now), BUSY (a request is in flight). The pacer moves FREE → WRITING → BUSY; the I/O thread moves BUSY →
+ * FREE when the response is complete, CLOSED → FREE when a socket connects, and anything → CLOSED before it closes a
+ * socket. A socket's fd is closed only after its state left WRITING, so the pacer never writes on a closed fd (nor
+ * on a reused one).
+ */
+export const CLOSED = 0;
+export const FREE = 1;
+export const WRITING = 2;
+export const BUSY = 3;
+
+const STOP = 0;
+/** Bumped and notified whenever a connection becomes FREE or the pacer is stopped: the pacer sleeps on it. */
+const WAKE = 1;
+/** The TLS hand-off's lead in whole microseconds (see pacer.ts). */
+const LEAD_US = 2;
+/** Requests written while the measured window was open (the pacer counts them: achievedRps). */
+const SENT = 3;
+/** Measured requests that found every connection busy and waited in the pacer's queue. */
+const QUEUED = 4;
+/** Measured requests that waited in the pacer's queue longer than the timeout. */
+const QUEUE_TIMEOUTS = 5;
+const CONTROL_WORDS = 6;
+
+const STATE = 0;
+const FD = 1;
+const GENERATION = 2;
+const WORDS_PER_CONNECTION = 3;
+const INTENDED = 0;
+const HANDLED = 1;
+const WRITTEN = 2;
+const TIMES_PER_CONNECTION = 3;
+
+export type PacerCounter = 'sent' | 'queued' | 'queueTimeouts';
+const COUNTER_WORD: Record<PacerCounter, number> = { sent: SENT, queued: QUEUED, queueTimeouts: QUEUE_TIMEOUTS };
+
+/** Longest a thread waits for the other to finish a write before it looks again (a write takes microseconds). */
+const WRITING_WAIT_MS = 1;
+/** Longer than any write can take, even on a machine so busy the pacer waits this long for a CPU mid-write. */
+const WRITING_LIMIT_MS = 1000;
+
+export class SharedSlots {
+  readonly buffer: SharedArrayBuffer;
+  readonly count: number;
+  private readonly words: Int32Array;
+  private readonly times: Float64Array;
+
+  /** New shared memory for `count` connections, or (with `buffer`) a view of the memory another thread made. */
+  constructor(count: number, buffer?: SharedArrayBuffer) {
+    const { wordsBytes, bytes } = sizes(count);
+    this.count = count;
+    this.buffer = buffer ?? new SharedArrayBuffer(bytes);
+    this.words = new Int32Array(this.buffer, 0, wordsBytes / Int32Array.BYTES_PER_ELEMENT);
+    this.times = new Float64Array(this.buffer, wordsBytes, count * TIMES_PER_CONNECTION);
+  }
+
+  // --- control words ---
+
+  stop(): void {
+    Atomics.store(this.words, STOP, 1);
+    this.wake();
+  }
+
+  stopped(): boolean {
+    return Atomics.load(this.words, STOP) !== 0;
+  }
+
+  /** The wake-up counter; pass it to `sleep` so a wake-up between reading it and sleeping is not lost. */
+  wakes(): number {
+    return Atomics.load(this.words, WAKE);
+  }
+
+  /** Sleeps (a futex wait: no CPU) up to `us` µs, or until a wake-up after `seen`. */
+  sleep(us: number, seen: number): void {
+    Atomics.wait(this.words, WAKE, seen, us / 1000);
+  }
+
+  get leadUs(): number {
+    return Atomics.load(this.words, LEAD_US);
+  }
+
+  set leadUs(us: number) {
+    Atomics.store(this.words, LEAD_US, us);
+  }
+
+  add(counter: PacerCounter): void {
+    Atomics.add(this.words, COUNTER_WORD[counter], 1);
+  }
+
+  counter(counter: PacerCounter): number {
+    return Atomics.load(this.words, COUNTER_WORD[counter]);
+  }
+
+  // --- the pacer's side ---
+
+  /** Claims a FREE connection for writing (FREE → WRITING); -1 when none is free. */
+  claim(): number {
+    for (let i = 0; i < this.count; i++) {
+      const word = this.word(i, STATE);
+      if (Atomics.load(this.words, word) === FREE && Atomics.compareExchange(this.words, word, FREE, WRITING) === FREE) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  fd(i: number): number {
+    return Atomics.load(this.words, this.word(i, FD));
+  }
+
+  generation(i: number): number {
+    return Atomics.load(this.words, this.word(i, GENERATION));
+  }
+
+  /** Records the times of the request being written on claimed connection `i`. */
+  stamp(i: number, intendedUs: number, handledUs: number, writtenUs: number): void {
+    const base = i * TIMES_PER_CONNECTION;
+    this.times[base + INTENDED] = intendedUs;
+    this.times[base + HANDLED] = handledUs;
+    this.times[base + WRITTEN] = writtenUs;
+  }
+
+  /** The write on `i` is done (WRITING → BUSY): the stamps are published with this store. */
+  written(i: number): void {
+    const word = this.word(i, STATE);
+    Atomics.store(this.words, word, BUSY);
+    Atomics.notify(this.words, word);
+  }
+
+  // --- the I/O thread's side ---
+
+  /** Connection `i` connected on `fd`: FREE, with a new generation. */
+  open(i: number, fd: number): void {
+    Atomics.store(this.words, this.word(i, FD), fd);
+    Atomics.add(this.words, this.word(i, GENERATION), 1);
+    this.free(i);
+  }
+
+  /** The response on `i` is complete (BUSY → FREE). */
+  release(i: number): void {
+    if (Atomics.compareExchange(this.words, this.word(i, STATE), BUSY, FREE) === BUSY) this.wake();
+  }
+
+  /** Marks `i` CLOSED before its socket closes, once any write on it has finished; returns the state it had. */
+  close(i: number): number {
+    const word = this.word(i, STATE);
+    for (;;) {
+      const state = this.settled(i);
+      if (Atomics.compareExchange(this.words, word, state, CLOSED) === state) return state;
+    }
+  }
+
+  /**
+   * The state of `i` once any write in progress on it has finished. A write takes microseconds; a claim held for
+   * WRITING_LIMIT_MS means the pacer thread was terminated mid-write, and the claim is then taken as BUSY.
+   */
+  settled(i: number): number {
+    const word = this.word(i, STATE);
+    let state = Atomics.load(this.words, word);
+    for (let waited = 0; state === WRITING; waited += WRITING_WAIT_MS) {
+      if (waited >= WRITING_LIMIT_MS) {
+        Atomics.compareExchange(this.words, word, WRITING, BUSY);
+      } else Atomics.wait(this.words, word, WRITING, WRITING_WAIT_MS);
+      state = Atomics.load(this.words, word);
+    }
+    return state;
+  }
+
+  /** The stamps of the request on `i`; read them after `settled` returned BUSY. */
+  stamps(i: number): { intendedUs: number; handledUs: number; writtenUs: number } {
+    const base = i * TIMES_PER_CONNECTION;
+    return { intendedUs: this.times[base + INTENDED]!, handledUs: this.times[base + HANDLED]!, writtenUs: this.times[base + WRITTEN]! };
+  }
+
+  /** Whether the pacer has written a request on some connection that is not yet answered. */
+  anyInFlight(): boolean {
+    for (let i = 0; i < this.count; i++) {
+      const state = Atomics.load(this.words, this.word(i, STATE));
+      if (state === WRITING || state === BUSY) return true;
+    }
+    return false;
+  }
+
+  state(i: number): number {
+    return Atomics.load(this.words, this.word(i, STATE));
+  }
+
+  private free(i: number): void {
+    Atomics.store(this.words, this.word(i, STATE), FREE);
+    this.wake();
+  }
+
+  private wake(): void {
+    Atomics.add(this.words, WAKE, 1);
+    Atomics.notify(this.words, WAKE);
+  }
+
+  private word(i: number, field: number): number {
+    return CONTROL_WORDS + i * WORDS_PER_CONNECTION + field;
+  }
+}
+
+/** Byte layout: the Int32 words, padded to 8 bytes, then the Float64 times. */
+function sizes(count: number): { wordsBytes: number; bytes: number } {
+  const wordsBytes = Math.ceil(((CONTROL_WORDS + count * WORDS_PER_CONNECTION) * Int32Array.BYTES_PER_ELEMENT) / 8) * 8;
+  return { wordsBytes, bytes: wordsBytes + count * TIMES_PER_CONNECTION * Float64Array.BYTES_PER_ELEMENT };
+}
