@@ -102,15 +102,11 @@ export class Connection {
   }
 
   send(intendedUs: number, sentUs: number, measured: boolean): void {
-    this.intendedUs = intendedUs;
-    this.sentUs = sentUs;
-    this.measured = measured;
-    this.busy = true;
-    this.bytes = 0;
+    this.adopt(intendedUs, sentUs, measured);
     this.socket?.write(this.request);
   }
 
-  /** Marks the request another thread wrote on this socket as in flight. */
+  /** Marks a request as in flight: one written by `send`, or by another thread on this socket's fd. */
   adopt(intendedUs: number, sentUs: number, measured: boolean): void {
     this.intendedUs = intendedUs;
     this.sentUs = sentUs;

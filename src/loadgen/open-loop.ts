@@ -9,9 +9,12 @@ import { workerSchedule, type Schedule } from './schedule.ts';
 import { BUSY, SharedSlots } from './slots.ts';
 import { requestBytes, type Target } from './target.ts';
 import type { PhaseSpec } from './types.ts';
+import { expireWaiting, type WriterWindow } from './writing-pacer.ts';
 
 /** How often requests are checked against the timeout, milliseconds. */
 const TIMEOUT_CHECK_MS = 10;
+/** Most requests the shared queue holds (16 bytes each); a request that finds it full is given up as a timeout. */
+const MAX_QUEUE = 1 << 20;
 
 /** The pacer thread's file beside this one: .ts when running from source, .js from dist (and the pod bundle). */
 const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -36,6 +39,7 @@ export class OpenLoop implements ConnectionEvents {
   private t0 = 0;
   private measureStart = 0;
   private measureEnd = 0;
+  private window: WriterWindow = { t0Us: 0, measureStartUs: 0, endUs: 0, timeoutUs: 0 };
   private timeoutUs: number;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private scheduling = false;
@@ -63,7 +67,7 @@ export class OpenLoop implements ConnectionEvents {
     this.schedule = workerSchedule(spec, worker);
     const request = requestBytes(target, userAgent);
     for (let i = 0; i < share; i++) this.connections.push(new Connection(i, target, request, this));
-    this.slots = new SharedSlots(share);
+    this.slots = new SharedSlots(share, this.writes ? queueCapacity(spec) : 0);
     this.slots.leadUs = this.lead.leadUs;
     // The pacer starts now, so its thread is up long before the first send.
     const { port1, port2 } = new MessageChannel();
@@ -73,6 +77,7 @@ export class OpenLoop implements ConnectionEvents {
       worker,
       slots: this.slots.buffer,
       connections: share,
+      queueCapacity: this.slots.queueCapacity,
       mode: this.writes ? 'write' : 'hand-off',
       request,
       port: port2,
@@ -94,6 +99,7 @@ export class OpenLoop implements ConnectionEvents {
     this.t0 = t0Us;
     this.measureStart = t0Us + this.spec.warmupMs * 1000;
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
+    this.window = { t0Us, measureStartUs: this.measureStart, endUs: this.measureEnd, timeoutUs: this.timeoutUs };
     this.scheduling = true;
     return new Promise((resolve, reject) => {
       if (this.pacerError) return reject(this.pacerError);
@@ -143,10 +149,29 @@ export class OpenLoop implements ConnectionEvents {
       this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs);
     }
     if (connection.ready) {
-      if (this.writes) this.slots.release(connection.index);
+      if (this.writes) this.writeWaiting(connection, now);
       else this.release(connection);
     }
     this.maybeDone();
+  }
+
+  /**
+   * Write mode: a connection is free. The oldest request waiting for one goes out on it now, from this thread (no
+   * wake-up of the pacer on the way); with none waiting, the connection is freed and the pacer woken.
+   */
+  private writeWaiting(connection: Connection, now: number): void {
+    expireWaiting(this.slots, now, this.window, (counter) => this.slots.add(counter));
+    const next = this.slots.shift();
+    if (!next) {
+      this.slots.release(connection.index);
+      return;
+    }
+    const measured = next.intendedUs >= this.measureStart && next.intendedUs < this.measureEnd;
+    if (measured) this.recorder.slipped(next.handledUs - next.intendedUs);
+    const sent = nowUs();
+    if (measured && sent < this.measureEnd) this.recorder.sent++;
+    this.inFlight++;
+    connection.send(next.intendedUs, sent, measured);
   }
 
   onFailure(connection: Connection, message: string, hadRequest: boolean): void {
@@ -284,7 +309,7 @@ export class OpenLoop implements ConnectionEvents {
 
   private maybeDone(): boolean {
     if (this.scheduling || this.inFlight > 0 || this.queue.length > 0) return false;
-    if (this.writes && this.slots.anyInFlight()) return false;
+    if (this.writes && (this.slots.anyInFlight() || this.slots.waiting() > 0)) return false;
     this.done();
     return true;
   }
@@ -301,6 +326,12 @@ export class OpenLoop implements ConnectionEvents {
     }
     finish?.();
   }
+}
+
+/** Room for every request intended within one timeout at twice the worker's rate (Poisson bursts), bounded. */
+function queueCapacity(spec: PhaseSpec): number {
+  const perWorker = (spec.rate ?? 0) / spec.workers;
+  return Math.min(MAX_QUEUE, Math.ceil(perWorker * (spec.timeoutMs / 1000) * 2) + 1024);
 }
 
 /** Connections (or any whole quantity) split over workers as evenly as possible. */

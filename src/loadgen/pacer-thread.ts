@@ -1,19 +1,19 @@
-import { writeSync } from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
 import { runPacer } from './pacer.ts';
 import { workerSchedule } from './schedule.ts';
 import { SharedSlots } from './slots.ts';
 import type { PhaseSpec } from './types.ts';
-import { runWritingPacer } from './writing-pacer.ts';
+import { runWritingPacer, writeRequest } from './writing-pacer.ts';
 
 /** What an I/O thread gives its pacer thread. */
 export interface PacerInput {
   spec: PhaseSpec;
   worker: number;
-  /** The shared slots (slots.ts) of `connections` connections. */
+  /** The shared slots (slots.ts) of `connections` connections and a queue of `queueCapacity` requests. */
   slots: SharedArrayBuffer;
   connections: number;
+  queueCapacity: number;
   /**
    * 'write': the pacer writes `request` on the connections' fds itself (plaintext targets, writing-pacer.ts);
    * 'hand-off': it wakes the I/O thread before each send, which writes (TLS: encryption lives there, pacer.ts).
@@ -40,7 +40,7 @@ export type FromPacer =
 
 if (!parentPort) throw new Error('the pacer must run in a worker thread');
 const input = workerData as PacerInput;
-const slots = new SharedSlots(input.connections, input.slots);
+const slots = new SharedSlots(input.connections, input.queueCapacity, input.slots);
 const port = input.port;
 const post = (message: FromPacer): void => port.postMessage(message);
 
@@ -67,16 +67,12 @@ port.once('message', (start: PacerStart) => {
       wakes: () => slots.wakes(),
       sleep: (us, seen) => slots.sleep(us, seen),
       claim: () => slots.claim(),
+      unclaim: (connection) => slots.unclaim(connection),
+      queue: slots,
       write: (connection, intendedUs, handledUs) => {
         const generation = slots.generation(connection);
         slots.stamp(connection, intendedUs, handledUs, nowUs());
-        let written = 0;
-        try {
-          written = writeSync(slots.fd(connection), request);
-        } catch {
-          // EAGAIN (the socket's buffer is full) or a socket error: the I/O thread writes the request, and sees
-          // the error on its socket if there is one.
-        }
+        const written = writeRequest(slots.fd(connection), request);
         if (written < request.length) post({ type: 'rest', connection, generation, offset: written });
         slots.written(connection);
       },

@@ -2,7 +2,8 @@
  * Memory shared by an open loop's I/O thread and its pacer thread. A few control words (stop, the wake-up counter,
  * the TLS hand-off lead, counters the pacer keeps) and, per connection, a state word, the socket's fd, a generation
  * (bumped on every reconnect) and three times: when the request was intended, when the pacer handled it, when it
- * was written.
+ * was written. And the queue of requests that found every connection busy: the pacer appends, and whichever thread
+ * frees a connection first takes the oldest (the I/O thread, when a response completes, writes it at once).
  *
  * States: CLOSED (connecting or reconnecting: not usable), FREE, WRITING (claimed by the pacer, which is writing
  * right now), BUSY (a request is in flight). The pacer moves FREE → WRITING → BUSY; the I/O thread moves BUSY →
@@ -26,7 +27,10 @@ const SENT = 3;
 const QUEUED = 4;
 /** Measured requests that waited in the pacer's queue longer than the timeout. */
 const QUEUE_TIMEOUTS = 5;
-const CONTROL_WORDS = 6;
+/** The queue's ring: entries are taken at HEAD (by either thread, compare-exchange) and added at TAIL (pacer only). */
+const HEAD = 6;
+const TAIL = 7;
+const CONTROL_WORDS = 8;
 
 const STATE = 0;
 const FD = 1;
@@ -48,16 +52,63 @@ const WRITING_LIMIT_MS = 1000;
 export class SharedSlots {
   readonly buffer: SharedArrayBuffer;
   readonly count: number;
+  readonly queueCapacity: number;
   private readonly words: Int32Array;
   private readonly times: Float64Array;
+  /** Queue entries: intended time, then the time the pacer first handled the request. */
+  private readonly ring: Float64Array;
 
-  /** New shared memory for `count` connections, or (with `buffer`) a view of the memory another thread made. */
-  constructor(count: number, buffer?: SharedArrayBuffer) {
-    const { wordsBytes, bytes } = sizes(count);
+  /**
+   * New shared memory for `count` connections and a queue of `queueCapacity` requests, or (with `buffer`) a view of
+   * the memory another thread made with the same sizes.
+   */
+  constructor(count: number, queueCapacity: number, buffer?: SharedArrayBuffer) {
+    const { wordsBytes, timesBytes } = sizes(count);
     this.count = count;
-    this.buffer = buffer ?? new SharedArrayBuffer(bytes);
+    this.queueCapacity = queueCapacity;
+    this.buffer = buffer ?? new SharedArrayBuffer(wordsBytes + timesBytes + queueCapacity * 2 * Float64Array.BYTES_PER_ELEMENT);
     this.words = new Int32Array(this.buffer, 0, wordsBytes / Int32Array.BYTES_PER_ELEMENT);
     this.times = new Float64Array(this.buffer, wordsBytes, count * TIMES_PER_CONNECTION);
+    this.ring = new Float64Array(this.buffer, wordsBytes + timesBytes, queueCapacity * 2);
+  }
+
+  // --- the queue ---
+
+  /** Appends a request that found every connection busy (pacer only); false when the queue is full. */
+  push(intendedUs: number, handledUs: number): boolean {
+    const tail = Atomics.load(this.words, TAIL);
+    if (tail - Atomics.load(this.words, HEAD) >= this.queueCapacity) return false;
+    const at = (tail % this.queueCapacity) * 2;
+    this.ring[at] = intendedUs;
+    this.ring[at + 1] = handledUs;
+    Atomics.store(this.words, TAIL, tail + 1);
+    return true;
+  }
+
+  /**
+   * Takes the oldest waiting request (either thread), if it was intended before `beforeUs`; undefined when none
+   * waits (or the oldest is not that old).
+   */
+  shift(beforeUs = Infinity): { intendedUs: number; handledUs: number } | undefined {
+    for (;;) {
+      const head = Atomics.load(this.words, HEAD);
+      if (head === Atomics.load(this.words, TAIL)) return undefined;
+      const at = (head % this.queueCapacity) * 2;
+      const entry = { intendedUs: this.ring[at]!, handledUs: this.ring[at + 1]! };
+      if (entry.intendedUs >= beforeUs) return undefined;
+      // The entry is ours if no other thread took it meanwhile (the pacer overwrites it only after HEAD moved on).
+      if (Atomics.compareExchange(this.words, HEAD, head, head + 1) === head) return entry;
+    }
+  }
+
+  /** The intended time of the oldest waiting request (it may be taken by the other thread at any moment). */
+  oldest(): number | undefined {
+    const head = Atomics.load(this.words, HEAD);
+    return head === Atomics.load(this.words, TAIL) ? undefined : this.ring[(head % this.queueCapacity) * 2];
+  }
+
+  waiting(): number {
+    return Atomics.load(this.words, TAIL) - Atomics.load(this.words, HEAD);
   }
 
   // --- control words ---
@@ -108,6 +159,11 @@ export class SharedSlots {
       }
     }
     return -1;
+  }
+
+  /** Gives back a claim that found nothing to write (WRITING → FREE). */
+  unclaim(i: number): void {
+    this.free(i);
   }
 
   fd(i: number): number {
@@ -206,8 +262,8 @@ export class SharedSlots {
   }
 }
 
-/** Byte layout: the Int32 words, padded to 8 bytes, then the Float64 times. */
-function sizes(count: number): { wordsBytes: number; bytes: number } {
+/** Byte layout: the Int32 words, padded to 8 bytes, then the Float64 times, then the queue's ring. */
+function sizes(count: number): { wordsBytes: number; timesBytes: number } {
   const wordsBytes = Math.ceil(((CONTROL_WORDS + count * WORDS_PER_CONNECTION) * Int32Array.BYTES_PER_ELEMENT) / 8) * 8;
-  return { wordsBytes, bytes: wordsBytes + count * TIMES_PER_CONNECTION * Float64Array.BYTES_PER_ELEMENT };
+  return { wordsBytes, timesBytes: count * TIMES_PER_CONNECTION * Float64Array.BYTES_PER_ELEMENT };
 }

@@ -1,19 +1,28 @@
-import { NumberQueue } from './fifo.ts';
+import { writeSync } from 'node:fs';
 import type { PacerCounter } from './slots.ts';
 import type { Schedule } from './schedule.ts';
 
 /**
  * The open loop's pacer for plaintext targets: it sends the requests itself. Each send costs one thread wake-up:
  * the pacer sleeps on `Atomics.wait` until SPIN_US before the send is due, spins the rest, claims a free
- * connection and writes the prebuilt request on the connection's socket fd. The I/O thread only reads responses;
- * when one completes it frees the connection and wakes the pacer, which then sends the oldest request that found
- * every connection busy. That request's latency still runs from its intended time (coordinated omission).
+ * connection and writes the prebuilt request on the connection's socket fd. The I/O thread reads responses; when
+ * one completes it writes the oldest request that found every connection busy on that connection at once, or, with
+ * none waiting, frees the connection and wakes the pacer. A request that waited keeps its intended time, so its
+ * wait is in its latency (coordinated omission).
  */
 
 /** The pacer spins at most this long before a send: the rest of the wait is a futex sleep, which costs no CPU. */
 export const SPIN_US = 50;
 /** Longest single sleep, so a stop request is seen within it even if its wake-up were lost. */
 export const MAX_SLEEP_US = 50_000;
+
+/** The queue of requests waiting for a free connection (shared: SharedSlots). */
+export interface WaitingQueue {
+  push(intendedUs: number, handledUs: number): boolean;
+  shift(beforeUs?: number): { intendedUs: number; handledUs: number } | undefined;
+  oldest(): number | undefined;
+  waiting(): number;
+}
 
 /** What the pacer loop needs from its thread and the shared slots; a test supplies fakes. */
 export interface WriterIo {
@@ -24,8 +33,11 @@ export interface WriterIo {
   sleep(us: number, seen: number): void;
   /** Claims a free connection; -1 when none is free. */
   claim(): number;
+  /** Gives back a claim that found nothing to write. */
+  unclaim(connection: number): void;
   /** Writes the request intended at `intendedUs`, first handled at `handledUs`, on claimed connection `connection`. */
   write(connection: number, intendedUs: number, handledUs: number): void;
+  queue: WaitingQueue;
   count(counter: PacerCounter): void;
   stopped(): boolean;
 }
@@ -40,56 +52,76 @@ export interface WriterWindow {
   timeoutUs: number;
 }
 
+export function measured(window: WriterWindow, intendedUs: number): boolean {
+  return intendedUs >= window.measureStartUs && intendedUs < window.endUs;
+}
+
+/** Gives up the waiting requests older than the timeout, counting the measured ones. Either thread calls this. */
+export function expireWaiting(queue: WaitingQueue, nowUs: number, window: WriterWindow, count: (counter: PacerCounter) => void): void {
+  const limit = nowUs - window.timeoutUs;
+  for (let entry = queue.shift(limit); entry; entry = queue.shift(limit)) {
+    if (measured(window, entry.intendedUs)) count('queueTimeouts');
+  }
+}
+
 /**
  * Sends every request of `schedule` from `window.t0Us` until `window.endUs` at its intended time, each exactly once:
- * on a free connection at once, or after waiting in a queue for one. Returns when everything scheduled was written
- * or given up, or when stopped.
+ * on a free connection at once, or after waiting in the queue for one (then written by whichever thread frees a
+ * connection first). Returns when everything scheduled was written, queued or given up and the queue is empty, or
+ * when stopped.
  */
 export function runWritingPacer(schedule: Schedule, window: WriterWindow, io: WriterIo): void {
-  const { t0Us, measureStartUs, endUs, timeoutUs } = window;
-  // Requests waiting for a free connection: intended time and the time the pacer first handled it (slip), in pairs.
-  const queue = new NumberQueue();
-  const measured = (intended: number): boolean => intended >= measureStartUs && intended < endUs;
+  const { t0Us, endUs, timeoutUs } = window;
+  const queue = io.queue;
   let due = t0Us + schedule.peek();
   while (!io.stopped()) {
     const seen = io.wakes();
     const now = io.now();
     // The oldest waiting requests go first, as connections are free; those waiting too long are given up.
-    while (queue.length > 0) {
-      const intended = queue.peek()!;
-      if (intended < now - timeoutUs) {
-        queue.shift();
-        queue.shift();
-        if (measured(intended)) io.count('queueTimeouts');
-        continue;
-      }
+    expireWaiting(queue, now, window, (counter) => io.count(counter));
+    while (queue.waiting() > 0) {
       const connection = io.claim();
       if (connection < 0) break;
-      queue.shift();
-      const handled = queue.shift()!;
-      send(connection, intended, handled, now);
+      const entry = queue.shift();
+      if (!entry) {
+        io.unclaim(connection);
+        break;
+      }
+      send(connection, entry.intendedUs, entry.handledUs, now);
     }
     for (; due <= now && due < endUs; due = t0Us + schedule.peek()) {
       schedule.next();
-      const connection = queue.length === 0 ? io.claim() : -1;
+      const connection = queue.waiting() === 0 ? io.claim() : -1;
       if (connection >= 0) send(connection, due, now, now);
-      else {
-        if (measured(due)) io.count('queued');
-        queue.push(due);
-        queue.push(now);
-      }
+      else if (queue.push(due, now)) {
+        if (measured(window, due)) io.count('queued');
+      } else if (measured(window, due)) io.count('queueTimeouts'); // a full queue: it could not wait at all
     }
     const scheduling = due < endUs;
-    if (!scheduling && queue.length === 0) return;
+    const oldest = queue.oldest();
+    if (!scheduling && oldest === undefined) return;
     // Sleep until SPIN_US before the next send (woken early when a connection is freed), then spin the rest.
     const untilDue = scheduling ? due - now - SPIN_US : Infinity;
-    const untilExpiry = queue.length > 0 ? queue.peek()! + timeoutUs - now : Infinity;
+    const untilExpiry = oldest !== undefined ? oldest + timeoutUs - now : Infinity;
     const sleepUs = Math.min(untilDue, untilExpiry, MAX_SLEEP_US);
     if (sleepUs > 0) io.sleep(sleepUs, seen);
   }
 
   function send(connection: number, intended: number, handled: number, now: number): void {
-    if (measured(intended) && now < endUs) io.count('sent');
+    if (measured(window, intended) && now < endUs) io.count('sent');
     io.write(connection, intended, handled);
+  }
+}
+
+/**
+ * Writes `request` on the non-blocking socket `fd` without waiting; returns how many bytes the socket took. A full
+ * send buffer takes fewer (write(2) returns a short count) or none (EAGAIN, which fs.writeSync throws); so does a
+ * socket error. The caller hands the rest to the I/O thread, which queues it in libuv and sees any error.
+ */
+export function writeRequest(fd: number, request: Uint8Array): number {
+  try {
+    return writeSync(fd, request);
+  } catch {
+    return 0;
   }
 }

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { machineWarnings } from '../../src/analysis/machine-warnings.ts';
 import { PhaseRunner } from '../../src/loadgen/phase.ts';
-import { phaseRecord } from '../../src/pipeline/phase-record.ts';
 import { stallingHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { testSpec } from '../helpers/spec.ts';
 
@@ -20,13 +18,8 @@ describe('coordinated omission', () => {
     // The waits of the ~10% scheduled into stalls spread evenly over 0–200 ms: p95 near 100 ms, p99 near 180 ms.
     expect(phase.latencyUs.p95).toBeGreaterThanOrEqual(60_000);
     expect(phase.latencyUs.p99).toBeGreaterThanOrEqual(140_000);
-    // Waiting for a CPU adds to every latency, so the upper bounds hold only on a machine that had CPU to spare;
-    // on one that did not, the result must say so (the run-level machine warning or the phase's generator-tail).
-    const flagged = machineWarnings([phaseRecord('external', 1, phase)]).length > 0 || phase.warnings.some((w) => w.code === 'generator-tail');
-    if (!flagged) {
-      expect(phase.latencyUs.p95).toBeLessThanOrEqual(140_000);
-      expect(phase.latencyUs.p99).toBeLessThanOrEqual(230_000);
-    }
+    expect(phase.latencyUs.p95).toBeLessThanOrEqual(140_000);
+    expect(phase.latencyUs.p99).toBeLessThanOrEqual(230_000);
     expect(phase.latencyUs.max).toBeGreaterThan(150_000);
     expect(phase.serviceTimeUs.p99).toBeLessThan(50_000);
     expect(phase.generator.queued).toBeGreaterThan(100);
