@@ -4,7 +4,7 @@
  *   1000 rps, 5000 rps, and 1000 rps with one core kept busy by a busy-loop child process;
  *   each as ROUNDS interleaved rounds (meshtax and Fortio alternate which goes first), medians of the rounds:
  *   p50, p99, achieved rate and generator CPU (user+system of the generator process over its measured window),
- *   with the ratios meshtax/Fortio against the acceptance targets.
+ *   with the ratios meshtax/Fortio against the acceptance targets, and meshtax's slip p99 and service-time p99.
  * Fortio v1.63.3 runs as `fortio load -qps R -c 8 -uniform -r 0.00001`: 10 µs histogram resolution (its default is
  * 1 ms) and connections offset evenly like meshtax's schedule. Fortio measures from its actual send (no coordinated
  * omission correction); meshtax from the intended send time, so meshtax's own lateness counts against it.
@@ -74,7 +74,7 @@ let busy: ChildProcess | undefined;
 try {
   console.log(`meshtax bench:loadgen — echo server ${url}, 1 KiB responses, ${CONNECTIONS} connections, ${seconds} s windows, ${rounds} interleaved rounds, node ${process.version}, ${os.cpus().length} cores`);
   console.log(`fortio: ${fortio} load -qps R -c ${CONNECTIONS} -uniform -r 0.00001\n`);
-  const results: { scenario: Scenario; meshtax: Figures; fortio: Figures; slipP99: number }[] = [];
+  const results: { scenario: Scenario; meshtax: Figures; fortio: Figures; slipP99: number; serviceP99: number }[] = [];
   for (const scenario of scenarios) {
     if (scenario.busyCore) busy = startBusyCore(rounds * 2 * (seconds + WARMUP_S + 5));
     const meshtaxRounds: PhaseMeasurement[] = [];
@@ -89,7 +89,7 @@ try {
       const m = meshtaxRounds.at(-1)!;
       const f = fortioRounds.at(-1)!;
       console.log(
-        `  ${scenario.name}, round ${round}: meshtax p50 ${formatUs(m.latencyUs.p50)} p99 ${formatUs(m.latencyUs.p99)} ${m.achievedRps.toFixed(0)} rps ${m.generator.cpuCores.toFixed(3)} cores (slip p99 ${formatUs(m.generator.slipUs.p99)}, load ${m.machine.loadAverage1m.end ?? '?'}) | fortio p50 ${formatUs(f.p50Us)} p99 ${formatUs(f.p99Us)} ${f.rps.toFixed(0)} rps ${f.cpuCores.toFixed(3)} cores`,
+        `  ${scenario.name}, round ${round}: meshtax p50 ${formatUs(m.latencyUs.p50)} p99 ${formatUs(m.latencyUs.p99)} ${m.achievedRps.toFixed(0)} rps ${m.generator.cpuCores.toFixed(3)} cores (slip p99 ${formatUs(m.generator.slipUs.p99)}, service p99 ${formatUs(m.serviceTimeUs.p99)}, load ${m.machine.loadAverage1m.end ?? '?'}) | fortio p50 ${formatUs(f.p50Us)} p99 ${formatUs(f.p99Us)} ${f.rps.toFixed(0)} rps ${f.cpuCores.toFixed(3)} cores`,
       );
     }
     busy?.kill('SIGKILL');
@@ -99,14 +99,15 @@ try {
       meshtax: medianFigures(meshtaxRounds.map((m) => ({ p50: m.latencyUs.p50 ?? NaN, p99: m.latencyUs.p99 ?? NaN, rps: m.achievedRps, cpu: m.generator.cpuCores }))),
       fortio: medianFigures(fortioRounds.map((f) => ({ p50: f.p50Us, p99: f.p99Us, rps: f.rps, cpu: f.cpuCores }))),
       slipP99: median(meshtaxRounds.map((m) => m.generator.slipUs.p99)),
+      serviceP99: median(meshtaxRounds.map((m) => m.serviceTimeUs.p99 ?? NaN)),
     });
   }
 
   console.log(`\nmedians of ${rounds} rounds; ratio = meshtax / fortio; targets: p50 ≤ 1.1×, p99 ≤ 1.5×, CPU ≤ 2×, rate within 1%`);
-  const rows: string[][] = [['scenario', 'generator', 'p50', 'p99', 'rate', 'CPU (cores)', 'slip p99']];
-  for (const { scenario, meshtax, fortio: f, slipP99 } of results) {
-    rows.push([scenario.name, 'meshtax', formatUs(meshtax.p50), formatUs(meshtax.p99), meshtax.rps.toFixed(1), meshtax.cpu.toFixed(3), formatUs(slipP99)]);
-    rows.push(['', 'fortio', formatUs(f.p50), formatUs(f.p99), f.rps.toFixed(1), f.cpu.toFixed(3), '']);
+  const rows: string[][] = [['scenario', 'generator', 'p50', 'p99', 'rate', 'CPU (cores)', 'slip p99', 'service p99']];
+  for (const { scenario, meshtax, fortio: f, slipP99, serviceP99 } of results) {
+    rows.push([scenario.name, 'meshtax', formatUs(meshtax.p50), formatUs(meshtax.p99), meshtax.rps.toFixed(1), meshtax.cpu.toFixed(3), formatUs(slipP99), formatUs(serviceP99)]);
+    rows.push(['', 'fortio', formatUs(f.p50), formatUs(f.p99), f.rps.toFixed(1), f.cpu.toFixed(3), '', '']);
     rows.push([
       '',
       'ratio',
@@ -115,10 +116,12 @@ try {
       `${judgedRate(meshtax.rps, scenario.rate)} / ${judgedRate(f.rps, scenario.rate)}`,
       judged(meshtax.cpu / f.cpu, 2),
       '',
+      '',
     ]);
   }
   printTable(rows);
   console.log('rate column of the ratio row: each tool\'s achieved rate against the requested one (target ≥ 99%)');
+  console.log('service p99: meshtax from its actual write, which leaves out its own lateness, as Fortio\'s p99 does');
 
   if (process.env.BENCH_CLOSED === '1') {
     if (!wrkAvailable()) console.log('\nwrk is not installed (apt-get install wrk): no closed-loop comparison');
