@@ -71,10 +71,10 @@ port.once('message', (start: PacerStart) => {
       queue: slots,
       write: (connection, intendedUs, handledUs) => {
         const generation = slots.generation(connection);
-        slots.stamp(connection, intendedUs, handledUs, nowUs());
+        slots.begin(connection, intendedUs, handledUs, nowUs());
         const written = writeRequest(slots.fd(connection), request);
         if (written < request.length) post({ type: 'rest', connection, generation, offset: written });
-        slots.written(connection);
+        slots.end(connection);
       },
       count: (counter) => slots.add(counter),
       stopped: () => slots.stopped(),

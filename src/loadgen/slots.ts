@@ -5,15 +5,17 @@
  * was written. And the queue of requests that found every connection busy: the pacer appends, and whichever thread
  * frees a connection first takes the oldest (the I/O thread, when a response completes, writes it at once).
  *
- * States: CLOSED (connecting or reconnecting: not usable), FREE, WRITING (claimed by the pacer, which is writing
- * right now), BUSY (a request is in flight). The pacer moves FREE → WRITING → BUSY; the I/O thread moves BUSY →
- * FREE when the response is complete, CLOSED → FREE when a socket connects, and anything → CLOSED before it closes a
- * socket. A socket's fd is closed only after its state left WRITING, so the pacer never writes on a closed fd (nor
- * on a reused one).
+ * States: CLOSED (connecting or reconnecting: not usable), FREE, CLAIMED (the pacer took it and is stamping the
+ * request's times), BUSY (a request is in flight). The pacer moves FREE → CLAIMED → BUSY, publishing the stamps with
+ * BUSY before it writes, so the I/O thread can take a response that arrives while the pacer is still in write(2).
+ * The I/O thread moves BUSY → FREE when the response is complete, CLOSED → FREE when a socket connects, and
+ * anything → CLOSED before it closes a socket. A per-connection WRITER word is 1 while the pacer is in write(2): a
+ * socket's fd is closed only after the state left CLAIMED and WRITER is 0, so the pacer never writes on a closed
+ * fd (nor on a reused one).
  */
 export const CLOSED = 0;
 export const FREE = 1;
-export const WRITING = 2;
+export const CLAIMED = 2;
 export const BUSY = 3;
 
 const STOP = 0;
@@ -35,7 +37,8 @@ const CONTROL_WORDS = 8;
 const STATE = 0;
 const FD = 1;
 const GENERATION = 2;
-const WORDS_PER_CONNECTION = 3;
+const WRITER = 3;
+const WORDS_PER_CONNECTION = 4;
 const INTENDED = 0;
 const HANDLED = 1;
 const WRITTEN = 2;
@@ -44,10 +47,10 @@ const TIMES_PER_CONNECTION = 3;
 export type PacerCounter = 'sent' | 'queued' | 'queueTimeouts';
 const COUNTER_WORD: Record<PacerCounter, number> = { sent: SENT, queued: QUEUED, queueTimeouts: QUEUE_TIMEOUTS };
 
-/** Longest a thread waits for the other to finish a write before it looks again (a write takes microseconds). */
-const WRITING_WAIT_MS = 1;
-/** Longer than any write can take, even on a machine so busy the pacer waits this long for a CPU mid-write. */
-const WRITING_LIMIT_MS = 1000;
+/** Longest the I/O thread waits for the pacer to finish a claim or a write before it looks again (microseconds' work). */
+const WAIT_SLICE_MS = 1;
+/** Longer than a claim or a write can take, even on a machine so busy the pacer waits this long for a CPU. */
+const WAIT_LIMIT_MS = 1000;
 
 export class SharedSlots {
   readonly buffer: SharedArrayBuffer;
@@ -150,18 +153,18 @@ export class SharedSlots {
 
   // --- the pacer's side ---
 
-  /** Claims a FREE connection for writing (FREE → WRITING); -1 when none is free. */
+  /** Claims a FREE connection for writing (FREE → CLAIMED); -1 when none is free. */
   claim(): number {
     for (let i = 0; i < this.count; i++) {
       const word = this.word(i, STATE);
-      if (Atomics.load(this.words, word) === FREE && Atomics.compareExchange(this.words, word, FREE, WRITING) === FREE) {
+      if (Atomics.load(this.words, word) === FREE && Atomics.compareExchange(this.words, word, FREE, CLAIMED) === FREE) {
         return i;
       }
     }
     return -1;
   }
 
-  /** Gives back a claim that found nothing to write (WRITING → FREE). */
+  /** Gives back a claim that found nothing to write (CLAIMED → FREE). */
   unclaim(i: number): void {
     this.free(i);
   }
@@ -174,19 +177,26 @@ export class SharedSlots {
     return Atomics.load(this.words, this.word(i, GENERATION));
   }
 
-  /** Records the times of the request being written on claimed connection `i`. */
-  stamp(i: number, intendedUs: number, handledUs: number, writtenUs: number): void {
+  /**
+   * About to write on claimed connection `i`: stamps the request's times and publishes them (CLAIMED → BUSY), with
+   * WRITER set until `end`.
+   */
+  begin(i: number, intendedUs: number, handledUs: number, writtenUs: number): void {
     const base = i * TIMES_PER_CONNECTION;
     this.times[base + INTENDED] = intendedUs;
     this.times[base + HANDLED] = handledUs;
     this.times[base + WRITTEN] = writtenUs;
+    Atomics.store(this.words, this.word(i, WRITER), 1);
+    const state = this.word(i, STATE);
+    Atomics.store(this.words, state, BUSY);
+    Atomics.notify(this.words, state);
   }
 
-  /** The write on `i` is done (WRITING → BUSY): the stamps are published with this store. */
-  written(i: number): void {
-    const word = this.word(i, STATE);
-    Atomics.store(this.words, word, BUSY);
-    Atomics.notify(this.words, word);
+  /** The write on `i` returned: its fd may be closed now. */
+  end(i: number): void {
+    const writer = this.word(i, WRITER);
+    Atomics.store(this.words, writer, 0);
+    Atomics.notify(this.words, writer);
   }
 
   // --- the I/O thread's side ---
@@ -203,32 +213,38 @@ export class SharedSlots {
     if (Atomics.compareExchange(this.words, this.word(i, STATE), BUSY, FREE) === BUSY) this.wake();
   }
 
-  /** Marks `i` CLOSED before its socket closes, once any write on it has finished; returns the state it had. */
+  /** Marks `i` CLOSED before its socket closes, once the pacer is done with it; returns the state it had. */
   close(i: number): number {
     const word = this.word(i, STATE);
     for (;;) {
       const state = this.settled(i);
-      if (Atomics.compareExchange(this.words, word, state, CLOSED) === state) return state;
+      if (Atomics.compareExchange(this.words, word, state, CLOSED) === state) {
+        this.waitWhile(this.word(i, WRITER), 1);
+        return state;
+      }
     }
   }
 
   /**
-   * The state of `i` once any write in progress on it has finished. A write takes microseconds; a claim held for
-   * WRITING_LIMIT_MS means the pacer thread was terminated mid-write, and the claim is then taken as BUSY.
+   * The state of `i` once a claim in progress on it has been stamped (never CLAIMED). A claim held for WAIT_LIMIT_MS
+   * means the pacer thread was terminated mid-claim, and it is then taken as BUSY.
    */
   settled(i: number): number {
     const word = this.word(i, STATE);
-    let state = Atomics.load(this.words, word);
-    for (let waited = 0; state === WRITING; waited += WRITING_WAIT_MS) {
-      if (waited >= WRITING_LIMIT_MS) {
-        Atomics.compareExchange(this.words, word, WRITING, BUSY);
-      } else Atomics.wait(this.words, word, WRITING, WRITING_WAIT_MS);
-      state = Atomics.load(this.words, word);
-    }
-    return state;
+    if (this.waitWhile(word, CLAIMED)) Atomics.compareExchange(this.words, word, CLAIMED, BUSY);
+    return Atomics.load(this.words, word);
   }
 
-  /** The stamps of the request on `i`; read them after `settled` returned BUSY. */
+  /** Waits (bounded) while `word` holds `value`; true if it still does after WAIT_LIMIT_MS. */
+  private waitWhile(word: number, value: number): boolean {
+    for (let waited = 0; Atomics.load(this.words, word) === value; waited += WAIT_SLICE_MS) {
+      if (waited >= WAIT_LIMIT_MS) return true;
+      Atomics.wait(this.words, word, value, WAIT_SLICE_MS);
+    }
+    return false;
+  }
+
+  /** The stamps of the request on `i`; read them after `settled` (or `state`) returned BUSY. */
   stamps(i: number): { intendedUs: number; handledUs: number; writtenUs: number } {
     const base = i * TIMES_PER_CONNECTION;
     return { intendedUs: this.times[base + INTENDED]!, handledUs: this.times[base + HANDLED]!, writtenUs: this.times[base + WRITTEN]! };
@@ -238,7 +254,7 @@ export class SharedSlots {
   anyInFlight(): boolean {
     for (let i = 0; i < this.count; i++) {
       const state = Atomics.load(this.words, this.word(i, STATE));
-      if (state === WRITING || state === BUSY) return true;
+      if (state === CLAIMED || state === BUSY) return true;
     }
     return false;
   }

@@ -13,7 +13,7 @@ import {
   type PacerIo,
 } from '../../src/loadgen/pacer.ts';
 import { mulberry32, poissonSchedule, uniformSchedule, type Schedule } from '../../src/loadgen/schedule.ts';
-import { BUSY, CLOSED, FREE, SharedSlots, WRITING, type PacerCounter } from '../../src/loadgen/slots.ts';
+import { BUSY, CLAIMED, CLOSED, FREE, SharedSlots, type PacerCounter } from '../../src/loadgen/slots.ts';
 import {
   MAX_SLEEP_US as MAX_WRITER_SLEEP_US,
   SPIN_US,
@@ -256,11 +256,11 @@ function writingPacer(options: {
     queue: slots,
     write: (connection, intended, handled) => {
       // Never double-booked: the pacer holds the claim, and the connection has no request in flight.
-      expect(slots.state(connection)).toBe(WRITING);
+      expect(slots.state(connection)).toBe(CLAIMED);
       expect(inFlight.has(connection)).toBe(false);
       inFlight.add(connection);
-      slots.stamp(connection, intended, handled, clock);
-      slots.written(connection);
+      slots.begin(connection, intended, handled, clock);
+      slots.end(connection);
       respondLater(connection);
       writes.push({ connection, intended, handled, at: clock, by: 'pacer' });
     },
@@ -374,9 +374,10 @@ describe('the shared connection slots', () => {
     slots.open(1, 8);
     expect(slots.generation(0)).toBe(1);
     expect([slots.claim(), slots.claim(), slots.claim()]).toEqual([0, 1, -1]);
-    slots.stamp(0, 10, 11, 12);
-    slots.written(0);
-    slots.written(1);
+    slots.begin(0, 10, 11, 12);
+    slots.end(0);
+    slots.begin(1, 20, 21, 22);
+    slots.end(1);
     expect(slots.anyInFlight()).toBe(true);
     const wakes = slots.wakes();
     slots.release(0);
@@ -389,8 +390,10 @@ describe('the shared connection slots', () => {
     const slots = new SharedSlots(1, 0);
     slots.open(0, 7);
     expect(slots.claim()).toBe(0);
-    slots.stamp(0, 10, 11, 12);
-    slots.written(0);
+    slots.begin(0, 10, 11, 12);
+    // Published before the write returns: a response that comes first finds the request.
+    expect(slots.settled(0)).toBe(BUSY);
+    slots.end(0);
     expect(slots.close(0)).toBe(BUSY);
     expect(slots.stamps(0)).toEqual({ intendedUs: 10, handledUs: 11, writtenUs: 12 });
     slots.release(0); // a late release of a closed connection does not free it
@@ -410,7 +413,7 @@ describe('the shared connection slots', () => {
     slots.add('queued');
     slots.leadUs = 42;
     expect(other.claim()).toBe(2);
-    expect(slots.state(2)).toBe(WRITING);
+    expect(slots.state(2)).toBe(CLAIMED);
     expect(other.counter('queued')).toBe(1);
     expect(other.leadUs).toBe(42);
     other.stop();
