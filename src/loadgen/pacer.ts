@@ -73,8 +73,9 @@ export function runPacer(schedule: Schedule, t0Us: number, endUs: number, io: Pa
 }
 
 /**
- * The lead the pacer fires with: the LEAD_QUANTILE of the last WINDOW measured hand-off delays (I/O thread wake-up
- * minus planned fire time), in microseconds, bounded to [0, MAX_LEAD_US]. Recomputed every STRIDE observations so the
+ * The lead the pacer fires with: the LEAD_QUANTILE of the last WINDOW measured delays (hand-off: I/O thread wake-up
+ * minus planned fire time; writing pacer: its own wake-up minus the end of its planned sleep), in microseconds,
+ * bounded to [0, MAX_LEAD_US]. Recomputed every STRIDE observations so the
  * per-request cost stays a store into a ring.
  */
 export class LeadEstimator {

@@ -16,7 +16,6 @@ import { mulberry32, poissonSchedule, uniformSchedule, type Schedule } from '../
 import { BUSY, CLAIMED, CLOSED, FREE, SharedSlots, type PacerCounter } from '../../src/loadgen/slots.ts';
 import {
   MAX_SLEEP_US as MAX_WRITER_SLEEP_US,
-  SPIN_US,
   expireWaiting,
   measured,
   runWritingPacer,
@@ -295,7 +294,7 @@ describe('the writing pacer (plaintext targets)', () => {
     expect(pacer.counts.sent).toBe(pacer.writes.length);
   });
 
-  it('sleeps until SPIN_US before each send and spins only the rest', () => {
+  it('sleeps until the lead before each send and spins only the rest', () => {
     const pacer = writingPacer({ connections: 2, serviceUs: () => 100 });
     const sleeps: number[] = [];
     const sleep = pacer.io.sleep;
@@ -307,9 +306,19 @@ describe('the writing pacer (plaintext targets)', () => {
     // Sends at 10 000, 11 000, 12 000, each written within a clock tick or two of its time.
     expect(pacer.writes.map((w) => w.intended)).toEqual([10_000, 11_000, 12_000]);
     for (const write of pacer.writes) expect(write.at - write.intended).toBeLessThanOrEqual(2);
-    // Every sleep ends at least SPIN_US before the next send (a response's wake-up may cut one short).
+    // Sleeps are capped; the first ends the initial lead before the first send.
     expect(Math.max(...sleeps)).toBeLessThanOrEqual(MAX_WRITER_SLEEP_US);
-    expect(sleeps[0]).toBe(10_000 - SPIN_US - 1);
+    expect(sleeps[0]).toBe(10_000 - INITIAL_LEAD_US - 1);
+  });
+
+  it('learns how far its sleeps overshoot and wakes that much earlier, so sends go out on time', () => {
+    // Every sleep overshoots by 90 µs: with the initial lead (70 µs) the first sends are 20 µs late.
+    const pacer = writingPacer({ connections: 4, serviceUs: () => 100, overshoot: () => 90 });
+    pacer.run(uniformSchedule(1000, 0, 1), { t0Us: 10_000, measureStartUs: 10_000, endUs: 210_000, timeoutUs: 1e6 });
+    const lateness = pacer.writes.map((w) => w.at - w.intended);
+    expect(lateness[1]).toBeGreaterThanOrEqual(20);
+    // Once a stride of overshoots was measured, the lead is 90 µs and the pacer spins the last few µs.
+    for (const late of lateness.slice(LeadEstimator.STRIDE + 2)) expect(late).toBeLessThanOrEqual(2);
   });
 
   it('queues requests that find every connection busy and writes the oldest the moment a connection is freed', () => {
