@@ -42,16 +42,27 @@ export function readRun(outDir: string): { runDir: string; run: RunDocument } {
   return { runDir, run: JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunDocument };
 }
 
-/** PIDs of processes a meshtax run starts (echo servers, built-in proxies, HAProxy) still alive on this machine. */
+/** This checkout: the echo servers and built-in proxies its runs start are started from files under it. */
+const CHECKOUT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * PIDs of processes a meshtax run of this checkout starts (echo servers, built-in proxies, HAProxy) still alive on
+ * this machine. Echo servers and proxies of other checkouts on the same machine are not ours.
+ */
 export function runProcessPids(): number[] {
   const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  const ours = new RegExp(`${escapeRegExp(CHECKOUT)}/\\S*runtimes/local/(echo-server|proxy/builtin-proxy)\\.(js|ts)|haproxy .*meshtax-\\d{8}-`);
   return out
     .split('\n')
-    .filter((line) => /runtimes\/local\/(echo-server|proxy\/builtin-proxy)\.(js|ts)|haproxy .*meshtax-\d{8}-/.test(line))
+    .filter((line) => ours.test(line))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
 }
 
 /** A run's work directories (certificates, keys, proxy configuration) left in the temp directory. */
 export function runWorkDirs(): string[] {
   return readdirSync(os.tmpdir()).filter((name) => /^meshtax-\d{8}-\d{6}-[0-9a-f]{4}-/.test(name));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
