@@ -25,10 +25,11 @@ const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts
  * runs from the actual write. A pacer thread keeps the time, asleep on a futex between sends, so this thread only
  * reads and parses responses in its event loop.
  *
- * Plaintext targets ('write' mode, writing-pacer.ts): the pacer writes each request on the socket's fd itself and
- * keeps the queue of requests waiting for a free connection; this thread learns of a request from its response
- * (or its failure or timeout), frees the connection and wakes the pacer. TLS targets ('hand-off' mode, pacer.ts):
- * the pacer wakes this thread shortly before each send, and this thread writes (encryption lives with the socket).
+ * Plaintext targets ('write' mode, writing-pacer.ts): the pacer writes each request on the socket's fd itself;
+ * this thread learns of a request from its response (or its failure or timeout), then writes the oldest request
+ * waiting in the shared queue on that connection, or frees it and wakes the pacer. TLS targets, and Windows
+ * ('hand-off' mode, pacer.ts): the pacer wakes this thread shortly before each send, and this thread writes
+ * (encryption lives with the socket).
  */
 export class OpenLoop implements ConnectionEvents {
   readonly recorder = new Recorder();
@@ -62,7 +63,8 @@ export class OpenLoop implements ConnectionEvents {
   constructor(spec: PhaseSpec, worker: number, target: Target, userAgent: string) {
     this.spec = spec;
     this.timeoutUs = spec.timeoutMs * 1000;
-    this.writes = !target.tls;
+    // Windows sockets have no POSIX file descriptor to write on from another thread: there the hand-off serves.
+    this.writes = !target.tls && process.platform !== 'win32';
     const share = shareOf(spec.connections, spec.workers, worker);
     this.schedule = workerSchedule(spec, worker);
     const request = requestBytes(target, userAgent);
