@@ -1,17 +1,54 @@
 /**
- * npm run bench:loadgen — how good is the instrument? Against one local echo server, in one run, side by side:
- *   1. the closed-loop floor: wrk with one connection (when wrk is installed);
- *   2. meshtax open loop at 1000 and 5000 rps: percentiles, achieved rate, scheduler slip, generator CPU;
- *   3. maximum closed-loop throughput: meshtax (autocannon engine) against wrk, same connections.
- * Figures are printed, never asserted: timings on a shared 2-core machine are noisy, so read the ratios.
+ * npm run bench:loadgen — is meshtax's open loop as good an instrument as Fortio? Against one local Node echo server
+ * (1 KiB responses), side by side, 8 connections, uniform arrivals:
+ *   1000 rps, 5000 rps, and 1000 rps with one core kept busy by a busy-loop child process;
+ *   each as ROUNDS interleaved rounds (meshtax and Fortio alternate which goes first), medians of the rounds:
+ *   p50, p99, achieved rate and generator CPU (user+system of the generator process over its measured window),
+ *   with the ratios meshtax/Fortio against the acceptance targets, and meshtax's slip p99 and service-time p99.
+ * Fortio v1.63.3 runs as `fortio load -qps R -c 8 -uniform -r 0.00001`: 10 µs histogram resolution (its default is
+ * 1 ms) and connections offset evenly like meshtax's schedule. Fortio measures from its actual send (no coordinated
+ * omission correction); meshtax from the intended send time, so meshtax's own lateness counts against it.
+ * BENCH_SECONDS (default 10) sets each measured window; BENCH_ROUNDS (default 3) the rounds; BENCH_CLOSED=1 adds
+ * the closed-loop throughput against wrk. Figures are printed, never asserted: read the ratios.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { PhaseRunner } from '../src/loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../src/loadgen/types.ts';
 import { startChild } from '../src/runtimes/local/child.ts';
 import { formatUs } from '../src/report/format.ts';
-import { runWrk, wrkAvailable, type WrkResult } from './wrk.ts';
+import { FORTIO_INSTALL, fortioCommand, runFortioMeasured, type MeasuredFortio } from './fortio.ts';
+import { runWrk, wrkAvailable } from './wrk.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Both tools get this long before their measured window: connections open, JIT warm. */
+const WARMUP_S = 1;
+const CONNECTIONS = 8;
+
+const fortio = fortioCommand();
+if (!fortio) {
+  console.error(`bench:loadgen compares with Fortio v1.63.3, which is not installed. Install it with:\n  ${FORTIO_INSTALL}\n(or put fortio on PATH)`);
+  process.exit(1);
+}
+
+interface Figures {
+  p50: number;
+  p99: number;
+  rps: number;
+  cpu: number;
+}
+interface Scenario {
+  name: string;
+  rate: number;
+  busyCore: boolean;
+}
+const scenarios: Scenario[] = [
+  { name: '1000 rps', rate: 1000, busyCore: false },
+  { name: '5000 rps', rate: 5000, busyCore: false },
+  { name: '1000 rps, one core busy', rate: 1000, busyCore: true },
+];
+
 const echo = await startChild('echo server', process.execPath, [
   new URL('../src/runtimes/local/echo-server.ts', import.meta.url).pathname,
   '--payload-bytes',
@@ -24,62 +61,108 @@ const spec = (extra: Partial<PhaseSpec>): PhaseSpec => ({
   loop: 'open',
   arrival: 'uniform',
   rate: 1000,
-  connections: 8,
+  connections: CONNECTIONS,
   workers: 1,
   durationMs: seconds * 1000,
-  warmupMs: 2000,
+  warmupMs: WARMUP_S * 1000,
   timeoutMs: 10_000,
   seed: 1,
   ...extra,
 });
 
+let busy: ChildProcess | undefined;
 try {
-  const haveWrk = wrkAvailable();
-  console.log(`meshtax bench:loadgen — echo server ${url}, 1 KiB responses, ${seconds} s windows, node ${process.version}`);
-  const floor: WrkResult | undefined = haveWrk ? runWrk(url, 1, 1, seconds) : undefined;
-  const open1k = await runner.run(spec({ rate: 1000 }));
-  const open5k = await runner.run(spec({ rate: 5000 }));
-  const closed = await runner.run(spec({ loop: 'closed', rate: null, connections: 8 }));
-  const wrkMax: WrkResult | undefined = haveWrk ? runWrk(url, 8, 1, seconds) : undefined;
-
-  const rows: string[][] = [['measurement', 'p50', 'p90', 'p99', 'rps', 'slip p99', 'gen CPU']];
-  if (floor) rows.push(['wrk -c1 (closed-loop floor)', formatUs(floor.p50Us), formatUs(floor.p90Us), formatUs(floor.p99Us), floor.rps.toFixed(0), '', '']);
-  rows.push(meshtaxRow('meshtax open 1000 rps', open1k), meshtaxRow('meshtax open 5000 rps', open5k));
-  rows.push(meshtaxRow('meshtax closed -c8', closed));
-  if (wrkMax) rows.push(['wrk -c8 -t1', formatUs(wrkMax.p50Us), formatUs(wrkMax.p90Us), formatUs(wrkMax.p99Us), wrkMax.rps.toFixed(0), '', '']);
-  printTable(rows);
-
-  console.log('\nratios');
-  if (floor) {
-    console.log(`  open-loop p50 at 1000 rps / wrk floor p50: ${ratio(open1k.latencyUs.p50, floor.p50Us)} (acceptance: within 1.5×)`);
-    console.log(`  open-loop p50 at 5000 rps / wrk floor p50: ${ratio(open5k.latencyUs.p50, floor.p50Us)}`);
-  } else {
-    console.log('  wrk is not installed (apt-get install wrk): no closed-loop floor to compare with');
+  console.log(`meshtax bench:loadgen — echo server ${url}, 1 KiB responses, ${CONNECTIONS} connections, ${seconds} s windows, ${rounds} interleaved rounds, node ${process.version}, ${os.cpus().length} cores`);
+  console.log(`fortio: ${fortio} load -qps R -c ${CONNECTIONS} -uniform -r 0.00001\n`);
+  const results: { scenario: Scenario; meshtax: Figures; fortio: Figures; slipP99: number; serviceP99: number }[] = [];
+  for (const scenario of scenarios) {
+    if (scenario.busyCore) busy = startBusyCore(rounds * 2 * (seconds + WARMUP_S + 5));
+    const meshtaxRounds: PhaseMeasurement[] = [];
+    const fortioRounds: MeasuredFortio[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate which tool goes first, so a drift of the machine's load does not favour one of them.
+      const order = round % 2 === 1 ? (['meshtax', 'fortio'] as const) : (['fortio', 'meshtax'] as const);
+      for (const tool of order) {
+        if (tool === 'meshtax') meshtaxRounds.push(await runner.run(spec({ rate: scenario.rate })));
+        else fortioRounds.push(await runFortioMeasured(fortio, url, scenario.rate, CONNECTIONS, seconds, WARMUP_S));
+      }
+      const m = meshtaxRounds.at(-1)!;
+      const f = fortioRounds.at(-1)!;
+      console.log(
+        `  ${scenario.name}, round ${round}: meshtax p50 ${formatUs(m.latencyUs.p50)} p99 ${formatUs(m.latencyUs.p99)} ${m.achievedRps.toFixed(0)} rps ${m.generator.cpuCores.toFixed(3)} cores (slip p99 ${formatUs(m.generator.slipUs.p99)}, service p99 ${formatUs(m.serviceTimeUs.p99)}, load ${m.machine.loadAverage1m.end ?? '?'}) | fortio p50 ${formatUs(f.p50Us)} p99 ${formatUs(f.p99Us)} ${f.rps.toFixed(0)} rps ${f.cpuCores.toFixed(3)} cores`,
+      );
+    }
+    busy?.kill('SIGKILL');
+    busy = undefined;
+    results.push({
+      scenario,
+      meshtax: medianFigures(meshtaxRounds.map((m) => ({ p50: m.latencyUs.p50 ?? NaN, p99: m.latencyUs.p99 ?? NaN, rps: m.achievedRps, cpu: m.generator.cpuCores }))),
+      fortio: medianFigures(fortioRounds.map((f) => ({ p50: f.p50Us, p99: f.p99Us, rps: f.rps, cpu: f.cpuCores }))),
+      slipP99: median(meshtaxRounds.map((m) => m.generator.slipUs.p99)),
+      serviceP99: median(meshtaxRounds.map((m) => m.serviceTimeUs.p99 ?? NaN)),
+    });
   }
-  console.log(`  achieved / requested at 1000 rps: ${(open1k.achievedRps / 1000).toFixed(4)}; at 5000 rps: ${(open5k.achievedRps / 5000).toFixed(4)} (acceptance: ≥ 0.99)`);
-  if (wrkMax) console.log(`  closed-loop throughput meshtax / wrk (8 connections): ${ratio(closed.achievedRps, wrkMax.rps)}`);
-  for (const [name, phase] of [['1000 rps', open1k], ['5000 rps', open5k], ['closed', closed]] as const) {
-    for (const warning of phase.warnings) console.log(`  warning (${name}): ${warning.message}`);
+
+  console.log(`\nmedians of ${rounds} rounds; ratio = meshtax / fortio; targets: p50 ≤ 1.1×, p99 ≤ 1.5×, CPU ≤ 2×, rate within 1%`);
+  const rows: string[][] = [['scenario', 'generator', 'p50', 'p99', 'rate', 'CPU (cores)', 'slip p99', 'service p99']];
+  for (const { scenario, meshtax, fortio: f, slipP99, serviceP99 } of results) {
+    rows.push([scenario.name, 'meshtax', formatUs(meshtax.p50), formatUs(meshtax.p99), meshtax.rps.toFixed(1), meshtax.cpu.toFixed(3), formatUs(slipP99), formatUs(serviceP99)]);
+    rows.push(['', 'fortio', formatUs(f.p50), formatUs(f.p99), f.rps.toFixed(1), f.cpu.toFixed(3), '', '']);
+    rows.push([
+      '',
+      'ratio',
+      judged(meshtax.p50 / f.p50, 1.1),
+      judged(meshtax.p99 / f.p99, 1.5),
+      `${judgedRate(meshtax.rps, scenario.rate)} / ${judgedRate(f.rps, scenario.rate)}`,
+      judged(meshtax.cpu / f.cpu, 2),
+      '',
+      '',
+    ]);
+  }
+  printTable(rows);
+  console.log('rate column of the ratio row: each tool\'s achieved rate against the requested one (target ≥ 99%)');
+  console.log('service p99: meshtax from its actual write, which leaves out its own lateness, as Fortio\'s p99 does');
+
+  if (process.env.BENCH_CLOSED === '1') {
+    if (!wrkAvailable()) console.log('\nwrk is not installed (apt-get install wrk): no closed-loop comparison');
+    else {
+      const closed = await runner.run(spec({ loop: 'closed', rate: null }));
+      const wrk = runWrk(url, CONNECTIONS, 1, seconds);
+      console.log(`\nclosed loop, ${CONNECTIONS} connections: meshtax (autocannon engine) ${closed.achievedRps.toFixed(0)} rps, wrk -t1 ${wrk.rps.toFixed(0)} rps (${(closed.achievedRps / wrk.rps).toFixed(2)}×)`);
+    }
   }
 } finally {
+  busy?.kill('SIGKILL');
   await echo.stop();
 }
 
-function meshtaxRow(name: string, phase: PhaseMeasurement): string[] {
-  const { latencyUs: l, generator } = phase;
-  return [
-    name,
-    formatUs(l.p50),
-    formatUs(l.p90),
-    formatUs(l.p99),
-    phase.achievedRps.toFixed(0),
-    phase.loop === 'open' ? formatUs(generator.slipUs.p99) : '',
-    `${generator.cpuCores.toFixed(2)} cores`,
-  ];
+/** A child that keeps one core busy for at most `limitS` seconds; the bench kills it when its scenario ends. */
+function startBusyCore(limitS: number): ChildProcess {
+  return spawn(process.execPath, ['-e', `const end = Date.now() + ${limitS * 1000}; while (Date.now() < end);`], { stdio: 'ignore' });
 }
 
-function ratio(value: number | null, reference: number): string {
-  return value === null ? 'n/a (too few samples)' : `${(value / reference).toFixed(2)}×`;
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function medianFigures(figures: readonly Figures[]): Figures {
+  return {
+    p50: median(figures.map((f) => f.p50)),
+    p99: median(figures.map((f) => f.p99)),
+    rps: median(figures.map((f) => f.rps)),
+    cpu: median(figures.map((f) => f.cpu)),
+  };
+}
+
+function judged(ratio: number, target: number): string {
+  return `${ratio.toFixed(2)}× ${ratio <= target ? 'ok' : 'MISS'}`;
+}
+
+function judgedRate(rps: number, requested: number): string {
+  const share = rps / requested;
+  return `${(share * 100).toFixed(1)}%${share >= 0.99 ? '' : ' MISS'}`;
 }
 
 function printTable(rows: string[][]): void {

@@ -9,7 +9,7 @@ import type { PhaseSpec } from '../src/loadgen/types.ts';
 import { newRunId } from '../src/results/run-id.ts';
 import { localRuntime } from '../src/runtimes/local/runtime.ts';
 import { loadScenarioText } from '../src/scenario/load.ts';
-import { fortioCommand, runFortio } from './fortio.ts';
+import { FORTIO_INSTALL, fortioCommand, runFortio } from './fortio.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 1000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -19,7 +19,7 @@ const percentiles = ['p50', 'p90', 'p99'] as const;
 
 const fortio = fortioCommand();
 if (!fortio) {
-  console.error('fortio is not installed: go install fortio.org/fortio@v1.63.3 (it lands in ~/go/bin)');
+  console.error(`fortio is not installed: ${FORTIO_INSTALL}`);
   process.exit(1);
 }
 const { scenario } = loadScenarioText(

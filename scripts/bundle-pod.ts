@@ -16,8 +16,9 @@ await build({
   entryPoints: {
     echo: path.join(root, 'src/runtimes/local/echo-server.ts'),
     loadgen: path.join(root, 'src/pod/loadgen-main.ts'),
-    // The phase runner starts `./worker.js` beside itself.
+    // The phase runner starts `./worker.js` beside itself, and the open loop `./pacer-thread.js`.
     worker: path.join(root, 'src/loadgen/worker.ts'),
+    'pacer-thread': path.join(root, 'src/loadgen/pacer-thread.ts'),
   },
   outdir,
   bundle: true,
@@ -33,5 +34,5 @@ await build({
 });
 await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
 let total = 0;
-for (const name of ['echo.js', 'loadgen.js', 'worker.js']) total += (await stat(path.join(outdir, name))).size;
+for (const name of ['echo.js', 'loadgen.js', 'worker.js', 'pacer-thread.js']) total += (await stat(path.join(outdir, name))).size;
 if (process.argv.includes('--verbose')) process.stdout.write(`dist/pod: ${total} bytes\n`);

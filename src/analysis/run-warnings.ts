@@ -2,6 +2,7 @@ import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from 
 import type { Comparison, PhaseRecord, Warning } from '../results/schema.ts';
 import { formatRate } from '../report/format.ts';
 import { AA_MODE } from './comparisons.ts';
+import { machineWarnings } from './machine-warnings.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { outliers, relativeSpread } from './statistics/spread.ts';
 
@@ -11,12 +12,12 @@ export const HIGH_SPREAD = 0.25;
 export const ERROR_SHARE = 0.001;
 
 /**
- * Warnings about a run as a whole, with hints: repetitions that disagree (high spread, an outlier repetition),
- * errors above 0.1% of a mode's requests, an A/A pair that differed, deltas that would count but for the A/A noise
- * floor, and (once for the run) percentiles the repetitions have too few samples for.
+ * Warnings about a run as a whole, with hints: an overloaded machine (first), repetitions that disagree (high
+ * spread, an outlier repetition), errors above 0.1% of a mode's requests, an A/A pair that differed, deltas that
+ * would count but for the A/A noise floor, and (once for the run) percentiles the repetitions have too few samples for.
  */
 export function runWarnings(phases: readonly PhaseRecord[], comparisons: readonly Comparison[]): Warning[] {
-  const warnings: Warning[] = sampleCountWarnings(phases);
+  const warnings: Warning[] = [...machineWarnings(phases), ...sampleCountWarnings(phases)];
   for (const { mode, rate, phases: group } of groupByModeAndRate(phases)) {
     const where = `${mode} at ${formatRate(rate)} rps`;
     const p50s = group.map((phase) => phase.latencyUs.p50).filter((value): value is number => value !== null);

@@ -2,6 +2,7 @@ import { phaseValidity } from '../analysis/validity.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import { parseTarget, TargetError } from '../loadgen/target.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
+import { machineWarnings } from '../analysis/machine-warnings.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
 import { loadSummary } from '../report/load-summary.ts';
 import { invalidLines, warningLines } from '../report/terminal.ts';
@@ -35,7 +36,7 @@ export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCo
     progress.phaseFinished?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1, record);
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${[loadSummary(spec, record), ...invalidLines([record], []), ...(flags.quiet ? [] : warningLines([], record.warnings))].join('\n')}\n`);
+    else process.stdout.write(`${[loadSummary(spec, record), ...invalidLines([record], []), ...(flags.quiet ? [] : warningLines([], [...machineWarnings([record]), ...record.warnings]))].join('\n')}\n`);
     // Failed requests have no latency: beyond the limit the percentiles describe a failing target, and CI must see it.
     const failed = phaseValidity(record).reasons.find((reason) => reason.code === 'failed-requests');
     if (failed) {

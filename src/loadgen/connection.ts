@@ -9,6 +9,24 @@ export interface ConnectionEvents {
   onResponse(connection: Connection, status: number, bytes: number): void;
   /** The request in flight failed (reset, closed early, malformed response) or the connection could not open. */
   onFailure(connection: Connection, message: string, hadRequest: boolean): void;
+  /**
+   * The socket is about to close (by us or by Node itself after a socket error). Another thread that writes on its
+   * fd must be done with it first; a request it wrote that this connection has not adopted yet is adopted here.
+   */
+  onDetach(connection: Connection): void;
+  /** Data arrived with no request in flight that this connection knows of: adopt one another thread wrote. */
+  onUnknownData(connection: Connection): void;
+}
+
+/** The parts of a net.Socket's libuv handle (Node internals, stable since Node 0.x) the pacer's writes need. */
+interface TcpHandle {
+  /** The socket's file descriptor on POSIX systems; -1 on Windows. */
+  fd?: number;
+  close(callback?: () => void): void;
+}
+
+function handleOf(socket: net.Socket): TcpHandle | null {
+  return (socket as unknown as { _handle: TcpHandle | null })._handle;
 }
 
 const MAX_BACKOFF_MS = 1000;
@@ -47,6 +65,10 @@ export class Connection {
   ready = false;
   /** Why the connection last failed; cleared once it is up again. */
   lastFailure: FailureKind | undefined;
+  /** Position among its thread's connections (its slot in shared memory). */
+  readonly index: number;
+  /** Bumped on every connect: a late message about an earlier socket is recognised by it. */
+  generation = 0;
 
   private socket: net.Socket | undefined;
   private parser: HTTPParser;
@@ -60,7 +82,8 @@ export class Connection {
   private readonly request: Buffer;
   private readonly events: ConnectionEvents;
 
-  constructor(target: Target, request: Buffer, events: ConnectionEvents) {
+  constructor(index: number, target: Target, request: Buffer, events: ConnectionEvents) {
+    this.index = index;
     this.target = target;
     this.request = request;
     this.events = events;
@@ -76,12 +99,15 @@ export class Connection {
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(this.target.tls ? 'secureConnect' : 'connect', () => {
+      if (!this.target.tls) guardClose(socket, () => this.socket === socket && this.events.onDetach(this));
+      this.generation++;
       this.ready = true;
       this.lastFailure = undefined;
       this.backoffMs = 10;
       this.events.onReady(this);
     });
     socket.on('data', (chunk: Buffer) => {
+      if (!this.busy) this.events.onUnknownData(this);
       this.bytes += chunk.length;
       const result = this.parser.execute(chunk);
       if (result instanceof Error) this.fail(`malformed HTTP response: ${result.message}`, 'malformed');
@@ -97,18 +123,34 @@ export class Connection {
   }
 
   send(intendedUs: number, sentUs: number, measured: boolean): void {
+    this.adopt(intendedUs, sentUs, measured);
+    this.socket?.write(this.request);
+  }
+
+  /** Marks a request as in flight: one written by `send`, or by another thread on this socket's fd. */
+  adopt(intendedUs: number, sentUs: number, measured: boolean): void {
     this.intendedUs = intendedUs;
     this.sentUs = sentUs;
     this.measured = measured;
     this.busy = true;
     this.bytes = 0;
-    this.socket?.write(this.request);
+  }
+
+  /** Writes the part of the request from `offset` that another thread's write left over. */
+  writeRest(offset: number): void {
+    this.socket?.write(this.request.subarray(offset));
+  }
+
+  /** The socket's file descriptor, for a writer on another thread; undefined where libuv has none (Windows). */
+  get fd(): number | undefined {
+    const fd = this.socket ? handleOf(this.socket)?.fd : undefined;
+    return typeof fd === 'number' && fd >= 0 ? fd : undefined;
   }
 
   /** Abandons the request in flight (timeout) and reconnects. */
   abandon(): void {
-    this.busy = false;
     this.dropSocket();
+    this.busy = false;
     this.scheduleReconnect(0);
   }
 
@@ -131,25 +173,26 @@ export class Connection {
 
   private complete(): void {
     if (!this.busy) return;
-    this.busy = false;
     if (!this.keepAlive) {
-      // The server will close: report, then reconnect before the connection is used again.
-      this.ready = false;
+      // The server will close: report, then reconnect before the connection is used again. The socket is dropped
+      // while the request is still ours, so it is not taken for one another thread wrote.
       this.dropSocket();
+      this.busy = false;
       this.events.onResponse(this, this.status, this.bytes);
       this.scheduleReconnect(0);
       return;
     }
+    this.busy = false;
     this.events.onResponse(this, this.status, this.bytes);
   }
 
   private fail(message: string, kind: FailureKind): void {
     if (this.closed || !this.socket) return;
     this.lastFailure = kind;
+    // Detach first: a request another thread wrote is adopted then, and counts as failed.
+    this.dropSocket();
     const hadRequest = this.busy;
     this.busy = false;
-    this.ready = false;
-    this.dropSocket();
     this.events.onFailure(this, message, hadRequest);
     this.scheduleReconnect(this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
@@ -160,6 +203,7 @@ export class Connection {
     this.socket = undefined;
     this.ready = false;
     if (socket) {
+      this.events.onDetach(this);
       socket.removeAllListeners();
       socket.on('error', () => {});
       socket.destroy();
@@ -175,4 +219,18 @@ export class Connection {
       this.open();
     }, delayMs);
   }
+}
+
+/**
+ * Runs `beforeClose` before the socket's fd closes, however it closes: net.Socket closes its handle itself on a read
+ * error, before any event reaches us, and a writer on another thread must be done with the fd by then.
+ */
+function guardClose(socket: net.Socket, beforeClose: () => void): void {
+  const handle = handleOf(socket);
+  if (!handle) return;
+  const close = handle.close.bind(handle);
+  handle.close = (callback) => {
+    beforeClose();
+    close(callback);
+  };
 }

@@ -1,53 +1,91 @@
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
 import { Connection, type ConnectionEvents } from './connection.ts';
 import { NumberQueue } from './fifo.ts';
+import { LeadEstimator, takeDue } from './pacer.ts';
+import type { FromPacer, PacerInput, PacerStart } from './pacer-thread.ts';
 import { Recorder } from './recorder.ts';
-import { poissonSchedule, uniformSchedule, type Schedule } from './schedule.ts';
+import { workerSchedule, type Schedule } from './schedule.ts';
+import { BUSY, SharedSlots } from './slots.ts';
 import { requestBytes, type Target } from './target.ts';
 import type { PhaseSpec } from './types.ts';
+import { expireWaiting, type WriterWindow } from './writing-pacer.ts';
 
-/** Below this much time to the next send the scheduler polls instead of sleeping: Node timers have ~1 ms steps. */
-const POLL_WINDOW_US = 2000;
-/** How long before a send a sleeping scheduler wakes, to absorb timer lateness. */
-const WAKE_EARLY_US = 1500;
-/** How often requests are checked against the timeout. */
-const TIMEOUT_CHECK_US = 10_000;
+/** How often requests are checked against the timeout, milliseconds. */
+const TIMEOUT_CHECK_MS = 10;
+/** Most requests the shared queue holds (16 bytes each); a request that finds it full is given up as a timeout. */
+const MAX_QUEUE = 1 << 20;
+
+/** The pacer thread's file beside this one: .ts when running from source, .js from dist (and the pod bundle). */
+const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /**
  * The open loop: requests are sent at their intended times whatever the server does. Latency runs from the
  * intended time, so a request that waits for a free connection (a stalled server) counts its wait; service time
- * runs from the actual write. The scheduler polls the event loop (setImmediate) while a send is near, which keeps
- * its own lateness to microseconds at the price of one busy core; the lateness is still measured and reported as slip.
+ * runs from the actual write. A pacer thread keeps the time, asleep on a futex between sends, so this thread only
+ * reads and parses responses in its event loop.
+ *
+ * Plaintext targets ('write' mode, writing-pacer.ts): the pacer writes each request on the socket's fd itself;
+ * this thread learns of a request from its response (or its failure or timeout), then writes the oldest request
+ * waiting in the shared queue on that connection, or frees it and wakes the pacer. TLS targets, and Windows
+ * ('hand-off' mode, pacer.ts): the pacer wakes this thread shortly before each send, and this thread writes
+ * (encryption lives with the socket).
  */
 export class OpenLoop implements ConnectionEvents {
   readonly recorder = new Recorder();
   private readonly connections: Connection[] = [];
-  private readonly free: Connection[] = [];
-  private readonly queue = new NumberQueue();
-  private readonly schedule: Schedule;
   private readonly spec: PhaseSpec;
+  private readonly writes: boolean;
+  private readonly slots: SharedSlots;
   private t0 = 0;
   private measureStart = 0;
   private measureEnd = 0;
+  private window: WriterWindow = { t0Us: 0, measureStartUs: 0, endUs: 0, timeoutUs: 0 };
   private timeoutUs: number;
-  private nextTimeoutCheck = 0;
+  private timeoutTimer: NodeJS.Timeout | undefined;
   private scheduling = false;
+  private readonly pacer: Worker;
+  private readonly pacerPort: MessagePort;
   private inFlight = 0;
   private stopped = false;
   private readyWaiter: (() => void) | undefined;
   private connectFailed: ((message: string) => void) | undefined;
   private readyCount = 0;
   private finish: (() => void) | undefined;
+  private failPacer: ((error: Error) => void) | undefined;
+  private pacerError: Error | undefined;
+  // Hand-off mode only: this thread's schedule, free connections, queue and the pacer's lead.
+  private readonly schedule: Schedule;
+  private readonly free: Connection[] = [];
+  private readonly queue = new NumberQueue();
+  private readonly lead = new LeadEstimator();
 
   constructor(spec: PhaseSpec, worker: number, target: Target, userAgent: string) {
     this.spec = spec;
     this.timeoutUs = spec.timeoutMs * 1000;
+    // Windows sockets have no POSIX file descriptor to write on from another thread: there the hand-off serves.
+    this.writes = !target.tls && process.platform !== 'win32';
     const share = shareOf(spec.connections, spec.workers, worker);
-    const rate = (spec.rate ?? 0) / spec.workers;
-    this.schedule =
-      spec.arrival === 'poisson' ? poissonSchedule(rate, spec.seed + worker) : uniformSchedule(rate, worker, spec.workers);
+    this.schedule = workerSchedule(spec, worker);
     const request = requestBytes(target, userAgent);
-    for (let i = 0; i < share; i++) this.connections.push(new Connection(target, request, this));
+    for (let i = 0; i < share; i++) this.connections.push(new Connection(i, target, request, this));
+    this.slots = new SharedSlots(share, this.writes ? queueCapacity(spec) : 0);
+    this.slots.leadUs = this.lead.leadUs;
+    // The pacer starts now, so its thread is up long before the first send.
+    const { port1, port2 } = new MessageChannel();
+    this.pacerPort = port1;
+    const input: PacerInput = {
+      spec,
+      worker,
+      slots: this.slots.buffer,
+      connections: share,
+      queueCapacity: this.slots.queueCapacity,
+      mode: this.writes ? 'write' : 'hand-off',
+      request,
+      port: port2,
+    };
+    this.pacer = new Worker(pacerUrl, { workerData: input, transferList: [port2] });
+    this.pacer.on('error', (error) => this.pacerFailed(error));
   }
 
   /** Opens every connection; resolves when all are up, rejects with the first error if one cannot connect. */
@@ -63,23 +101,38 @@ export class OpenLoop implements ConnectionEvents {
     this.t0 = t0Us;
     this.measureStart = t0Us + this.spec.warmupMs * 1000;
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
+    this.window = { t0Us, measureStartUs: this.measureStart, endUs: this.measureEnd, timeoutUs: this.timeoutUs };
     this.scheduling = true;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      if (this.pacerError) return reject(this.pacerError);
       this.finish = resolve;
-      this.tick();
+      this.failPacer = reject;
+      this.pacerPort.on('message', this.onPacer);
+      const start: PacerStart = { t0Us, endUs: this.measureEnd };
+      this.pacerPort.postMessage(start);
+      this.timeoutTimer = setInterval(() => this.expire(nowUs()), TIMEOUT_CHECK_MS);
     });
   }
 
   stop(): void {
     this.stopped = true;
     this.scheduling = false;
+    this.stopPacer();
     this.done();
   }
 
   onReady(connection: Connection): void {
+    if (this.writes) {
+      const fd = connection.fd;
+      if (fd === undefined) {
+        this.connectFailed?.('cannot write requests from the pacer thread: the socket has no file descriptor on this platform');
+        return;
+      }
+      this.slots.open(connection.index, fd);
+    }
     if (this.readyWaiter) {
       this.readyCount++;
-      this.free.push(connection);
+      if (!this.writes) this.free.push(connection);
       if (this.readyCount === this.connections.length) {
         const resolve = this.readyWaiter;
         this.readyWaiter = undefined;
@@ -88,7 +141,7 @@ export class OpenLoop implements ConnectionEvents {
       }
       return;
     }
-    this.release(connection);
+    if (!this.writes) this.release(connection);
   }
 
   onResponse(connection: Connection, status: number, bytes: number): void {
@@ -97,8 +150,30 @@ export class OpenLoop implements ConnectionEvents {
     if (connection.measured) {
       this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs);
     }
-    if (connection.ready) this.release(connection);
+    if (connection.ready) {
+      if (this.writes) this.writeWaiting(connection, now);
+      else this.release(connection);
+    }
     this.maybeDone();
+  }
+
+  /**
+   * Write mode: a connection is free. The oldest request waiting for one goes out on it now, from this thread (no
+   * wake-up of the pacer on the way); with none waiting, the connection is freed and the pacer woken.
+   */
+  private writeWaiting(connection: Connection, now: number): void {
+    expireWaiting(this.slots, now, this.window, (counter) => this.slots.add(counter));
+    const next = this.slots.shift();
+    if (!next) {
+      this.slots.release(connection.index);
+      return;
+    }
+    const measured = next.intendedUs >= this.measureStart && next.intendedUs < this.measureEnd;
+    if (measured) this.recorder.slipped(next.handledUs - next.intendedUs);
+    const sent = nowUs();
+    if (measured && sent < this.measureEnd) this.recorder.sent++;
+    this.inFlight++;
+    connection.send(next.intendedUs, sent, measured);
   }
 
   onFailure(connection: Connection, message: string, hadRequest: boolean): void {
@@ -117,8 +192,60 @@ export class OpenLoop implements ConnectionEvents {
     }
   }
 
+  /** Before a socket closes: the pacer stops using it, and a request it wrote there is adopted (to fail or expire). */
+  onDetach(connection: Connection): void {
+    if (this.writes && this.slots.close(connection.index) === BUSY && !connection.busy) this.adopt(connection);
+  }
+
+  /** A response began on a connection the pacer wrote to. */
+  onUnknownData(connection: Connection): void {
+    if (this.writes && this.slots.settled(connection.index) === BUSY) this.adopt(connection);
+  }
+
   close(): void {
+    this.stopPacer();
+    // Sockets first: a pacer terminated in the middle of a write would leave its claim held.
     for (const connection of this.connections) connection.close();
+    void this.pacer.terminate();
+  }
+
+  /** Takes over a request the pacer wrote on `connection`: its times, its slip, and that it is in flight. */
+  private adopt(connection: Connection): void {
+    const { intendedUs, handledUs, writtenUs } = this.slots.stamps(connection.index);
+    const measured = intendedUs >= this.measureStart && intendedUs < this.measureEnd;
+    if (measured) this.recorder.slipped(handledUs - intendedUs);
+    this.inFlight++;
+    connection.adopt(intendedUs, writtenUs, measured);
+  }
+
+  private stopPacer(): void {
+    this.slots.stop();
+    this.pacerPort.close();
+    clearInterval(this.timeoutTimer);
+  }
+
+  /** A pacer that failed before the run starts fails the run at its start; during the run, at once. */
+  private pacerFailed(error: Error): void {
+    this.pacerError = new Error(`the open loop's pacer thread failed: ${error.message}`);
+    const fail = this.failPacer;
+    this.failPacer = undefined;
+    this.finish = undefined;
+    fail?.(this.pacerError);
+  }
+
+  private readonly onPacer = (message: FromPacer): void => {
+    if (message.type === 'hand-off') this.onHandOff(message.plannedUs);
+    else if (message.type === 'rest') {
+      const connection = this.connections[message.connection]!;
+      if (connection.generation === message.generation) connection.writeRest(message.offset);
+    } else this.scheduled();
+  };
+
+  /** Nothing more to send: drain what is queued or in flight, still enforcing the timeout. */
+  private scheduled(): void {
+    this.scheduling = false;
+    this.stopPacer();
+    this.drain();
   }
 
   private release(connection: Connection): void {
@@ -137,7 +264,7 @@ export class OpenLoop implements ConnectionEvents {
     connection.send(intended, now, measured);
   }
 
-  private dispatch(intended: number, now: number): void {
+  private readonly dispatch = (intended: number, now: number): void => {
     const measured = intended >= this.measureStart && intended < this.measureEnd;
     if (measured) this.recorder.slipped(now - intended);
     const connection = this.free.pop();
@@ -147,30 +274,15 @@ export class OpenLoop implements ConnectionEvents {
     }
     if (measured) this.recorder.queued++;
     this.queue.push(intended);
-  }
-
-  private readonly tick = (): void => {
-    if (!this.scheduling) return;
-    const now = nowUs();
-    let next = this.t0 + this.schedule.peek();
-    while (next <= now && next < this.measureEnd) {
-      this.dispatch(this.t0 + this.schedule.next(), now);
-      next = this.t0 + this.schedule.peek();
-    }
-    if (now >= this.nextTimeoutCheck) {
-      this.expire(now);
-      this.nextTimeoutCheck = now + TIMEOUT_CHECK_US;
-    }
-    if (next >= this.measureEnd) {
-      // Nothing more to send: drain what is queued or in flight, still enforcing the timeout.
-      this.scheduling = false;
-      this.drain();
-      return;
-    }
-    const wait = next - nowUs();
-    if (wait > POLL_WINDOW_US) setTimeout(this.tick, (wait - WAKE_EARLY_US) / 1000);
-    else setImmediate(this.tick);
   };
+
+  /** A hand-off from the pacer: spin the microseconds to the next send if woken early, then send all that are due. */
+  private onHandOff(plannedUs: number): void {
+    if (!this.scheduling) return;
+    this.lead.observe(nowUs() - plannedUs);
+    this.slots.leadUs = this.lead.leadUs;
+    if (takeDue(this.schedule, this.t0, this.measureEnd, nowUs, this.dispatch).finished) this.scheduled();
+  }
 
   private drain(): void {
     if (this.stopped) return;
@@ -193,6 +305,8 @@ export class OpenLoop implements ConnectionEvents {
       }
     }
     for (const connection of this.connections) {
+      // A request the pacer wrote that has had no response yet.
+      if (this.writes && !connection.busy && this.slots.state(connection.index) === BUSY) this.adopt(connection);
       if (connection.busy && connection.intendedUs < limit) {
         if (connection.measured) this.recorder.counts.timeouts++;
         this.inFlight--;
@@ -203,6 +317,7 @@ export class OpenLoop implements ConnectionEvents {
 
   private maybeDone(): boolean {
     if (this.scheduling || this.inFlight > 0 || this.queue.length > 0) return false;
+    if (this.writes && (this.slots.anyInFlight() || this.slots.waiting() > 0)) return false;
     this.done();
     return true;
   }
@@ -210,8 +325,21 @@ export class OpenLoop implements ConnectionEvents {
   private done(): void {
     const finish = this.finish;
     this.finish = undefined;
+    this.failPacer = undefined;
+    if (finish && this.writes) {
+      // The pacer counted what it sent, queued and gave up in its queue.
+      this.recorder.sent += this.slots.counter('sent');
+      this.recorder.queued += this.slots.counter('queued');
+      this.recorder.counts.timeouts += this.slots.counter('queueTimeouts');
+    }
     finish?.();
   }
+}
+
+/** Room for every request intended within one timeout at twice the worker's rate (Poisson bursts), bounded. */
+function queueCapacity(spec: PhaseSpec): number {
+  const perWorker = (spec.rate ?? 0) / spec.workers;
+  return Math.min(MAX_QUEUE, Math.ceil(perWorker * (spec.timeoutMs / 1000) * 2) + 1024);
 }
 
 /** Connections (or any whole quantity) split over workers as evenly as possible. */

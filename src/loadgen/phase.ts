@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { round } from '../numbers.ts';
 import { nowUs } from './clock.ts';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.ts';
+import { sampleMachine, unknownMachine, type MachineState } from './machine.ts';
 import { parseTarget } from './target.ts';
 import type {
   Counts,
@@ -77,6 +78,8 @@ class WorkerSession {
   private cpuAtStart: NodeJS.CpuUsage | undefined;
   private cpuStartUs = 0;
   private cpuCores = 0;
+  private machineWindow: { end(): MachineState } | undefined;
+  private machine: MachineState | undefined;
   private cpuTimers: NodeJS.Timeout[] = [];
   private windowClosed = false;
   private stopHandler: (() => void) | undefined;
@@ -172,6 +175,7 @@ class WorkerSession {
     if (this.cpuAtStart) return;
     this.cpuAtStart = process.cpuUsage();
     this.cpuStartUs = nowUs();
+    this.machineWindow = sampleMachine();
     this.on.windowStart();
   }
 
@@ -181,6 +185,7 @@ class WorkerSession {
     this.windowClosed = true;
     const used = process.cpuUsage(this.cpuAtStart);
     this.cpuCores = (used.user + used.system) / (nowUs() - this.cpuStartUs);
+    this.machine = this.machineWindow?.end();
     this.on.windowEnd();
   }
 
@@ -230,6 +235,7 @@ class WorkerSession {
     };
     const achievedRps = round(sent / durationS, 1);
     const latencyUs = summarize(latency);
+    const machine = this.machine ?? unknownMachine();
     const serviceTimeUs = summarize(serviceTime);
     return {
       loop: spec.loop,
@@ -245,7 +251,8 @@ class WorkerSession {
       histogram: encodeHistogram(latency),
       serviceTimeHistogram: encodeHistogram(serviceTime),
       generator,
-      warnings: generatorWarnings({ spec, achievedRps, counts, errorKinds, generator, saturated, samples: latency.totalCount }),
+      machine,
+      warnings: generatorWarnings({ spec, achievedRps, counts, errorKinds, generator, latencyUs, saturated, samples: latency.totalCount }),
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { PhaseSpec } from './types.ts';
+
 /**
  * Intended send times for the open loop, in microseconds after the phase's time zero.
  * Uniform: evenly spaced. Poisson: exponential gaps from a seeded generator, so runs repeat exactly.
@@ -9,6 +11,12 @@ export interface Schedule {
   peek(): number;
   /** Consumes the next intended time. */
   next(): number;
+}
+
+/** The schedule of worker `worker` of a phase; its I/O thread and its pacer build the same one. */
+export function workerSchedule(spec: PhaseSpec, worker: number): Schedule {
+  const rate = (spec.rate ?? 0) / spec.workers;
+  return spec.arrival === 'poisson' ? poissonSchedule(rate, spec.seed + worker) : uniformSchedule(rate, worker, spec.workers);
 }
 
 export function uniformSchedule(ratePerWorker: number, worker: number, workers: number): Schedule {

@@ -1,4 +1,5 @@
 import type { LatencySummary } from './histogram.ts';
+import type { MachineState } from './machine.ts';
 
 /** What one load phase should do. Times in milliseconds, rates in requests per second. */
 export interface PhaseSpec {
@@ -79,6 +80,8 @@ export interface PhaseMeasurement {
   /** Service-time HdrHistogram, compressed base64 (values in microseconds). */
   serviceTimeHistogram: string;
   generator: GeneratorStats;
+  /** The generator's machine during the measured window. */
+  machine: MachineState;
   warnings: Warning[];
 }
 

@@ -1,8 +1,19 @@
-import { samplesNeeded } from './histogram.ts';
+import { samplesNeeded, type LatencySummary } from './histogram.ts';
 import type { Counts, ErrorKinds, GeneratorStats, PhaseSpec, Warning } from './types.ts';
 
 /** The open loop must deliver at least this share of the requested rate, or the phase says so. */
 export const ACHIEVED_RATE_FLOOR = 0.99;
+/**
+ * The generator's lateness explains the tail when its slip p99 is at least this share of the latency p99. Latency
+ * from the intended time is the slip plus the wait for a connection plus the service time, so at half the p99 or
+ * more the generator is as large a cause of the tail as the system under test, and the p99 is not the mesh's.
+ */
+export const GENERATOR_TAIL_SHARE = 0.5;
+/**
+ * Slip below this is not called the tail's cause, whatever its share: it is the scheduler's resolution (a futex
+ * wake-up and a thread hand-off), a tenth of the smallest overhead a mesh adds (about 0.2 ms for an L4 proxy pair).
+ */
+export const GENERATOR_TAIL_MIN_SLIP_US = 50;
 
 export interface GeneratorCheck {
   spec: PhaseSpec;
@@ -11,6 +22,7 @@ export interface GeneratorCheck {
   /** counts.errors by kind, where the generator knows them. */
   errorKinds?: ErrorKinds;
   generator: GeneratorStats;
+  latencyUs: LatencySummary;
   saturated: number;
   samples: number;
 }
@@ -54,6 +66,8 @@ export function generatorWarnings(check: GeneratorCheck): Warning[] {
           : `the generator lacked CPU; raise ${names.workers} (now ${spec.workers}) or run on a less busy machine`,
     });
   }
+  const tail = generatorTail(check);
+  if (tail) warnings.push(tail);
   const failed = counts.errors + counts.timeouts;
   if (failed > 0) {
     const named = ERROR_KINDS.filter(([kind]) => (kinds[kind] ?? 0) > 0).map(([kind, label]) => `${kinds[kind]} ${label}`);
@@ -85,4 +99,22 @@ export function generatorWarnings(check: GeneratorCheck): Warning[] {
     });
   }
   return warnings;
+}
+
+/** The `generator-tail` warning: the open loop's own lateness is a large share of the latency p99. */
+export function generatorTail(check: Pick<GeneratorCheck, 'spec' | 'generator' | 'latencyUs'>): Warning | undefined {
+  const { spec, generator, latencyUs } = check;
+  const slip = generator.slipUs.p99;
+  const p99 = latencyUs.p99;
+  if (spec.loop !== 'open' || p99 === null || p99 <= 0 || slip < GENERATOR_TAIL_MIN_SLIP_US) return undefined;
+  const share = slip / p99;
+  if (share < GENERATOR_TAIL_SHARE) return undefined;
+  return {
+    code: 'generator-tail',
+    message: `the generator's own lateness is ${Math.round(share * 100)}% of the latency p99 (slip p99 ${Math.round(slip)} µs, latency p99 ${Math.round(p99)} µs, generator CPU ${generator.cpuCores} cores): the tail is the generator's, not the system's under test`,
+    hint:
+      spec.workers === 1
+        ? 'the machine was too busy for the generator to keep time; stop other work on it, give the generator its own node or cores, or run meshtax doctor'
+        : `the machine was too busy for the generator's ${spec.workers} workers to keep time; stop other work on it, use fewer load.workers or give the generator its own node`,
+  };
 }

@@ -27,6 +27,7 @@ export function phaseRecord(
     histogram: measurement.histogram,
     serviceTimeHistogram: measurement.serviceTimeHistogram,
     generator: measurement.generator,
+    machine: measurement.machine,
     resources,
     warnings,
     validity: phaseValidity({ loop, rate, achievedRps, counts, warnings }),

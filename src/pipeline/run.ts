@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { compareModes } from '../analysis/comparisons.ts';
+import { machineFirst } from '../analysis/machine-warnings.ts';
 import { runWarnings, withoutSampleWarning } from '../analysis/run-warnings.ts';
 import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
@@ -119,7 +120,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       }
       run.comparisons = compareModes(run.phases);
       run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
-      run.warnings = [...(runtime.warnings?.() ?? []), ...runWarnings(run.phases, run.comparisons)];
+      run.warnings = machineFirst([...(runtime.warnings?.() ?? []), ...runWarnings(run.phases, run.comparisons)]);
       await writeRunFile(runDir, run);
     }
     run.status = run.failures.length > 0 ? 'failed' : 'completed';

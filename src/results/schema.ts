@@ -68,6 +68,19 @@ export const resourceSchema = z.strictObject({
     .describe('true for a component that serves other workloads too (ztunnel, istiod, Linkerd\'s control plane): comparisons charge only its increase over its idle level'),
 });
 
+const fraction = (what: string) => z.number().min(0).max(1).nullable().describe(`${what}, a fraction 0–1 of all CPU time of all cores over the measured window (/proc/stat differenced); null where /proc/stat is unreadable`);
+
+export const machineSchema = z
+  .strictObject({
+    cores: z.number().int().positive().describe('logical CPUs of the machine'),
+    loadAverage1m: z
+      .strictObject({ start: z.number().nonnegative().nullable(), end: z.number().nonnegative().nullable() })
+      .describe('1-minute load average (runnable and uninterruptible tasks, machine-wide) at the start and end of the measured window; null where the platform has none'),
+    cpuBusyFraction: fraction('time spent on work (user, nice, system, irq, softirq)'),
+    stealFraction: fraction('time stolen by the hypervisor for other guests'),
+  })
+  .describe('The machine the generator ran on (on Kubernetes: its node), during the measured window');
+
 export const phaseSchema = z.strictObject({
   mode: z.string().describe('mesh mode measured (for `meshtax load`, "external")'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
@@ -91,6 +104,7 @@ export const phaseSchema = z.strictObject({
     queued: z.number().int().nonnegative().describe('requests that waited for a free connection'),
     workers: z.number().int().positive().describe('generator worker threads'),
   }),
+  machine: machineSchema.optional().describe('the generator\'s machine during the measured window; absent in run.json files written by earlier meshtax versions'),
   resources: z.array(resourceSchema).describe('per process or container, attributed to pod, container and role'),
   warnings: z.array(warningSchema),
   validity: validitySchema.optional(),

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/loadgen/histogram.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../../src/loadgen/types.ts';
-import { mergeShards } from '../../src/runtimes/kubernetes/generator/merge.ts';
+import type { MachineState } from '../../src/loadgen/machine.ts';
+import { busiestMachine, mergeShards } from '../../src/runtimes/kubernetes/generator/merge.ts';
 import { shardSpecs } from '../../src/runtimes/kubernetes/generator/shards.ts';
 
 const SPEC: PhaseSpec = { url: 'http://echo:8080/', loop: 'open', arrival: 'uniform', rate: 3000, connections: 8, workers: 1, durationMs: 10_000, warmupMs: 1000, timeoutMs: 5000, seed: 7 };
 
-function shard(values: number[], achievedRps: number, startedAt: string): PhaseMeasurement {
+const QUIET: MachineState = { cores: 4, loadAverage1m: { start: 0.5, end: 0.7 }, cpuBusyFraction: 0.2, stealFraction: 0 };
+
+function shard(values: number[], achievedRps: number, startedAt: string, machine = QUIET): PhaseMeasurement {
   const h = newHistogram();
   for (const v of values) recordUs(h, v);
   return {
@@ -23,6 +26,7 @@ function shard(values: number[], achievedRps: number, startedAt: string): PhaseM
     histogram: encodeHistogram(h),
     serviceTimeHistogram: encodeHistogram(h),
     generator: { cpuCores: 0.25, slipUs: { p50: 3, p99: 40, max: 90 }, queued: 1, workers: 1 },
+    machine,
     warnings: [],
   };
 }
@@ -56,5 +60,16 @@ describe('phases split over generator pods', () => {
     expect(merged.connections).toBe(8);
     expect(merged.startedAt).toBe('2026-12-01T12:00:00.500Z');
     expect(merged.generator).toEqual({ cpuCores: 0.5, slipUs: { p50: 3, p99: 40, max: 90 }, queued: 2, workers: 2 });
+  });
+
+  it('keep the machine state of the busiest generator node: load average per core first, then busy fraction', () => {
+    const loaded: MachineState = { cores: 2, loadAverage1m: { start: 1.5, end: 2.5 }, cpuBusyFraction: 0.6, stealFraction: 0.01 };
+    const a = Array.from({ length: 10 }, (_, i) => 100 + i);
+    expect(mergeShards(SPEC, [shard(a, 1500, '2026-12-01T12:00:00.000Z'), shard(a, 1500, '2026-12-01T12:00:00.000Z', loaded)]).machine).toBe(loaded);
+    // Equal load per core (2/4 and 1/2): the busier CPUs decide.
+    const busier: MachineState = { cores: 2, loadAverage1m: { start: 1, end: null }, cpuBusyFraction: 0.9, stealFraction: null };
+    const same: MachineState = { cores: 4, loadAverage1m: { start: null, end: 2 }, cpuBusyFraction: 0.3, stealFraction: 0 };
+    expect(busiestMachine([same, busier])).toBe(busier);
+    expect(busiestMachine([QUIET])).toBe(QUIET);
   });
 });

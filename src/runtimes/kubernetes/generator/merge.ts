@@ -1,4 +1,5 @@
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../../../loadgen/histogram.ts';
+import type { MachineState } from '../../../loadgen/machine.ts';
 import type { PhaseMeasurement, PhaseSpec, Warning } from '../../../loadgen/types.ts';
 import { generatorWarnings } from '../../../loadgen/warnings.ts';
 import { round } from '../../../numbers.ts';
@@ -25,7 +26,8 @@ export function mergeShards(spec: PhaseSpec, shards: readonly PhaseMeasurement[]
     workers: sum((s) => s.generator.workers),
   };
   const achievedRps = round(sum((s) => s.achievedRps), 1);
-  const whole = generatorWarnings({ spec, achievedRps, counts, generator, saturated: 0, samples: latency.totalCount });
+  const latencyUs = summarize(latency);
+  const whole = generatorWarnings({ spec, achievedRps, counts, generator, latencyUs, saturated: 0, samples: latency.totalCount });
   const codes = new Set(whole.map((w) => w.code));
   const own: Warning[] = [];
   for (const shard of shards) for (const w of shard.warnings) if (!codes.has(w.code) && !own.some((o) => o.code === w.code)) own.push(w);
@@ -38,11 +40,23 @@ export function mergeShards(spec: PhaseSpec, shards: readonly PhaseMeasurement[]
     achievedRps,
     counts,
     bytesReceived: sum((s) => s.bytesReceived),
-    latencyUs: summarize(latency),
+    latencyUs,
     serviceTimeUs: summarize(serviceTime),
     histogram: encodeHistogram(latency),
     serviceTimeHistogram: encodeHistogram(serviceTime),
     generator,
+    machine: busiestMachine(shards.map((s) => s.machine)),
     warnings: [...whole, ...own],
   };
+}
+
+/**
+ * The shards may run on different nodes: the phase keeps the state of the busiest one (highest load average per
+ * core, then busy fraction), since that is the node whose generator could have been held back.
+ */
+export function busiestMachine(machines: readonly MachineState[]): MachineState {
+  const load = (m: MachineState): number => Math.max(m.loadAverage1m.start ?? -1, m.loadAverage1m.end ?? -1) / m.cores;
+  return machines.reduce((busiest, m) =>
+    load(m) > load(busiest) || (load(m) === load(busiest) && (m.cpuBusyFraction ?? -1) > (busiest.cpuBusyFraction ?? -1)) ? m : busiest,
+  );
 }
