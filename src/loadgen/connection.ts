@@ -35,7 +35,8 @@ const MAX_BACKOFF_MS = 1000;
  * Why a connection failed, for the errors warning: a refused or reset connection means the target is gone or
  * overloaded, which more connections do not fix.
  */
-export type FailureKind = 'refused' | 'reset' | 'closed' | 'malformed' | 'other';
+export const FAILURE_KINDS = ['refused', 'reset', 'closed', 'malformed', 'other'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export function failureKindOf(error: Error): FailureKind {
   switch ((error as NodeJS.ErrnoException).code) {

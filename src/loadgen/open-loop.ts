@@ -1,6 +1,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
-import { Connection, type ConnectionEvents } from './connection.ts';
+import { Connection, FAILURE_KINDS, type ConnectionEvents } from './connection.ts';
 import { NumberQueue } from './fifo.ts';
 import { LeadEstimator, takeDue } from './pacer.ts';
 import type { FromPacer, PacerInput, PacerStart } from './pacer-thread.ts';
@@ -129,6 +129,7 @@ export class OpenLoop implements ConnectionEvents {
         return;
       }
       this.slots.open(connection.index, fd);
+      this.slots.down = 0;
     }
     if (this.readyWaiter) {
       this.readyCount++;
@@ -185,6 +186,7 @@ export class OpenLoop implements ConnectionEvents {
     }
     const index = this.free.indexOf(connection);
     if (index >= 0) this.free.splice(index, 1);
+    if (this.writes && !this.connections.some((c) => c.ready)) this.slots.down = 1 + FAILURE_KINDS.indexOf(connection.lastFailure ?? 'other');
     if (hadRequest) {
       this.inFlight--;
       if (connection.measured) this.recorder.error(connection.lastFailure ?? 'other');
@@ -331,6 +333,8 @@ export class OpenLoop implements ConnectionEvents {
       this.recorder.sent += this.slots.counter('sent');
       this.recorder.queued += this.slots.counter('queued');
       this.recorder.counts.timeouts += this.slots.counter('queueTimeouts');
+      const kind = FAILURE_KINDS[this.slots.down - 1] ?? this.connections.find((c) => c.lastFailure)?.lastFailure ?? 'other';
+      for (let i = this.slots.counter('queueDown'); i > 0; i--) this.recorder.error(kind);
     }
     finish?.();
   }

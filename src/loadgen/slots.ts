@@ -32,7 +32,11 @@ const QUEUE_TIMEOUTS = 5;
 /** The queue's ring: entries are taken at HEAD (by either thread, compare-exchange) and added at TAIL (pacer only). */
 const HEAD = 6;
 const TAIL = 7;
-const CONTROL_WORDS = 8;
+/** Non-zero while no connection is up after a failure (1 + the failure kind's index): the target is gone. */
+const DOWN = 8;
+/** Measured requests given up in the queue while the target was down: errors of that kind, not slow responses. */
+const QUEUE_DOWN = 9;
+const CONTROL_WORDS = 10;
 
 const STATE = 0;
 const FD = 1;
@@ -44,8 +48,8 @@ const HANDLED = 1;
 const WRITTEN = 2;
 const TIMES_PER_CONNECTION = 3;
 
-export type PacerCounter = 'sent' | 'queued' | 'queueTimeouts';
-const COUNTER_WORD: Record<PacerCounter, number> = { sent: SENT, queued: QUEUED, queueTimeouts: QUEUE_TIMEOUTS };
+export type PacerCounter = 'sent' | 'queued' | 'queueTimeouts' | 'queueDown';
+const COUNTER_WORD: Record<PacerCounter, number> = { sent: SENT, queued: QUEUED, queueTimeouts: QUEUE_TIMEOUTS, queueDown: QUEUE_DOWN };
 
 /** Longest the I/O thread waits for the pacer to finish a claim or a write before it looks again (microseconds' work). */
 const WAIT_SLICE_MS = 1;
@@ -149,6 +153,15 @@ export class SharedSlots {
 
   counter(counter: PacerCounter): number {
     return Atomics.load(this.words, COUNTER_WORD[counter]);
+  }
+
+  /** The I/O thread says whether the target is down (every connection failed; 1 + a failure kind's index) or up (0). */
+  set down(code: number) {
+    Atomics.store(this.words, DOWN, code);
+  }
+
+  get down(): number {
+    return Atomics.load(this.words, DOWN);
   }
 
   // --- the pacer's side ---

@@ -24,6 +24,8 @@ export interface WaitingQueue {
   shift(beforeUs?: number): { intendedUs: number; handledUs: number } | undefined;
   oldest(): number | undefined;
   waiting(): number;
+  /** Non-zero while the target is down (no connection up after a failure); absent in a queue that never knows. */
+  readonly down?: number;
 }
 
 /** What the pacer loop needs from its thread and the shared slots; a test supplies fakes. */
@@ -62,7 +64,9 @@ export function measured(window: WriterWindow, intendedUs: number): boolean {
 export function expireWaiting(queue: WaitingQueue, nowUs: number, window: WriterWindow, count: (counter: PacerCounter) => void): void {
   const limit = nowUs - window.timeoutUs;
   for (let entry = queue.shift(limit); entry; entry = queue.shift(limit)) {
-    if (measured(window, entry.intendedUs)) count('queueTimeouts');
+    // One that waited out its timeout because every connection was refused or reset was never sent: the target is
+    // gone, and that is an error of that kind, not a slow response.
+    if (measured(window, entry.intendedUs)) count(queue.down ? 'queueDown' : 'queueTimeouts');
   }
 }
 

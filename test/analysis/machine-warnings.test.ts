@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { HIGH_STEAL, machineFirst, machineWarnings } from '../../src/analysis/machine-warnings.ts';
 import { runWarnings } from '../../src/analysis/run-warnings.ts';
 import type { PhaseRecord } from '../../src/results/schema.ts';
+import { encodeHistogram, newHistogram, recordUs } from '../../src/loadgen/histogram.ts';
 
 type Machine = NonNullable<PhaseRecord['machine']>;
+// A real histogram of 10 000 samples at 100 µs: the run warnings read the sample count from it.
+const HISTOGRAM = (() => {
+  const histogram = newHistogram();
+  for (let i = 0; i < 10_000; i++) recordUs(histogram, 100);
+  return encodeHistogram(histogram);
+})();
 const QUIET: Machine = { cores: 2, loadAverage1m: { start: 0.4, end: 1.1 }, cpuBusyFraction: 0.3, stealFraction: 0 };
 
 function phase(mode: string, repetition: number, machine: Machine | undefined, p50 = 100): PhaseRecord {
@@ -11,7 +18,7 @@ function phase(mode: string, repetition: number, machine: Machine | undefined, p
   return {
     mode, rate: 1000, repetition, loop: 'open', connections: 8, startedAt: '2026-12-02T00:00:00.000Z', durationS: 10,
     achievedRps: 1000, counts: { ok: 10_000, non2xx: 0, errors: 0, timeouts: 0 }, bytesReceived: 0, latencyUs,
-    serviceTimeUs: latencyUs, histogram: '', serviceTimeHistogram: '',
+    serviceTimeUs: latencyUs, histogram: HISTOGRAM, serviceTimeHistogram: HISTOGRAM,
     generator: { cpuCores: 0.1, slipUs: { p50: 1, p99: 20, max: 90 }, queued: 0, workers: 1 },
     ...(machine ? { machine } : {}), resources: [], warnings: [],
   };

@@ -20,6 +20,7 @@ import {
   measured,
   runWritingPacer,
   writeRequest,
+  type WaitingQueue,
   type WriterIo,
   type WriterWindow,
 } from '../../src/loadgen/writing-pacer.ts';
@@ -199,7 +200,7 @@ function writingPacer(options: {
   const inFlight = new Set<number>();
   const writes: { connection: number; intended: number; handled: number; at: number; by: 'pacer' | 'io' }[] = [];
   const freedAt: number[] = [];
-  const counts: Record<PacerCounter, number> = { sent: 0, queued: 0, queueTimeouts: 0 };
+  const counts: Record<PacerCounter, number> = { sent: 0, queued: 0, queueTimeouts: 0, queueDown: 0 };
   const respondLater = (connection: number): void => {
     responses.push({ at: clock + options.serviceUs(writes.length), connection });
   };
@@ -451,5 +452,29 @@ describe('a write on a socket fd from the pacer', () => {
       for (const peer of accepted) peer.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('requests given up in the queue', () => {
+  const window: WriterWindow = { t0Us: 0, measureStartUs: 0, endUs: 10_000_000, timeoutUs: 1000 };
+  const queueOf = (down: number): WaitingQueue => {
+    const entries = [{ intendedUs: 10, handledUs: 10 }, { intendedUs: 20, handledUs: 20 }, { intendedUs: 5000, handledUs: 5000 }];
+    return {
+      down,
+      push: () => true,
+      shift: (beforeUs?: number) => (entries[0] && (beforeUs === undefined || entries[0].intendedUs < beforeUs) ? entries.shift() : undefined),
+      oldest: () => entries[0]?.intendedUs,
+      waiting: () => entries.length,
+    };
+  };
+
+  it('are timeouts while the target is up, errors of the failure while it is down (never sent at all)', () => {
+    const counted = (down: number): PacerCounter[] => {
+      const seen: PacerCounter[] = [];
+      expireWaiting(queueOf(down), 2000, window, (counter) => seen.push(counter));
+      return seen;
+    };
+    expect(counted(0)).toEqual(['queueTimeouts', 'queueTimeouts']);
+    expect(counted(1)).toEqual(['queueDown', 'queueDown']);
   });
 });
