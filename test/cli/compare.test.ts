@@ -18,6 +18,16 @@ async function runTo(dir: string, extra: string[]): Promise<string> {
   return path.join(readRun(out).runDir, 'run.json');
 }
 
+/** Writes run documents as files in a fresh directory, for the CLI to read. */
+function runFileWriter(): (name: string, run: unknown) => string {
+  const dir = tempDir();
+  return (name, run) => {
+    const target = path.join(dir, `${name}.json`);
+    writeFileSync(target, JSON.stringify(run));
+    return target;
+  };
+}
+
 describe('meshtax compare', () => {
   it('passes a rerun with the default limits, and refuses a run of a slower server as a different scenario', async () => {
     const dir = tempDir();
@@ -50,12 +60,7 @@ describe('meshtax compare', () => {
     // Real runs on a machine shared by other jobs can put seconds of queueing into every phase; these files carry
     // the round-to-round noise of a quick start on a 2-core machine (test/helpers/synthetic-runs.ts), so the gate
     // is checked end to end through the CLI on numbers whose truth is known.
-    const dir = tempDir();
-    const file = (name: string, run: unknown): string => {
-      const target = path.join(dir, `${name}.json`);
-      writeFileSync(target, JSON.stringify(run));
-      return target;
-    };
+    const file = runFileWriter();
     const base = file('base', syntheticQuickstart(11));
     const same = await runCli(['compare', base, file('same', syntheticQuickstart(12))]);
     expect(same.code, same.stdout).toBe(0);
@@ -71,12 +76,7 @@ describe('meshtax compare', () => {
 
   it('exits 1 for a candidate that did not complete or measured invalid phases, unless --allow-invalid', async () => {
     // A broken night must not pass the gate with "no interval, not judged", nor gate numbers that are not mesh tax.
-    const dir = tempDir();
-    const file = (name: string, run: unknown): string => {
-      const target = path.join(dir, `${name}.json`);
-      writeFileSync(target, JSON.stringify(run));
-      return target;
-    };
+    const file = runFileWriter();
     const base = file('base', syntheticQuickstart(21));
     const failed = file('failed', { ...syntheticQuickstart(22), status: 'failed', error: 'proxy exited' });
     const refused = await runCli(['compare', base, failed]);
