@@ -106,7 +106,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         // load.onPhaseFailure like any other, not the end of every mode's run.
         await runtime.activate?.(phase.mode, options.signal).catch((error: unknown) => {
           if (options.signal.aborted || error instanceof PhaseInterrupted || !(error instanceof Error)) throw error;
-          throw new PhaseFailure(`${phase.mode} could not be brought up: ${error.message}`);
+          throw new PhaseFailure(error.message);
         });
         const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
         run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress)));

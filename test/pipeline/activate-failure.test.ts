@@ -25,7 +25,7 @@ it('records a mode that cannot be brought up as that mode\'s failed phase, and g
   const { run } = await runScenario(loaded, { outDir: tempDir(), signal: new AbortController().signal });
   expect(run.phases.map((phase) => phase.mode)).toEqual(['baseline', 'baseline']);
   expect(run.failures).toEqual([
-    { mode: 'baseline-aa', rate: 100, repetition: 1, error: 'baseline-aa could not be brought up: pods are forbidden: violates PodSecurity "restricted:latest"' },
+    { mode: 'baseline-aa', rate: 100, repetition: 1, error: 'pods are forbidden: violates PodSecurity "restricted:latest"' },
   ]);
   expect(run.status).toBe('failed');
 });
