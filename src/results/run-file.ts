@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { overwriteInPlaceSync, writeFileAtomically, writeFileAtomicallySync, WriteError } from './atomic-write.ts';
 import path from 'node:path';
 import type { RunDocument } from './schema.ts';
@@ -27,8 +27,10 @@ export async function writeRunFile(runDir: string, run: RunDocument): Promise<st
 
 /**
  * Writes run.json's final state. When the atomic write fails (a full disk has no room for the temporary copy), the
- * existing run.json is overwritten in place with the compact form, which is shorter than the indented one already
- * there, so the run still ends "failed" with its error on disk. Throws the first WriteError if neither works.
+ * existing run.json is overwritten in place: the whole final state in compact form if it fits in the file's own
+ * blocks, else the state last written (indented, so its compact form is shorter) with the final status, error and
+ * end time; phases measured after the disk filled could not be kept either way, and the error says so. The run
+ * still ends "failed" with its error on disk. Throws the first WriteError if nothing works.
  */
 export async function writeFinalRunFile(runDir: string, run: RunDocument): Promise<string> {
   try {
@@ -40,7 +42,16 @@ export async function writeFinalRunFile(runDir: string, run: RunDocument): Promi
       overwriteInPlaceSync(target, `${JSON.stringify(run)}\n`);
       return target;
     } catch {
-      throw error;
+      try {
+        const written = JSON.parse(readFileSync(target, 'utf8')) as RunDocument;
+        const lost = run.phases.length - written.phases.length;
+        const note = lost > 0 ? `; the last ${lost} measured phase(s) could not be saved` : '';
+        const final: RunDocument = { ...written, status: run.status, error: `${run.error ?? error.message}${note}`, finishedAt: run.finishedAt };
+        overwriteInPlaceSync(target, `${JSON.stringify(final)}\n`);
+        return target;
+      } catch {
+        throw error;
+      }
     }
   }
 }
