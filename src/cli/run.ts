@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { invalidPhases, validityOf, validityText } from '../analysis/validity.ts';
 import { runScenario } from '../pipeline/run.ts';
+import { runtimeFor } from '../runtimes/registry.ts';
 import { RUN_FILE, writeFinalRunFile } from '../results/run-file.ts';
 import { WriteError } from '../results/atomic-write.ts';
 import type { RunDocument } from '../results/schema.ts';
@@ -30,6 +31,8 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
   // Quoted (JSON is a YAML double-quoted scalar): context names such as arn:aws:eks:.../x or 1.30 stay strings.
   const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${JSON.stringify(flags.context)}`];
   const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, sets);
+  // What the scenario asks of this host (netns needs root) is said before where the results would go.
+  runtimeFor(loaded);
   const outDir = flags.out ?? loaded.scenario.output.dir;
   // A results directory that cannot be written is invalid input, found before anything starts.
   await requireWritableDir(outDir, flags.out === undefined ? 'output.dir' : '--out');

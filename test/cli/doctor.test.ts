@@ -34,9 +34,9 @@ describe('meshtax doctor', () => {
     expect(result.stderr).toMatch(/argument 'nomad' is invalid\. Allowed choices are local, kubernetes/);
   });
 
-  it('exits 1 with the reason when --runtime kubernetes finds no cluster configured', async () => {
+  it('exits 2 with the reason when --runtime kubernetes finds no kubeconfig (invalid input: nothing to connect to)', async () => {
     const result = await runCli(['doctor', '--runtime', 'kubernetes'], undefined, { KUBECONFIG: '/nonexistent/kubeconfig', HOME: '/nonexistent' });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^meshtax: (no Kubernetes cluster is configured|cannot read the kubeconfig)/);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('meshtax: no kubeconfig found (looked at $KUBECONFIG=/nonexistent/kubeconfig); create one (kind create cluster writes it) or set KUBECONFIG\n');
   });
 });
