@@ -43,18 +43,35 @@ function stats(): ProcStat[] {
   return found;
 }
 
-/** The pids in `scope` (not counting the scope's own root process). */
+/** The children of one process, from its threads' /proc/<pid>/task/<tid>/children lists; none once it exited. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter((word) => word !== '').map(Number);
+      } catch {
+        return []; // the thread ended between readdir and read
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The pids in `scope` (not counting the scope's own root process). A process tree is walked down from its root
+ * through each process's own children lists, reading nothing of other processes. A session cannot be found that
+ * way once its processes are orphaned (re-parented to init), so that scope reads each process's stat for its
+ * session id — reading only, never signalling — and keeps those of its own session.
+ */
 export function scopePids(scope: ProcessScope): number[] {
-  const all = stats();
-  if ('session' in scope) return all.filter((p) => p.session === scope.session && p.pid !== scope.session).map((p) => p.pid);
-  const children = new Map<number, number[]>();
-  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
+  if ('session' in scope) return stats().filter((p) => p.session === scope.session && p.pid !== scope.session).map((p) => p.pid);
   const found: number[] = [];
-  const queue = [...(children.get(scope.descendantsOf) ?? [])];
+  const queue = childrenOf(scope.descendantsOf);
   while (queue.length > 0) {
     const pid = queue.shift()!;
     found.push(pid);
-    queue.push(...(children.get(pid) ?? []));
+    queue.push(...childrenOf(pid));
   }
   return found;
 }
