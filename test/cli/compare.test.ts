@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, tempDir } from '../helpers/cli.ts';
 import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
 
 // Short real runs through the built-in proxy: baseline and a sidecar pair, 3 interleaved rounds each, light enough
@@ -13,7 +13,7 @@ const base = [
 
 async function runTo(dir: string, extra: string[]): Promise<string> {
   const out = path.join(dir, String(Math.random()).slice(2));
-  const result = await runCli(['run', '--out', out, ...base, ...extra]);
+  const result = await runCli(['run', '--out', out, ...base, ...extra, ...ANY_MACHINE]);
   expect(result.code, result.stderr).toBe(0);
   return path.join(readRun(out).runDir, 'run.json');
 }
@@ -35,7 +35,7 @@ describe('meshtax compare', () => {
     const rerun = await runTo(dir, []);
     const slower = await runTo(dir, ['--set', 'workload.responseDelay=2ms']);
     // Identical scenarios, default limits: the mesh tax (deltas against each run's own baseline, CPU, memory).
-    const same = await runCli(['compare', first, rerun]);
+    const same = await runCli(['compare', first, rerun, ...ANY_MACHINE]);
     expect(same.code, same.stdout).toBe(0);
     expect(same.stdout).toMatch(/^statistic: mean over rounds of each run's per-round value \(deltas: mode minus the baseline of the same round\)/m);
     expect(same.stdout).toMatch(/│ sidecar │ 200 +│ p50-delta +│/);
@@ -43,13 +43,13 @@ describe('meshtax compare', () => {
     expect(same.stdout).toMatch(/no regression beyond the limits/);
 
     // A slower server is a different scenario: refused, with the setting that differs named.
-    const refused = await runCli(['compare', first, slower]);
+    const refused = await runCli(['compare', first, slower, ...ANY_MACHINE]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/different scenario settings/);
     expect(refused.stderr).toMatch(/workload\.responseDelay: 0 → 2/);
     expect(refused.stderr).toMatch(/--allow-different-scenarios/);
     // Allowed, the differences are printed above the table.
-    const allowed = await runCli(['compare', first, slower, '--allow-different-scenarios', '--metric', 'p50', '--json']);
+    const allowed = await runCli(['compare', first, slower, '--allow-different-scenarios', '--metric', 'p50', '--json', ...ANY_MACHINE]);
     expect([0, 3]).toContain(allowed.code);
     const document = JSON.parse(allowed.stdout) as { statistic: string; scenarioDifferences: { path: string }[]; changes: { mode: string; metric: string }[] };
     expect(document.scenarioDifferences.map((d) => d.path)).toEqual(['workload.responseDelay']);

@@ -2,13 +2,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { launchChromium, openReport } from '../helpers/browser.ts';
-import { runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, runCli, tempDir } from '../helpers/cli.ts';
 
 describe('meshtax history', () => {
   it('tabulates the runs of a directory oldest first and skips files it cannot read', async () => {
     const out = tempDir();
     for (const rate of ['[300]', '[200]']) {
-      const result = await runCli(['run', '--out', out, '--set', 'modes=[baseline]', '--set', `load.rates=${rate}`, '--set', 'load.duration=1s', '--set', 'load.warmup=0s']);
+      const result = await runCli(['run', '--out', out, '--set', 'modes=[baseline]', '--set', `load.rates=${rate}`, '--set', 'load.duration=1s', '--set', 'load.warmup=0s', ...ANY_MACHINE]);
       expect(result.code, result.stderr).toBe(0);
     }
     mkdirSync(path.join(out, 'junk'));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, tempDir } from '../helpers/cli.ts';
 
 describe('an A/A run', () => {
   it('judges two identical baselines by their own interval, never by a floor made from themselves', async () => {
     const out = tempDir();
     const result = await runCli([
       'run', '--out', out, '--set', 'modes=[baseline]', '--set', 'load.noiseFloor=true', '--set', 'load.rates=[500]',
-      '--set', 'load.duration=1s', '--set', 'load.warmup=200ms', '--set', 'load.repetitions=3',
+      '--set', 'load.duration=1s', '--set', 'load.warmup=200ms', '--set', 'load.repetitions=3', ...ANY_MACHINE,
     ]);
     expect(result.code, result.stderr).toBe(0);
     const { run } = readRun(out);

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { progressObserver, progressStyle } from '../../src/cli/progress.ts';
 import { fixtureRun } from '../report/fixture.ts';
-import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, tempDir } from '../helpers/cli.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 
 function collect(): { stream: PassThrough & { isTTY?: boolean }; text: () => string } {
@@ -57,7 +57,7 @@ describe('progress of the CLI when stderr is not a terminal', () => {
   });
 
   it('run prints one plain line per phase on stderr, and nothing with --quiet', async () => {
-    const args = ['run', '--set', 'modes=[baseline]', '--set', 'load.duration=1s', '--set', 'load.warmup=0s', '--set', 'load.rates=[200]', '--set', 'load.repetitions=1'];
+    const args = ['run', '--set', 'modes=[baseline]', '--set', 'load.duration=1s', '--set', 'load.warmup=0s', '--set', 'load.rates=[200]', '--set', 'load.repetitions=1', ...ANY_MACHINE];
     const out = tempDir();
     const result = await runCli([...args, '--out', out]);
     expect(result.code, result.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, tempDir } from '../helpers/cli.ts';
 
 const scenario = (max: string): string =>
   [
@@ -22,7 +22,7 @@ describe('threshold gates', () => {
     const file = path.join(dir, 'gate.yaml');
     // A proxy pair adds far more than a microsecond.
     writeFileSync(file, scenario('1us'));
-    const result = await runCli(['run', file, '--out', path.join(dir, 'out')]);
+    const result = await runCli(['run', file, '--out', path.join(dir, 'out'), ...ANY_MACHINE]);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stdout).toMatch(/threshold FAIL: p50-delta of sidecar at 200 rps: \+\S+ (µs|ms) > 1 µs/);
     const { run } = readRun(path.join(dir, 'out'));
@@ -34,7 +34,7 @@ describe('threshold gates', () => {
     const dir = tempDir();
     const file = path.join(dir, 'gate.yaml');
     writeFileSync(file, scenario('10s'));
-    const result = await runCli(['run', file, '--out', path.join(dir, 'out')]);
+    const result = await runCli(['run', file, '--out', path.join(dir, 'out'), ...ANY_MACHINE]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/threshold pass: p50-delta of sidecar/);
   });

@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRun, runCli, startCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, startCli, tempDir } from '../helpers/cli.ts';
 import { startCluster, type TestCluster } from '../helpers/kube/cluster.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
@@ -18,7 +18,7 @@ let pods: PodRunner;
 let core: k8s.CoreV1Api;
 let env: NodeJS.ProcessEnv;
 
-const SHORT = ['--set', 'load.rates=[200]', '--set', 'load.duration=2s', '--set', 'load.warmup=1s', '--set', 'load.repetitions=1', '--set', 'kubernetes.idleWindow=1s'];
+const SHORT = ['--set', 'load.rates=[200]', '--set', 'load.duration=2s', '--set', 'load.warmup=1s', '--set', 'load.repetitions=1', '--set', 'kubernetes.idleWindow=1s', ...ANY_MACHINE];
 
 beforeAll(async () => {
   cluster = await startCluster({ nodes: ['node-a', 'node-b'] });

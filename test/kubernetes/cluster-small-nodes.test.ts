@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, tempDir } from '../helpers/cli.ts';
 import { createInertLinkerd, startRunCluster, type RunCluster } from './run-cluster.ts';
 import { besidesProgress } from '../helpers/progress.ts';
 
@@ -14,7 +14,7 @@ import { besidesProgress } from '../helpers/progress.ts';
  */
 let run: RunCluster;
 
-const SHORT = ['--set', 'load.rates=[200]', '--set', 'load.duration=2s', '--set', 'load.warmup=1s', '--set', 'kubernetes.idleWindow=1s'];
+const SHORT = ['--set', 'load.rates=[200]', '--set', 'load.duration=2s', '--set', 'load.warmup=1s', '--set', 'kubernetes.idleWindow=1s', ...ANY_MACHINE];
 
 beforeAll(async () => {
   run = await startRunCluster({ nodes: ['node-a', 'node-b'], nodeCapacity: { cpu: '4', memory: '8Gi' } });

@@ -7,6 +7,7 @@ import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { removeRulesSync } from '../../src/runtimes/local/netns/redirect.ts';
 import { poll } from '../helpers/poll.ts';
 import { runProcesses, type ProcessScope } from '../helpers/processes.ts';
+import { ANY_MACHINE } from '../helpers/cli.ts';
 
 /**
  * These tests create real network namespaces, veth pairs and iptables rules, which takes root. They never skip:
@@ -100,6 +101,7 @@ export function netnsRunArgs(out: string, proxy: string): string[] {
     `local.proxy=${proxy}`,
     '--out',
     out,
+    ...ANY_MACHINE,
   ];
 }
 
