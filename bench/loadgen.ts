@@ -9,7 +9,7 @@
  * 1 ms) and connections offset evenly like meshtax's schedule. Fortio measures from its actual send (no coordinated
  * omission correction); meshtax from the intended send time, so meshtax's own lateness counts against it.
  * BENCH_SECONDS (default 10) sets each measured window; BENCH_ROUNDS (default 3) the rounds; BENCH_CLOSED=1 adds
- * the closed-loop throughput against wrk. Figures are printed, never asserted: read the ratios.
+ * the closed-loop throughput against wrk; BENCH_ONLY (e.g. "5000" or "busy") keeps the scenarios whose name contains it. Figures are printed, never asserted: read the ratios.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -47,7 +47,7 @@ const scenarios: Scenario[] = [
   { name: '1000 rps', rate: 1000, busyCore: false },
   { name: '5000 rps', rate: 5000, busyCore: false },
   { name: '1000 rps, one core busy', rate: 1000, busyCore: true },
-];
+].filter((scenario) => scenario.name.includes(process.env.BENCH_ONLY ?? ''));
 
 const echo = await startChild('echo server', process.execPath, [
   new URL('../src/runtimes/local/echo-server.ts', import.meta.url).pathname,
