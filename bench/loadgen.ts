@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { PhaseRunner } from '../src/loadgen/phase.ts';
+import { realtimePermitted } from '../src/loadgen/priority.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../src/loadgen/types.ts';
 import { startChild } from '../src/runtimes/local/child.ts';
 import { formatUs } from '../src/report/format.ts';
@@ -73,7 +74,8 @@ const spec = (extra: Partial<PhaseSpec>): PhaseSpec => ({
 let busy: ChildProcess | undefined;
 try {
   console.log(`meshtax bench:loadgen — echo server ${url}, 1 KiB responses, ${CONNECTIONS} connections, ${seconds} s windows, ${rounds} interleaved rounds, node ${process.version}, ${os.cpus().length} cores`);
-  console.log(`fortio: ${fortio} load -qps R -c ${CONNECTIONS} -uniform -r 0.00001\n`);
+  console.log(`fortio: ${fortio} load -qps R -c ${CONNECTIONS} -uniform -r 0.00001`);
+  console.log(`meshtax's pacer and I/O threads: ${realtimePermitted() ? 'SCHED_FIFO (this process has CAP_SYS_NICE)' : 'the normal policy (no CAP_SYS_NICE: run as root for SCHED_FIFO)'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const results: { scenario: Scenario; meshtax: Figures; fortio: Figures; slipP99: number; serviceP99: number }[] = [];
   for (const scenario of scenarios) {
     if (scenario.busyCore) busy = startBusyCore(rounds * 2 * (seconds + WARMUP_S + 5));

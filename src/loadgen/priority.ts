@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * The generator's timing threads ask the kernel for the real-time policy SCHED_FIFO at its lowest priority. A thread
@@ -38,5 +38,16 @@ export function ownThreadId(): number | undefined {
     return Number.isInteger(tid) && tid > 0 ? tid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether this process may take the real-time policy: CAP_SYS_NICE (capability 23) is in its effective set (Linux). */
+export function realtimePermitted(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const line = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return line !== null && (BigInt(`0x${line[1]!}`) & (1n << 23n)) !== 0n;
+  } catch {
+    return false;
   }
 }
