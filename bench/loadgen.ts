@@ -9,11 +9,12 @@
  * 1 ms) and connections offset evenly like meshtax's schedule. Fortio measures from its actual send (no coordinated
  * omission correction); meshtax from the intended send time, so meshtax's own lateness counts against it.
  * BENCH_SECONDS (default 10) sets each measured window; BENCH_ROUNDS (default 3) the rounds; BENCH_CLOSED=1 adds
- * the closed-loop throughput against wrk. Figures are printed, never asserted: read the ratios.
+ * the closed-loop throughput against wrk; BENCH_ONLY (e.g. "5000" or "busy") keeps the scenarios whose name contains it. Figures are printed, never asserted: read the ratios.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { PhaseRunner } from '../src/loadgen/phase.ts';
+import { realtimePermitted } from '../src/loadgen/priority.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../src/loadgen/types.ts';
 import { startChild } from '../src/runtimes/local/child.ts';
 import { formatUs } from '../src/report/format.ts';
@@ -47,7 +48,7 @@ const scenarios: Scenario[] = [
   { name: '1000 rps', rate: 1000, busyCore: false },
   { name: '5000 rps', rate: 5000, busyCore: false },
   { name: '1000 rps, one core busy', rate: 1000, busyCore: true },
-];
+].filter((scenario) => scenario.name.includes(process.env.BENCH_ONLY ?? ''));
 
 const echo = await startChild('echo server', process.execPath, [
   new URL('../src/runtimes/local/echo-server.ts', import.meta.url).pathname,
@@ -73,7 +74,8 @@ const spec = (extra: Partial<PhaseSpec>): PhaseSpec => ({
 let busy: ChildProcess | undefined;
 try {
   console.log(`meshtax bench:loadgen — echo server ${url}, 1 KiB responses, ${CONNECTIONS} connections, ${seconds} s windows, ${rounds} interleaved rounds, node ${process.version}, ${os.cpus().length} cores`);
-  console.log(`fortio: ${fortio} load -qps R -c ${CONNECTIONS} -uniform -r 0.00001\n`);
+  console.log(`fortio: ${fortio} load -qps R -c ${CONNECTIONS} -uniform -r 0.00001`);
+  console.log(`meshtax's pacer and I/O threads: ${realtimePermitted() ? 'SCHED_FIFO (this process has CAP_SYS_NICE)' : 'the normal policy (no CAP_SYS_NICE: run as root for SCHED_FIFO)'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
   const results: { scenario: Scenario; meshtax: Figures; fortio: Figures; slipP99: number; serviceP99: number }[] = [];
   for (const scenario of scenarios) {
     if (scenario.busyCore) busy = startBusyCore(rounds * 2 * (seconds + WARMUP_S + 5));

@@ -27,7 +27,7 @@ const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts
  *
  * Plaintext targets ('write' mode, writing-pacer.ts): the pacer writes each request on the socket's fd itself;
  * this thread learns of a request from its response (or its failure or timeout), then writes the oldest request
- * waiting in the shared queue on that connection, or frees it and wakes the pacer. TLS targets, and Windows
+ * waiting in the shared queue on that connection, or frees it for the pacer. TLS targets, and Windows
  * ('hand-off' mode, pacer.ts): the pacer wakes this thread shortly before each send, and this thread writes
  * (encryption lives with the socket).
  */
@@ -160,7 +160,8 @@ export class OpenLoop implements ConnectionEvents {
 
   /**
    * Write mode: a connection is free. The oldest request waiting for one goes out on it now, from this thread (no
-   * wake-up of the pacer on the way); with none waiting, the connection is freed and the pacer woken.
+   * wake-up of the pacer on the way); with none waiting, the connection is freed (SharedSlots.release wakes the pacer
+   * only if a request was queued meanwhile).
    */
   private writeWaiting(connection: Connection, now: number): void {
     expireWaiting(this.slots, now, this.window, (counter) => this.slots.add(counter));

@@ -1,6 +1,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
 import { runPacer } from './pacer.ts';
+import { raiseThreadPriority } from './priority.ts';
 import { workerSchedule } from './schedule.ts';
 import { SharedSlots } from './slots.ts';
 import type { PhaseSpec } from './types.ts';
@@ -43,6 +44,9 @@ const input = workerData as PacerInput;
 const slots = new SharedSlots(input.connections, input.queueCapacity, input.slots);
 const port = input.port;
 const post = (message: FromPacer): void => port.postMessage(message);
+
+// The pacer's lateness is the instrument's error: it wakes first when the machine is busy (where permitted).
+raiseThreadPriority();
 
 port.once('message', (start: PacerStart) => {
   const schedule = workerSchedule(input.spec, input.worker);

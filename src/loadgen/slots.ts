@@ -19,7 +19,10 @@ export const CLAIMED = 2;
 export const BUSY = 3;
 
 const STOP = 0;
-/** Bumped and notified whenever a connection becomes FREE or the pacer is stopped: the pacer sleeps on it. */
+/**
+ * Bumped and notified when a connection becomes FREE while requests wait for one (or a connection opens), and when the
+ * pacer is stopped: the pacer sleeps on it.
+ */
 const WAKE = 1;
 /** The TLS hand-off's lead in whole microseconds (see pacer.ts). */
 const LEAD_US = 2;
@@ -221,9 +224,15 @@ export class SharedSlots {
     this.free(i);
   }
 
-  /** The response on `i` is complete (BUSY → FREE). */
+  /**
+   * The response on `i` is complete (BUSY → FREE). The pacer is woken only when requests are waiting for a
+   * connection: otherwise it has nothing to do before its next send, and a wake-up per response would double its
+   * wake-ups (each one a context switch, on a machine whose cores the system under test needs). No wake-up is lost:
+   * the pacer, after queueing a request, claims once more before it sleeps; with sequentially consistent atomics
+   * either that claim sees this FREE, or the `waiting` read here sees the queued request.
+   */
   release(i: number): void {
-    if (Atomics.compareExchange(this.words, this.word(i, STATE), BUSY, FREE) === BUSY) this.wake();
+    if (Atomics.compareExchange(this.words, this.word(i, STATE), BUSY, FREE) === BUSY && this.waiting() > 0) this.wake();
   }
 
   /** Marks `i` CLOSED before its socket closes, once the pacer is done with it; returns the state it had. */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ClosedLoop } from './closed-loop.ts';
 import { OpenLoop } from './open-loop.ts';
+import { raiseThreadPriority } from './priority.ts';
 import { parseTarget } from './target.ts';
 import type { FromWorker, ToWorker, WorkerInput } from './types.ts';
 import { USER_AGENT } from '../tool.ts';
@@ -11,11 +11,17 @@ if (!port) throw new Error('loadgen worker must run in a worker thread');
 const input = workerData as WorkerInput;
 const post = (message: FromWorker): void => port.postMessage(message);
 
+// Open loop: this thread reads the responses (their arrival time is the latency) and writes queued requests on the
+// connections they free; read late, a response delays the requests waiting behind it. It runs under the real-time
+// policy where permitted, like the pacer (priority.ts).
+if (input.spec.loop === 'open') raiseThreadPriority();
+
 const target = parseTarget(input.spec.url);
 const loop =
   input.spec.loop === 'open'
     ? new OpenLoop(input.spec, input.index, target, USER_AGENT)
-    : new ClosedLoop(input.spec, input.index, input.spec.url, USER_AGENT);
+    : // Loaded only here: autocannon takes about a second of CPU to load, which an open loop's phase need not pay.
+      new (await import('./closed-loop.ts')).ClosedLoop(input.spec, input.index, input.spec.url, USER_AGENT);
 
 let progressTimer: NodeJS.Timeout | undefined;
 

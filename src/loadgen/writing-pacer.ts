@@ -11,7 +11,7 @@ import type { Schedule } from './schedule.ts';
  * measured overshoot (LeadEstimator, at most 150 µs), so most sends find the pacer awake a little early and it
  * spins only the difference. The I/O thread reads responses; when
  * one completes it writes the oldest request that found every connection busy on that connection at once, or, with
- * none waiting, frees the connection and wakes the pacer. A request that waited keeps its intended time, so its
+ * none waiting, frees the connection (and wakes the pacer only if a request was queued meanwhile). A request that waited keeps its intended time, so its
  * wait is in its latency (coordinated omission).
  */
 
@@ -31,7 +31,7 @@ export interface WaitingQueue {
 /** What the pacer loop needs from its thread and the shared slots; a test supplies fakes. */
 export interface WriterIo {
   now(): number;
-  /** The wake-up counter (bumped when a connection is freed or the pacer is stopped). */
+  /** The wake-up counter (bumped when a connection is freed while requests wait, or the pacer is stopped). */
   wakes(): number;
   /** Sleeps up to `us` µs, or less if the wake-up counter moves past `seen`. */
   sleep(us: number, seen: number): void;
@@ -86,16 +86,7 @@ export function runWritingPacer(schedule: Schedule, window: WriterWindow, io: Wr
     const now = io.now();
     // The oldest waiting requests go first, as connections are free; those waiting too long are given up.
     expireWaiting(queue, now, window, (counter) => io.count(counter));
-    while (queue.waiting() > 0) {
-      const connection = io.claim();
-      if (connection < 0) break;
-      const entry = queue.shift();
-      if (!entry) {
-        io.unclaim(connection);
-        break;
-      }
-      send(connection, entry.intendedUs, entry.handledUs, now);
-    }
+    sendWaiting(now);
     for (; due <= now && due < endUs; due = t0Us + schedule.peek()) {
       schedule.next();
       const connection = queue.waiting() === 0 ? io.claim() : -1;
@@ -104,10 +95,14 @@ export function runWritingPacer(schedule: Schedule, window: WriterWindow, io: Wr
         if (measured(window, due)) io.count('queued');
       } else if (measured(window, due)) io.count('queueTimeouts'); // a full queue: it could not wait at all
     }
+    // A connection freed while the requests above were queued woke no one (the I/O thread wakes the pacer only when
+    // it sees a request waiting): claim once more before sleeping (SharedSlots.release).
+    sendWaiting(now);
     const scheduling = due < endUs;
     const oldest = queue.oldest();
     if (!scheduling && oldest === undefined) return;
-    // Sleep until the lead before the next send (woken early when a connection is freed), then spin the rest.
+    // Sleep until the lead before the next send (woken early when a connection is freed for a waiting request), then
+    // spin the rest.
     const untilDue = scheduling ? due - lead.leadUs - now : Infinity;
     const untilExpiry = oldest !== undefined ? oldest + timeoutUs - now : Infinity;
     const sleepUs = Math.min(untilDue, untilExpiry, MAX_SLEEP_US);
@@ -115,6 +110,20 @@ export function runWritingPacer(schedule: Schedule, window: WriterWindow, io: Wr
       io.sleep(sleepUs, seen);
       // A sleep that ran to its timeout measures the overshoot.
       if (sleepUs === untilDue && io.wakes() === seen) lead.observe(io.now() - (now + sleepUs));
+    }
+  }
+
+  /** Writes waiting requests, oldest first, on the connections that are free. */
+  function sendWaiting(now: number): void {
+    while (queue.waiting() > 0) {
+      const connection = io.claim();
+      if (connection < 0) return;
+      const entry = queue.shift();
+      if (!entry) {
+        io.unclaim(connection);
+        return;
+      }
+      send(connection, entry.intendedUs, entry.handledUs, now);
     }
   }
 

@@ -181,7 +181,8 @@ describe('the lead', () => {
 /**
  * The writing pacer (plaintext targets) on a fake clock, against real shared slots and a simulated I/O thread: each
  * request written is answered `serviceUs(k)` later, when the simulated I/O thread frees its connection in the slots
- * (which wakes the pacer, as the real one does). The clock moves 1 µs per read, so the pacer's spin ends.
+ * (which wakes the pacer only when a request waits for a connection, as the real one does). The clock moves 1 µs
+ * per read, so the pacer's spin ends.
  */
 function writingPacer(options: {
   connections: number;
@@ -244,12 +245,18 @@ function writingPacer(options: {
     },
     wakes: () => slots.wakes(),
     sleep: (us, seen) => {
-      if (slots.wakes() !== seen) return;
       const until = clock + us + (options.overshoot?.() ?? 0);
-      const first = responses.reduce((min, r) => Math.min(min, r.at), reconnectAt);
-      // A response before the sleep ends frees a connection and wakes the pacer then.
-      clock = Math.max(clock, Math.min(until, first));
-      deliver(clock);
+      // Like a futex wait: the sleep ends at its timeout, or at the first response (or reconnect) that wakes the
+      // pacer, which the slots do only when a request is waiting for the connection it frees.
+      while (slots.wakes() === seen) {
+        const first = responses.reduce((min, r) => Math.min(min, r.at), reconnectAt);
+        if (first > until) {
+          clock = Math.max(clock, until);
+          return;
+        }
+        clock = Math.max(clock, first);
+        deliver(clock);
+      }
     },
     claim: () => slots.claim(),
     unclaim: (connection) => slots.unclaim(connection),
@@ -351,6 +358,46 @@ describe('the writing pacer (plaintext targets)', () => {
     expect(pacer.slots.waiting()).toBe(0);
   });
 
+  it('writes a request it just queued on a connection freed while it queued it, without sleeping first', () => {
+    // The one connection's response completes just after the pacer's claim for the request due at 1000 failed and
+    // before it queued that request: the I/O thread found nothing waiting, so it freed the connection and woke no
+    // one. The pacer must find the connection before it sleeps, not at its next deadline.
+    const slots = new SharedSlots(1, 16);
+    slots.open(0, 100);
+    let clock = 0;
+    let freed = false;
+    const writes: { intended: number; at: number }[] = [];
+    const io: WriterIo = {
+      now: () => ++clock,
+      wakes: () => slots.wakes(),
+      sleep: (us, seen) => {
+        if (slots.wakes() === seen) clock += us;
+      },
+      claim: () => {
+        const claimed = slots.claim();
+        if (claimed < 0 && !freed) {
+          freed = true;
+          // The I/O thread, between this failed claim and the queueing: nothing waits, so it frees the connection.
+          expect(slots.shift()).toBeUndefined();
+          slots.release(0);
+        }
+        return claimed;
+      },
+      unclaim: (connection) => slots.unclaim(connection),
+      queue: slots,
+      write: (connection, intended) => {
+        slots.begin(connection, intended, clock, clock);
+        slots.end(connection);
+        writes.push({ intended, at: clock });
+      },
+      count: () => {},
+      stopped: () => false,
+    };
+    runWritingPacer(uniformSchedule(1000, 0, 1), { t0Us: 0, measureStartUs: 0, endUs: 2000, timeoutUs: 1e6 }, io);
+    expect(writes.map((w) => w.intended)).toEqual([0, 1000]);
+    expect(writes[1]!.at - 1000).toBeLessThanOrEqual(2);
+  });
+
   it('gives up queued requests older than the timeout, counting only measured ones, and then returns', () => {
     // The server never answers: the one connection stays busy.
     const pacer = writingPacer({ connections: 1, serviceUs: () => Infinity });
@@ -391,9 +438,22 @@ describe('the shared connection slots', () => {
     expect(slots.anyInFlight()).toBe(true);
     const wakes = slots.wakes();
     slots.release(0);
-    expect(slots.wakes()).toBe(wakes + 1);
+    expect(slots.wakes()).toBe(wakes); // nothing waits for it: the pacer sleeps on
     expect(slots.claim()).toBe(0);
     expect(slots.fd(0)).toBe(7);
+  });
+
+  it('wakes the pacer when a connection is freed while a request waits for one', () => {
+    const slots = new SharedSlots(1, 4);
+    slots.open(0, 7);
+    expect(slots.claim()).toBe(0);
+    slots.begin(0, 10, 11, 12);
+    slots.end(0);
+    expect(slots.push(20, 21)).toBe(true);
+    const wakes = slots.wakes();
+    slots.release(0);
+    expect(slots.wakes()).toBe(wakes + 1);
+    expect(slots.state(0)).toBe(FREE);
   });
 
   it('closes a connection so the pacer cannot claim it, returning the state it had; a reconnect is a new generation', () => {
