@@ -11,7 +11,7 @@ import type { KubernetesMode } from '../modes.ts';
 import type { Placement } from '../placement.ts';
 import { parseSeries } from '../resources/prometheus-text.ts';
 import { hopsFor, type HopPlace, type HopSpec } from './hops.ts';
-import { judgeHop, type Reading } from './verdict.ts';
+import { judgeHop, type PodCounter, type Reading } from './verdict.ts';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 
@@ -37,6 +37,8 @@ export class KubernetesMeshPath implements MeshPathProbe {
   private readonly before_ = new Map<string, Reading>();
   /** Generator pods that existed before the phase (the last phase's, about to be deleted). */
   private readonly earlier = new Set<string>();
+  /** Why the counters before the phase could not be read at all. */
+  private beforeProblem: string | undefined;
   private readonly cluster: Cluster;
   private readonly namespace: string;
   private readonly mode: KubernetesMode;
@@ -59,40 +61,66 @@ export class KubernetesMeshPath implements MeshPathProbe {
   async before(): Promise<void> {
     this.before_.clear();
     this.earlier.clear();
-    const own = await this.ownPods();
-    for (const pod of own) if (pod.metadata?.labels?.[ROLE_LABEL] === 'loadgen') this.earlier.add(uid(pod));
-    for (const hop of this.hops) {
-      if (hop.place === 'generator') continue;
-      for (const { pod, reading } of await this.readHop(hop, own)) this.before_.set(`${hop.name}/${uid(pod)}`, reading);
+    this.beforeProblem = undefined;
+    try {
+      const own = await this.ownPods();
+      for (const pod of own) if (pod.metadata?.labels?.[ROLE_LABEL] === 'loadgen') this.earlier.add(uid(pod));
+      for (const hop of this.hops) {
+        if (hop.place === 'generator') continue;
+        for (const { pod, reading } of await this.readHop(hop, own)) this.before_.set(`${hop.name}/${uid(pod)}`, reading);
+      }
+    } catch (error) {
+      // Listing the pods failed: the phase is still worth measuring; after() reports the hops as unreadable.
+      this.beforeProblem = `before the phase: ${apiMessage(error)}`;
     }
   }
 
   async after(requests: number): Promise<MeshPathOutcome> {
-    const own = await this.ownPods();
     const hops: MeshHopRecord[] = [];
     const warnings: Warning[] = [];
+    let own: V1Pod[] | undefined;
+    let problem = this.beforeProblem;
+    if (problem === undefined) {
+      try {
+        own = await this.ownPods();
+      } catch (error) {
+        problem = `after the phase: ${apiMessage(error)}`;
+      }
+    }
     let failure: string | undefined;
     for (const hop of this.hops) {
-      const readings = (await this.readHop(hop, own)).map(({ pod, reading }) => ({
-        pod: pod.metadata?.name ?? '?',
-        namespace: pod.metadata?.namespace ?? this.namespace,
-        // Generator pods start with the phase; so does any pod not there before it: their counters began at 0.
-        before: hop.place === 'generator' ? undefined : this.before_.get(`${hop.name}/${uid(pod)}`),
-        after: reading,
-      }));
-      if (readings.length === 0) readings.push({ pod: '', namespace: this.namespace, before: undefined, after: { error: `no running pod of the ${hop.name} found${this.where(hop.place)}` } });
-      const judged = judgeHop(hop, hop.selector.replace('NAMESPACE', this.namespace), readings, requests);
+      const counter = hop.selector.replace('NAMESPACE', this.namespace);
+      const judged = judgeHop(hop, counter, await this.counters(hop, own, problem), requests);
       warnings.push(...judged.warnings);
-      const record = judged.record;
-      hops.push(record);
-      if (record.status === 'none' && failure === undefined) {
-        const pods = record.pods.map((p) => p.pod).join(', ');
+      hops.push(judged.record);
+      if (judged.record.status === 'none' && failure === undefined) {
+        const pods = judged.record.pods.map((p) => p.pod).join(', ');
         failure =
           `mode ${this.mode}: the ${hop.name} saw none of the phase's traffic (${requests} requests in the measured window alone): ` +
-          `pod ${pods} counted 0 more on ${hop.selector.replace('NAMESPACE', this.namespace)}, so the requests did not take the mesh path; ${hop.hint}`;
+          `pod ${pods} counted 0 more on ${counter}, so the requests did not take the mesh path; ${hop.hint}`;
       }
     }
     return { hops, warnings, ...(failure === undefined ? {} : { failure }) };
+  }
+
+  /** The hop's pods' counters before and after the phase; a single error entry when none could be read. */
+  private async counters(hop: HopSpec, own: readonly V1Pod[] | undefined, problem: string | undefined): Promise<PodCounter[]> {
+    const unreadable = (error: string): PodCounter[] => [{ pod: '', namespace: this.namespace, before: undefined, after: { error } }];
+    if (problem !== undefined || !own) return unreadable(problem ?? 'the pods could not be listed');
+    let found: PodReading[];
+    try {
+      found = await this.readHop(hop, own);
+    } catch (error) {
+      return unreadable(apiMessage(error));
+    }
+    if (found.length === 0) return unreadable(`no running pod of the ${hop.name} found${this.where(hop.place)}`);
+    return found.map(({ pod, reading }) => ({
+      pod: pod.metadata?.name ?? '?',
+      namespace: pod.metadata?.namespace ?? this.namespace,
+      // Generator pods start with the phase; so does any pod not there before it: their counters began at 0.
+      before: hop.place === 'generator' ? undefined : this.before_.get(`${hop.name}/${uid(pod)}`),
+      after: reading,
+    }));
   }
 
   private where(place: HopPlace): string {
