@@ -7,7 +7,9 @@ import type { KubernetesMode } from '../modes.ts';
  *
  * - Envoy (Istio sidecars and waypoints) serves its stats at `:15090/stats/prometheus` (istio/istio
  *   tools/packaging/common/envoy_bootstrap.json:595-648, the `envoy_prometheus_port` listener routing
- *   /stats/prometheus; the injected istio-proxy declares containerPort 15090, http-envoy-prom, in
+ *   /stats/prometheus, on the wildcard address unless the proxy sets METRICS_LOCALHOST_ACCESS_ONLY, false by default:
+ *   pkg/features/telemetry.go:23, pkg/bootstrap/option/instances.go:299-304; the injected istio-proxy declares
+ *   containerPort 15090, http-envoy-prom, in
  *   manifests/charts/istio-control/istio-discovery/files/injection-template.yaml:194-197, and the waypoint's in
  *   files/waypoint.yaml:100). `istio_requests_total` is Istio's standard request counter, one per request the proxy
  *   handled, labelled reporter="source" by the client's proxy and "destination" by the server's (istio/proxy
@@ -50,6 +52,8 @@ export interface HopSpec {
   counts(labels: Record<string, string>, namespace: string): boolean;
   /** What to check when the hop saw nothing. */
   hint: string;
+  /** What to check when its counter cannot be read. */
+  unreadable: string;
 }
 
 const ENVOY = { port: 15090, path: 'stats/prometheus', metric: 'istio_requests_total' } as const;
@@ -66,6 +70,7 @@ function envoyHop(name: string, place: HopPlace, reporter: 'source' | 'destinati
     unit: 'requests',
     counts: (labels) => labels.reporter === reporter,
     hint,
+    unreadable: 'Envoy answers on :15090 beyond localhost unless the proxy sets METRICS_LOCALHOST_ACCESS_ONLY',
   };
 }
 
@@ -80,6 +85,7 @@ function ztunnelHop(name: string, place: HopPlace, reporter: 'source' | 'destina
     // ztunnel serves every ambient pod of its node: only connections of this mode's namespace count.
     counts: (labels, namespace) => labels.reporter === reporter && labels[side] === namespace,
     hint,
+    unreadable: 'ztunnel serves its metrics on :15020 unless its stats port was changed',
   };
 }
 
@@ -95,6 +101,7 @@ function linkerdHop(name: string, place: HopPlace, direction: 'inbound' | 'outbo
     unit: 'requests',
     counts: (labels) => labels.direction === direction && (direction === 'outbound' || labels.target_port === String(APP_PORT)),
     hint,
+    unreadable: 'the proxy\'s admin port is 4191 unless proxy.ports.admin was changed',
   };
 }
 

@@ -52,7 +52,7 @@ export function judgeHop(hop: HopSpec, counter: string, pods: readonly PodCounte
     warnings.push({
       code: 'mesh-path-unreadable',
       message: `the ${hop.name}'s counter could not be read (${errors.join('; ')}), so this phase has no proof its requests passed it`,
-      hint: `reading it needs get on pods/proxy and the proxy's metrics port reachable from the API server (${counter})`,
+      hint: `reading ${counter} needs get on pods/proxy and the port reachable from the API server; ${hop.unreadable}`,
     });
     return { record: record('unreadable', null), warnings };
   }
