@@ -41,9 +41,9 @@ export type PodPortHandler = (podIp: string, port: number, request: http.Incomin
 
 /**
  * The ports the relay answers on every pod address: Istio's istio-agent status port and Envoy's Prometheus port
- * (15020, 15090: istio/istio injection-template.yaml and waypoint.yaml of the istio-discovery chart), ztunnel's stats
- * port (15020: istio/ztunnel src/config.rs:99) and Linkerd's proxy admin port (4191: linkerd/linkerd2
- * charts/linkerd-control-plane values.yaml proxy.ports.admin).
+ * (15020, 15090: istio/istio manifests/charts/istio-control/istio-discovery/files/waypoint.yaml:94-100,
+ * injection-template.yaml:195), ztunnel's stats port (15020: istio/ztunnel src/config.rs:99) and Linkerd's proxy
+ * admin port (4191: linkerd/linkerd2 charts/linkerd-control-plane/values.yaml:167).
  */
 export const POD_METRICS_PORTS = [15020, 15090, 4191] as const;
 
