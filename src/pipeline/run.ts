@@ -182,6 +182,9 @@ async function measurePhase(
   const resources = runtime.resources?.(phase.mode);
   await resources?.measureIdle(IDLE_MS, signal);
   const driver = runtime.driver?.(phase.mode) ?? runner;
+  // Counters of the mesh's proxies before any of the phase's requests (warmup included) are sent.
+  const meshPath = runtime.meshPath?.(phase.mode);
+  await meshPath?.before(signal);
   let sampling: Promise<SampledResources> | undefined;
   let started = false;
   const onStart = (): void => {
@@ -214,6 +217,12 @@ async function measurePhase(
       throw new PhaseFailure(`${sampled.exited.join(', ')} exited during the measured window`);
     }
     if (sampled) record.warnings.push(...sampled.warnings);
+    if (meshPath) {
+      const path = await meshPath.after(measurement.counts.ok + measurement.counts.non2xx, signal);
+      if (path.failure) throw new PhaseFailure(path.failure);
+      record.meshPath = path.hops;
+      record.warnings.push(...path.warnings);
+    }
     return record;
   } catch (error) {
     if (died !== undefined && !signal.aborted) throw new PhaseFailure(died);

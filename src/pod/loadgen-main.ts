@@ -1,6 +1,9 @@
 /**
  * The load generator of the Kubernetes runtime, run in a generator pod from the bundled code in the meshtax-code
- * ConfigMap: meshtax's own engine, reporting over its log (generator/protocol.ts). Exits 0 after the result.
+ * ConfigMap: meshtax's own engine, reporting over its log (generator/protocol.ts). After the result it stays, idle,
+ * until its pod is deleted (at most LINGER_MS): a native sidecar (an init container that restarts) is stopped once
+ * the pod's last regular container ends, and meshtax reads the mesh proxy's request counter after the phase to prove
+ * the requests passed it.
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +11,9 @@ import { PhaseRunner } from '../loadgen/phase.ts';
 import { encodeMessage, encodeResult, INPUT_ENV, type GeneratorInput, type GeneratorMessage } from '../runtimes/kubernetes/generator/protocol.ts';
 
 const write = (message: GeneratorMessage): void => void process.stdout.write(encodeMessage(message));
+
+/** How long a generator stays after its result when nobody deletes its pod (meshtax deletes it at the next phase). */
+const LINGER_MS = 10 * 60_000;
 
 /** Resolves once the target answers any HTTP response; the mesh may still be setting up its redirection. */
 async function waitForTarget(url: string, waitMs: number): Promise<void> {
@@ -62,6 +68,9 @@ async function main(): Promise<void> {
   runner.on('windowEnd', () => write({ type: 'window', edge: 'end', atMs: Date.now() }));
   const measurement = await runner.run(input.spec);
   for (const line of encodeResult(measurement)) process.stdout.write(line);
+  // Deleting the pod sends SIGTERM: leave at once, successfully.
+  process.once('SIGTERM', () => process.exit(0));
+  await sleep(LINGER_MS);
 }
 
 main().then(

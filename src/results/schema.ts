@@ -81,6 +81,29 @@ export const machineSchema = z
   })
   .describe('The machine the generator ran on (on Kubernetes: its node), during the measured window');
 
+export const meshHopSchema = z
+  .strictObject({
+    hop: z.string().describe('the proxy on the path, e.g. "client istio-proxy (outbound)", "server-node ztunnel (inbound)", "waypoint"'),
+    counter: z.string().describe('the counter read from the proxy\'s own metrics endpoint, with its label filter and port'),
+    unit: z.enum(['requests', 'connections']).describe('what the counter counts (ztunnel is an L4 proxy: connections)'),
+    pods: z
+      .array(
+        z.strictObject({
+          pod: z.string(),
+          before: z.number().nonnegative().nullable().describe('before the phase\'s load (warmup included); null for a pod started with the phase, whose counter starts at 0'),
+          after: z.number().nonnegative().nullable().describe('after the phase; null when it could not be read'),
+          restarted: z.boolean().optional().describe('the counter went down: the proxy restarted (or dropped idle series) during the phase; its increase counts from 0'),
+          error: z.string().optional().describe('why the counter could not be read'),
+        }),
+      )
+      .describe('the pods of this hop whose counters were read'),
+    seen: z.number().nonnegative().nullable().describe('increase of the counter over the phase (warmup, window and drain), summed over the pods; null when unreadable'),
+    status: z
+      .enum(['ok', 'none', 'short', 'unreadable'])
+      .describe('ok: the hop saw the traffic; none: it saw nothing (the phase failed); short: fewer requests than the measured window sent; unreadable: no figure'),
+  })
+  .describe('What one mesh proxy on the request path counted during a phase');
+
 export const phaseSchema = z.strictObject({
   mode: z.string().describe('mesh mode measured (for `meshtax load`, "external")'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
@@ -106,6 +129,10 @@ export const phaseSchema = z.strictObject({
   }),
   machine: machineSchema.optional().describe('the generator\'s machine during the measured window; absent in run.json files written by earlier meshtax versions'),
   resources: z.array(resourceSchema).describe('per process or container, attributed to pod, container and role'),
+  meshPath: z
+    .array(meshHopSchema)
+    .optional()
+    .describe('per mesh proxy on the path, its own counters read before and after the phase: proof the requests took the mesh path; absent for modes without a mesh and runtimes that cannot read them'),
   warnings: z.array(warningSchema),
   validity: validitySchema.optional(),
 });
@@ -218,6 +245,7 @@ export const runSchema = z.strictObject({
 
 export type RunDocument = z.infer<typeof runSchema>;
 export type PhaseRecord = z.infer<typeof phaseSchema>;
+export type MeshHopRecord = z.infer<typeof meshHopSchema>;
 export type RunStatus = RunDocument['status'];
 export type ResourceRecord = z.infer<typeof resourceSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { PhaseEvents } from '../loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec, Warning } from '../loadgen/types.ts';
-import type { ResourceRecord } from '../results/schema.ts';
+import type { MeshHopRecord, ResourceRecord } from '../results/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** A mode made ready by a runtime: where the load goes. */
@@ -33,6 +33,11 @@ export interface Runtime {
   resources?(mode: string): PhaseResources | undefined;
   /** Drives a mode's load itself (in a cluster); absent: the pipeline's own PhaseRunner sends from this process. */
   driver?(mode: string): PhaseDriver;
+  /**
+   * Reads the mesh proxies' own request counters before and after a mode's phase, to prove its requests took the
+   * mesh path; absent (or undefined for a mode) where there is nothing to prove.
+   */
+  meshPath?(mode: string): MeshPathProbe | undefined;
   /** Warnings about the whole run the runtime knows of (e.g. client and server on one node). */
   warnings?(): Warning[];
   cleanup(): Promise<void>;
@@ -59,6 +64,20 @@ export interface SampledResources {
   warnings: Warning[];
   /** Processes or containers that ended during the window. */
   exited: string[];
+}
+
+/** The mesh proxies' counters around one phase: read before the load starts, then after it ends. */
+export interface MeshPathProbe {
+  before(signal?: AbortSignal): Promise<void>;
+  /** `requests`: responses the generators got in the measured window (every hop saw at least those, plus the warmup's). */
+  after(requests: number, signal?: AbortSignal): Promise<MeshPathOutcome>;
+}
+
+export interface MeshPathOutcome {
+  hops: MeshHopRecord[];
+  warnings: Warning[];
+  /** Set when a hop saw none of the phase's traffic: the phase failed, and this says which hop and what to check. */
+  failure?: string;
 }
 
 /** One entry of the runtime registry: which modes it offers and how to make it. */

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLine, INPUT_ENV, type GeneratorInput } from '../../src/runtimes/kubernetes/generator/protocol.ts';
+import { decodeLine, INPUT_ENV, ResultAssembler, type GeneratorInput } from '../../src/runtimes/kubernetes/generator/protocol.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 
 /** The bundled in-cluster generator (dist/pod/loadgen.js, as the ConfigMap ships it), run on this host. */
@@ -26,13 +26,38 @@ function generate(input: GeneratorInput): Promise<{ status: number | null; messa
 const spec = (url: string) => ({ url, loop: 'open' as const, arrival: 'uniform' as const, rate: 200, connections: 2, workers: 1, durationMs: 500, warmupMs: 200, timeoutMs: 2000, seed: 1 });
 
 describe('the in-cluster generator', () => {
-  it('reports ready, both window edges and a result that parses, then exits 0', async () => {
-    const { status, messages } = await generate({ spec: spec(server.url), startAtMs: 0, targetWaitMs: 5000 });
-    expect(status).toBe(0);
+  it('reports ready, both window edges and a result that parses, then stays until its pod is deleted (SIGTERM: exit 0)', async () => {
+    // It stays so a native sidecar, which stops once the pod's last regular container ends, can still be read.
+    const child = spawn(process.execPath, [LOADGEN], { env: { ...process.env, [INPUT_ENV]: JSON.stringify({ spec: spec(server.url), startAtMs: 0, targetWaitMs: 5000 }) }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const messages: ReturnType<typeof decodeLine>[] = [];
+    const assembler = new ResultAssembler();
+    let buffered = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no result within 30 s')), 30_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const message of lines.map(decodeLine)) {
+          if (!message) continue;
+          messages.push(message);
+          if (message.type === 'result-chunk') assembler.add(message);
+          if (assembler.complete()) {
+            clearTimeout(timer);
+            resolve();
+          }
+        }
+      });
+      void exited.then((code) => reject(new Error(`exited (${code}) before its result`)));
+    });
     const types = messages.map((m) => m?.type);
     expect(types[0]).toBe('ready');
     expect(types.filter((t) => t === 'window')).toHaveLength(2);
     expect(types.at(-1)).toBe('result-chunk');
+    expect(child.exitCode).toBeNull();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('refuses a start that lies further ahead than the start delay: the clocks disagree', async () => {

@@ -49,7 +49,9 @@ export function runPodsLocally(cluster: TestCluster, targetUrl: string): PodRunn
       // A mesh's injector may put its proxy first (Linkerd's and Istio's classic layout with hold-until-ready).
       const raw = pod.spec?.containers.find((c) => c.name === 'loadgen')?.env?.find((e) => e.name === INPUT_ENV)?.value ?? '{}';
       const input = JSON.parse(raw) as GeneratorInput;
-      input.spec.url = targetUrl;
+      // The path names the generator pod and its node, so a MeshTraffic echo handler (proxy-admin.ts) can count
+      // what each mesh proxy would have seen; other handlers ignore it.
+      input.spec.url = new URL(`meshtax/${request.namespace}/${request.pod}/${pod.spec?.nodeName ?? ''}`, targetUrl).href;
       const child = spawn(process.execPath, [LOADGEN], { env: { ...process.env, [INPUT_ENV]: JSON.stringify(input) }, stdio: ['ignore', 'pipe', 'inherit'] });
       const entry = { child, output: '', done: false };
       children.set(key, entry);

@@ -1,6 +1,6 @@
 import type { Warning } from '../../loadgen/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { RuntimeFailure, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
+import { RuntimeFailure, type MeshPathProbe, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
 import { applyObjects } from './client/apply.ts';
 import { connect, type Cluster } from './client/connect.ts';
 import { apiMessage } from './client/errors.ts';
@@ -15,6 +15,7 @@ import type { RenderContext } from './manifests/context.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
 import { requireMeshes, type MeshInstall } from './mesh-check.ts';
+import { KubernetesMeshPath } from './mesh-path/probe.ts';
 import { KUBERNETES_MODES, isKubernetesMode, modeFacts, type KubernetesMode } from './modes.ts';
 import { choosePlacement, type Placement } from './placement.ts';
 import { readyMode, waitForNoAppPods } from './readiness.ts';
@@ -167,6 +168,12 @@ class KubernetesRuntime implements Runtime {
     if (!this.cluster || !this.source || !isKubernetesMode(mode)) return undefined;
     const scope = resourceScope(this.cluster, this.runId, mode, this.meshes);
     return new KubernetesPhaseResources(this.source, scope, this.scenario.kubernetes.idleWindow, this.scenario.load.warmup);
+  }
+
+  meshPath(mode: string): MeshPathProbe | undefined {
+    if (!this.cluster || !this.placement || !isKubernetesMode(mode)) return undefined;
+    const probe = new KubernetesMeshPath(this.cluster, namespaceName(this.runId, mode), mode, this.placement, this.meshes);
+    return probe.empty ? undefined : probe;
   }
 
   driver(mode: string): PhaseDriver {

@@ -34,6 +34,11 @@ export interface ClusterOptions {
   gatewayApi?: boolean;
   /** Capacity (= allocatable) of every fake node, e.g. `{ cpu: '4', memory: '16Gi' }`. Default: 32 CPUs, 64Gi. */
   nodeCapacity?: { cpu: string; memory: string };
+  /**
+   * The kubelet version a node reports, per node (default v1.37.2-fake). istiod injects classic sidecars (istio-proxy
+   * a regular container) when a node's kubelet is older than 1.33 (istio/istio pkg/kube/inject/webhook.go:1308-1357).
+   */
+  kubeletVersions?: Record<string, string>;
 }
 
 export interface TestCluster {
@@ -245,7 +250,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     // ---- fake nodes and their kubelet endpoint
     const servingKey = readFileSync(path.join(certDir, 'apiserver.key'), 'utf8');
     kubelet = await startFakeKubelet({ nodes, key: servingKey, cert: chain, network: options.kubeletNetwork });
-    simulator = await startNodeSimulator({ kubeConfig: kc, nodes, kubelet, ...(options.nodeCapacity ? { capacity: options.nodeCapacity } : {}) });
+    simulator = await startNodeSimulator({ kubeConfig: kc, nodes, kubelet, ...(options.nodeCapacity ? { capacity: options.nodeCapacity } : {}), ...(options.kubeletVersions ? { kubeletVersions: options.kubeletVersions } : {}) });
     await waitForDefaultServiceAccount(kc);
 
     if (process.env.MESHTAX_KUBE_DEBUG) console.log(`kube test cluster up in ${Math.round(performance.now() - started)} ms at ${server} (${dir})`);

@@ -8,11 +8,16 @@
  *   its handlers stay in the test process.
  * - `startNodeSimulator`: keeps the fake Nodes Ready (status heartbeat and lease), marks pods bound to them
  *   Running and Ready, and confirms their deletion as a kubelet would.
+ * - Pod addresses: in netns mode every pod gets an address of a /22 of 198.19.0.0/16 routed into the same namespace
+ *   (a `local` route there, so the namespace answers on all of them), and a relay in the namespace answers on the
+ *   meshes' proxy metrics ports (POD_METRICS_PORTS) of every pod address, handing each request to `onPodPort` in the
+ *   test process. The API server's pod proxy (`pods/NAME:PORT/proxy/...`) connects to the pod's IP and refuses
+ *   loopback and link-local ones; these it really reaches.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import type http from 'node:http';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +36,16 @@ export type LogHandler = (request: LogRequest, response: http.ServerResponse) =>
 export type MetricsHandler = (node: string, response: http.ServerResponse) => void;
 /** Any other path (`/stats/summary`, `/metrics`, …) reached through `nodes/NODE/proxy/PATH`. */
 export type OtherHandler = (node: string, request: http.IncomingMessage, response: http.ServerResponse) => void;
+/** A request the API server's pod proxy sent to `podIp:port` (a port of POD_METRICS_PORTS). */
+export type PodPortHandler = (podIp: string, port: number, request: http.IncomingMessage, response: http.ServerResponse) => void;
+
+/**
+ * The ports the relay answers on every pod address: Istio's istio-agent status port and Envoy's Prometheus port
+ * (15020, 15090: istio/istio manifests/charts/istio-control/istio-discovery/files/waypoint.yaml:94-100,
+ * injection-template.yaml:195), ztunnel's stats port (15020: istio/ztunnel src/config.rs:99) and Linkerd's proxy
+ * admin port (4191: linkerd/linkerd2 charts/linkerd-control-plane/values.yaml:167).
+ */
+export const POD_METRICS_PORTS = [15020, 15090, 4191] as const;
 
 export type KubeletNetwork = 'netns' | 'loopback';
 
@@ -49,6 +64,10 @@ export interface FakeKubelet {
   onMetrics(handler: MetricsHandler): void;
   /** Handles any other path. Default: 404. */
   onOther(handler: OtherHandler): void;
+  /** The address of the n-th pod (n ≥ 0) in the pod network (netns mode); undefined on loopback, where none is routable. */
+  podAddress(n: number): string | undefined;
+  /** Handles requests to a pod address's POD_METRICS_PORTS (netns mode). Default: 404. */
+  onPodPort(handler: PodPortHandler): void;
   /** Back to the default handlers. */
   reset(): void;
   close(): Promise<void>;
@@ -76,6 +95,11 @@ const defaultOther: OtherHandler = (_node, _request, response) => {
   response.end('404 page not found\n');
 };
 
+const defaultPodPort: PodPortHandler = (_ip, _port, _request, response) => {
+  response.writeHead(404, { 'content-type': 'text/plain' });
+  response.end('404 page not found\n');
+};
+
 const FIRST_KUBELET_PORT = 10250;
 
 export async function startFakeKubelet(options: FakeKubeletOptions): Promise<FakeKubelet> {
@@ -83,18 +107,23 @@ export async function startFakeKubelet(options: FakeKubeletOptions): Promise<Fak
   let logs = defaultLogs;
   let metrics = defaultMetrics;
   let other = defaultOther;
-  const servers: https.Server[] = [];
+  let podPort = defaultPodPort;
+  const servers: (https.Server | http.Server)[] = [];
   const serverPorts = new Map<string, number>();
   let link: NetnsLink | undefined;
   let forwarder: ChildProcess | undefined;
+  let relay: ChildProcess | undefined;
 
   const close = async (): Promise<void> => {
-    if (forwarder && forwarder.exitCode === null && forwarder.signalCode === null) {
-      const exited = new Promise<void>((resolve) => forwarder?.once('exit', () => resolve()));
-      forwarder.kill('SIGKILL');
-      await exited;
+    for (const child of [forwarder, relay]) {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGKILL');
+        await exited;
+      }
     }
     forwarder = undefined;
+    relay = undefined;
     await Promise.all(
       servers.map(
         (server) =>
@@ -110,6 +139,7 @@ export async function startFakeKubelet(options: FakeKubeletOptions): Promise<Fak
   };
   const onExit = (): void => {
     forwarder?.kill('SIGKILL');
+    relay?.kill('SIGKILL');
     if (link) removeNetnsLink(link);
   };
   process.once('exit', onExit);
@@ -151,6 +181,24 @@ export async function startFakeKubelet(options: FakeKubeletOptions): Promise<Fak
         return { listen: [link?.nsAddress, FIRST_KUBELET_PORT + index], to: [link?.hostAddress, serverPorts.get(node)] };
       });
       forwarder = await startForwarder(link.netns, routes);
+      // The pods' metrics ports: the relay in the namespace hands each request, with the pod address it came to, to
+      // this server on the host end of the veth pair.
+      const podServer = http.createServer((request, response) => {
+        const ip = String(request.headers['x-meshtax-pod-ip'] ?? '');
+        const port = Number(request.headers['x-meshtax-pod-port']);
+        try {
+          podPort(ip, port, request, response);
+        } catch (error) {
+          if (!response.headersSent) response.writeHead(500);
+          response.end(String(error));
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        podServer.once('error', reject);
+        podServer.listen(0, link?.hostAddress, () => resolve());
+      });
+      servers.push(podServer);
+      relay = await startInNetns(link.netns, RELAY, [POD_METRICS_PORTS, [link.hostAddress, (podServer.address() as AddressInfo).port]], 'pod metrics relay');
     } else {
       for (const [node, port] of serverPorts) advertised.set(node, port);
     }
@@ -173,10 +221,21 @@ export async function startFakeKubelet(options: FakeKubeletOptions): Promise<Fak
       onOther(handler) {
         other = handler;
       },
+      podAddress(n) {
+        if (!link) return undefined;
+        const offset = n + 2;
+        if (offset > 1021) throw new Error(`fake kubelet: the pod network ${link.podNetwork} is full (${n} pods)`);
+        const [a, b, c] = link.podNetwork.split('/')[0]!.split('.').map(Number);
+        return `${a}.${b}.${c! + (offset >> 8)}.${offset & 255}`;
+      },
+      onPodPort(handler) {
+        podPort = handler;
+      },
       reset() {
         logs = defaultLogs;
         metrics = defaultMetrics;
         other = defaultOther;
+        podPort = defaultPodPort;
       },
       async close() {
         process.off('exit', onExit);
@@ -199,6 +258,8 @@ interface NetnsLink {
   hostAddress: string;
   /** Inside the namespace; what the nodes advertise, where the forwarder listens. */
   nsAddress: string;
+  /** The pods' /22, routed from the host into the namespace, where a `local` route answers on all of it. */
+  podNetwork: string;
 }
 
 function alive(pid: number): boolean {
@@ -234,6 +295,7 @@ function createNetnsLink(): NetnsLink {
   sweepStaleNamespaces();
   const used = execFileSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' });
   const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  const routes = execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' });
   for (let attempt = 0; attempt < 50; attempt++) {
     const tag = randomInt(0x10000).toString(16).padStart(4, '0');
     const third = randomInt(256);
@@ -241,7 +303,9 @@ function createNetnsLink(): NetnsLink {
     const prefix = `198.18.${third}.`;
     const taken = [0, 1, 2, 3].some((offset) => used.includes(` ${prefix}${base + offset}/`));
     if (taken || namespaces.includes(`-${tag}`) || used.includes(`mkube${tag}`)) continue;
-    const link: NetnsLink = { netns: `mkube-${process.pid}-${tag}`, hostIf: `mkube${tag}h`, hostAddress: `${prefix}${base + 1}`, nsAddress: `${prefix}${base + 2}` };
+    const podNetwork = `198.19.${randomInt(64) * 4}.0/22`;
+    if (routes.includes(podNetwork)) continue;
+    const link: NetnsLink = { netns: `mkube-${process.pid}-${tag}`, hostIf: `mkube${tag}h`, hostAddress: `${prefix}${base + 1}`, nsAddress: `${prefix}${base + 2}`, podNetwork };
     const nsIf = `mkube${tag}n`;
     try {
       const ip = (...args: string[]): void => {
@@ -254,6 +318,8 @@ function createNetnsLink(): NetnsLink {
       ip('-n', link.netns, 'addr', 'add', `${link.nsAddress}/30`, 'dev', nsIf);
       ip('-n', link.netns, 'link', 'set', nsIf, 'up');
       ip('-n', link.netns, 'link', 'set', 'lo', 'up');
+      ip('route', 'add', link.podNetwork, 'via', link.nsAddress, 'dev', link.hostIf);
+      ip('-n', link.netns, 'route', 'add', 'local', link.podNetwork, 'dev', 'lo');
     } catch (error) {
       removeNetnsLink(link);
       const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
@@ -297,16 +363,44 @@ process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
 `;
 
-async function startForwarder(netns: string, routes: unknown[]): Promise<ChildProcess> {
+/**
+ * The pods' metrics ports: an HTTP server on every address of the namespace (0.0.0.0) for each port, passing each
+ * request to the test process's server on the host with the pod address and port it came to. Runs like FORWARDER.
+ */
+const RELAY = `
+const http = require('node:http');
+const [ports, to] = JSON.parse(process.argv[1]);
+let listening = 0;
+for (const port of ports) {
+  http.createServer((request, response) => {
+    const headers = { ...request.headers, 'x-meshtax-pod-ip': request.socket.localAddress.replace(/^::ffff:/, ''), 'x-meshtax-pod-port': String(port) };
+    const upstream = http.request({ host: to[0], port: to[1], method: request.method, path: request.url, headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', (error) => { response.writeHead(502); response.end(String(error)); });
+    request.pipe(upstream);
+  }).listen(port, '0.0.0.0', () => { if (++listening === ports.length) process.stdout.write('ready\\n'); });
+}
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
+function startForwarder(netns: string, routes: unknown[]): Promise<ChildProcess> {
+  return startInNetns(netns, FORWARDER, routes, 'forwarder');
+}
+
+/** Runs a script in the namespace (`ip netns exec NS setpriv --pdeathsig KILL node -e SCRIPT ARG`) until it says ready. */
+async function startInNetns(netns: string, script: string, argument: unknown, what: string): Promise<ChildProcess> {
   const child = spawn(
     'ip',
-    ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'KILL', process.execPath, '-e', FORWARDER, JSON.stringify(routes)],
+    ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'KILL', process.execPath, '-e', script, JSON.stringify(argument)],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fake kubelet: forwarder in ${netns} not ready in 10 s: ${output}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`fake kubelet: ${what} in ${netns} not ready in 10 s: ${output}`)), 10_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('ready')) {
         clearTimeout(timer);
@@ -315,7 +409,7 @@ async function startForwarder(netns: string, routes: unknown[]): Promise<ChildPr
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`fake kubelet: forwarder in ${netns} exited (${code}): ${output}`));
+      reject(new Error(`fake kubelet: ${what} in ${netns} exited (${code}): ${output}`));
     });
   });
   return child;
@@ -335,6 +429,8 @@ export interface NodeSimulatorOptions {
   labels?: Record<string, string>;
   /** CPU and memory capacity (= allocatable) of every node. Default: 32 CPUs, 64Gi. */
   capacity?: { cpu: string; memory: string };
+  /** status.nodeInfo.kubeletVersion per node. Default: v1.37.2-fake. */
+  kubeletVersions?: Record<string, string>;
 }
 
 const HEARTBEAT_MS = 10_000;
@@ -372,7 +468,7 @@ export async function startNodeSimulator(options: NodeSimulatorOptions): Promise
         containerRuntimeVersion: 'fake://1.0.0',
         kernelVersion: '',
         kubeProxyVersion: '',
-        kubeletVersion: 'v1.37.2-fake',
+        kubeletVersion: options.kubeletVersions?.[node] ?? 'v1.37.2-fake',
         machineID: '',
         operatingSystem: 'linux',
         osImage: 'meshtax fake node',
@@ -429,9 +525,10 @@ export async function startNodeSimulator(options: NodeSimulatorOptions): Promise
     const key = pod.metadata?.uid ?? '';
     let ip = podIps.get(key);
     if (!ip) {
-      // 198.19.0.0/16: addresses nothing ever sends to (they only fill pod status).
+      // The kubelet's pod network when it has one (netns); else 198.19.0.0/16 addresses nothing can reach, which
+      // only fill pod status.
       const n = podIps.size + 2;
-      ip = `198.19.${(n >> 8) & 255}.${n & 255}`;
+      ip = kubelet.podAddress(podIps.size) ?? `198.19.${(n >> 8) & 255}.${n & 255}`;
       podIps.set(key, ip);
     }
     return ip;

@@ -62,7 +62,8 @@ export async function followLog(
   });
 }
 
-function statusMessage(body: string, status: number | undefined): string {
+/** The API server's Status message of a refusal, or the body itself. */
+export function statusMessage(body: string, status: number | undefined): string {
   try {
     const parsed = JSON.parse(body) as { message?: string };
     if (parsed.message) return `HTTP ${status}: ${parsed.message}`;
