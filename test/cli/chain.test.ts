@@ -70,6 +70,8 @@ describe('a call chain on the local runtime', () => {
     expect(chain!.curvatureUs).not.toBeNull();
     expect(result.stdout).toContain('call chain: the tax per depth and per hop');
     expect(result.stdout).toMatch(/sidecar \(depth 2\)/);
+    // Progress names the depth of every phase.
+    expect(result.stderr).toMatch(/\[6\/18\] sidecar \(depth 3\) @ 100 rps rep 1/);
     expect(readFileSync(path.join(runDir, 'report.md'), 'utf8')).toContain('### Call chain: the tax per depth and per hop');
     // Per node: the client's sidecar on node-a, the last service's on node-b.
     expect(run.comparisons[0]!.meshPerNode!.map((node) => [node.node, node.containers])).toEqual([
