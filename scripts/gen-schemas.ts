@@ -8,6 +8,7 @@ import { fleetSchema } from '../src/estimate/fleet-schema.ts';
 import { estimateResultSchema } from '../src/estimate/result-schema.ts';
 import { runSchema } from '../src/results/schema.ts';
 import { scenarioSchema } from '../src/scenario/schema.ts';
+import { startupSchema } from '../src/startup/schema.ts';
 
 type SchemaEntry = { file: string; title: string; schema: z.ZodType };
 
@@ -17,6 +18,7 @@ export const SCHEMAS: readonly SchemaEntry[] = [
   { file: 'run.schema.json', title: 'meshtax run results (run.json)', schema: runSchema },
   { file: 'fleet.schema.json', title: 'meshtax fleet (meshtax estimate --fleet)', schema: fleetSchema },
   { file: 'estimate.schema.json', title: 'meshtax estimate result (--format json)', schema: estimateResultSchema },
+  { file: 'startup.schema.json', title: 'meshtax startup result (startup.json)', schema: startupSchema },
 ];
 
 const SCHEMAS_DIR = new URL('../schemas/', import.meta.url);

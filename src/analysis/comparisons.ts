@@ -1,7 +1,8 @@
 import { round } from '../numbers.ts';
 import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
-import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
+import { applyNoiseFloor, comparisonIntervals, pairRounds } from './intervals.ts';
+import { meshPerNode } from './per-node.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
 import { comparisonValidity } from './validity.ts';
 
@@ -32,6 +33,9 @@ export function charged(row: ResourceRecord, field: 'cpuCores' | 'memoryBytes'):
   return idle === null ? row[field] : Math.max(0, row[field] - idle);
 }
 
+/** Per-node cost where the rows name their nodes; absent where none do (as in run.json from before nodes were kept). */
+const nodesOf = (perNode: NonNullable<Comparison['meshPerNode']>): Pick<Comparison, 'meshPerNode'> => (perNode.length > 0 ? { meshPerNode: perNode } : {});
+
 /** Percentiles of the histograms of several phases pooled into one. */
 export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<PercentileKey, number | null> {
   const summary = summarize(mergeHistograms(phases.map((phase) => decodeHistogram(phase.histogram))));
@@ -47,10 +51,10 @@ export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<Percen
 export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE_MODE): Comparison[] {
   const groups = groupByModeAndRate(phases);
   const comparisons: Comparison[] = [];
-  for (const { mode, rate, phases: modePhases } of groups) {
+  for (const { mode, rate, depth, phases: modePhases } of groups) {
     const first = modePhases[0]!;
     if (mode === baseline) continue;
-    const basePhases = groups.find((group) => group.mode === baseline && group.rate === rate)?.phases;
+    const basePhases = groups.find((group) => group.mode === baseline && group.rate === rate && group.depth === depth)?.phases;
     if (!basePhases) continue;
     const modeLatency = pooledPercentiles(modePhases);
     const baseLatency = pooledPercentiles(basePhases);
@@ -74,6 +78,7 @@ export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE
       mode: first.mode,
       baseline,
       rate: first.rate,
+      ...(depth === undefined ? {} : { depth }),
       repetitions: Math.min(modePhases.length, basePhases.length),
       latencyDeltaUs,
       meshCpuCores: round(meshCpuCores, 4),
@@ -84,13 +89,14 @@ export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE
       appCpuDeltaCores: round(roleDelta('app'), 4),
       loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
       ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory),
+      ...nodesOf(meshPerNode(pairRounds(modePhases, basePhases).map((round) => round.mode))),
       noiseFloorUs: null,
-      validity: comparisonValidity({ mode, baseline, rate }, [...basePhases, ...modePhases]),
+      validity: comparisonValidity({ mode, baseline, rate, depth }, [...basePhases, ...modePhases]),
     });
   }
-  // With an A/A pair at a rate, its floor is recorded beside every comparison at that rate (see applyNoiseFloor).
+  // With an A/A pair at a rate (and depth), its floor is recorded beside every comparison there (see applyNoiseFloor).
   return comparisons.map((comparison) => {
-    const aa = comparisons.find((c) => c.mode === AA_MODE && c.rate === comparison.rate);
+    const aa = comparisons.find((c) => c.mode === AA_MODE && c.rate === comparison.rate && c.depth === comparison.depth);
     return aa ? applyNoiseFloor(comparison, aa) : comparison;
   });
 }

@@ -1,18 +1,20 @@
 import type { PhaseRecord } from '../results/schema.ts';
 
-/** The phases of one mode at one rate (null: closed loop), in run order: its repetitions. */
+/** The phases of one mode at one rate (null: closed loop) and chain depth, in run order: its repetitions. */
 export interface PhaseGroup {
   mode: string;
   rate: number | null;
+  /** With workload.chain: the depth of the path measured; undefined for one service. */
+  depth: number | undefined;
   phases: PhaseRecord[];
 }
 
-/** Phases grouped by mode and rate, groups in the order their first phase ran. */
+/** Phases grouped by mode, rate and chain depth, groups in the order their first phase ran. */
 export function groupByModeAndRate(phases: readonly PhaseRecord[]): PhaseGroup[] {
   const groups = new Map<string, PhaseGroup>();
   for (const phase of phases) {
-    const key = `${phase.mode}\u0000${phase.rate}`;
-    const group = groups.get(key) ?? { mode: phase.mode, rate: phase.rate, phases: [] };
+    const key = `${phase.mode}\u0000${phase.rate}\u0000${phase.depth}`;
+    const group = groups.get(key) ?? { mode: phase.mode, rate: phase.rate, depth: phase.depth, phases: [] };
     group.phases.push(phase);
     groups.set(key, group);
   }

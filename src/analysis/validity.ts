@@ -62,13 +62,21 @@ export function invalidPhases(phases: readonly PhaseRecord[]): PhaseRecord[] {
   return phases.filter((phase) => !validityOf(phase).valid);
 }
 
-type Compared = Pick<Comparison, 'mode' | 'baseline' | 'rate'> & { validity?: Validity | undefined };
+type Compared = Pick<Comparison, 'mode' | 'baseline' | 'rate'> & { depth?: number | undefined; validity?: Validity | undefined };
 
-/** A comparison's mark: invalid when any phase of the mode or of its baseline at that rate is, each reason naming its phase. */
+/**
+ * A comparison's mark: invalid when any phase of the mode or of its baseline at that rate (and chain depth) is, each
+ * reason naming its phase.
+ */
 export function comparisonValidity(comparison: Compared, phases: readonly PhaseRecord[]): Validity {
-  const sides = phases.filter((p) => (p.mode === comparison.mode || p.mode === comparison.baseline) && p.rate === comparison.rate);
+  const sides = phases.filter(
+    (p) => (p.mode === comparison.mode || p.mode === comparison.baseline) && p.rate === comparison.rate && p.depth === comparison.depth,
+  );
   const reasons = sides.flatMap((phase) =>
-    validityOf(phase).reasons.map((reason) => ({ code: reason.code, message: `${phase.mode} rep ${phase.repetition}: ${reason.message}` })),
+    validityOf(phase).reasons.map((reason) => ({
+      code: reason.code,
+      message: `${phase.mode}${phase.depth === undefined ? '' : ` depth ${phase.depth}`} rep ${phase.repetition}: ${reason.message}`,
+    })),
   );
   return { valid: reasons.length === 0, reasons };
 }

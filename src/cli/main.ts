@@ -14,6 +14,7 @@ import { loadCommand, type LoadFlags } from './load.ts';
 import { runCommand, type RunFlags } from './run.ts';
 import type { CleanupFlags } from './cleanup.ts';
 import type { RenderFlags } from './render.ts';
+import type { StartupFlags } from './startup.ts';
 import { progressOption, quietOption } from './progress.ts';
 import { validateCommand } from './validate.ts';
 import { showCommand, type ShowFlags } from './show.ts';
@@ -48,6 +49,22 @@ function program(setExit: (code: ExitCode) => void): Command {
       `${EXIT_CODES_HELP}\n\nrun exits 1 when a measured phase is invalid: below 99% of its requested rate, more than 0.1% of its requests\nfailed (errors, timeouts, non-2xx), or the load generator's own lateness is its tail. Such a phase is not mesh tax;\n--allow-invalid keeps the mark but exits as if it were valid.`,
     )
     .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
+
+  root
+    .command('startup')
+    .description('time pod start-up per mode (Kubernetes: creation to Ready, requests the mesh adds per pod, pods per node; local: until a new proxied pod answers)')
+    .argument('[scenario]', 'scenario file (default: the embedded scenarios/quickstart.yaml)')
+    .option('--pods <n>', 'pods started per mode and round', '20')
+    .option('--rounds <n>', 'rounds, modes interleaved within each; intervals need 2', '3')
+    .option('--out <dir>', 'output directory (default: the scenario\'s output.dir); writes <out>/<id>/startup.json and startup.md')
+    .addOption(repeatable('--set <path=value>', 'override a scenario field', 'none'))
+    .option('--context <name>', 'kubeconfig context for runtime kubernetes')
+    .option('--node-cpu <cores>', 'Kubernetes: node size for pods per node, cores (with --node-memory; default: the chosen node\'s allocatable)')
+    .option('--node-memory <size>', 'Kubernetes: node memory for pods per node, e.g. 16GiB')
+    .option('--node-max-pods <n>', 'Kubernetes: the node\'s pod limit with --node-cpu/--node-memory', '110')
+    .option('--json', 'print startup.json on stdout instead of the table', false)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nstartup exits 1 when a pod did not start within kubernetes.timeouts.rollout (local: 30 s).`)
+    .action(async (scenario: string | undefined, flags: StartupFlags) => setExit(await (await import('./startup.ts')).startupCommand(scenario, flags)));
 
   root
     .command('render')

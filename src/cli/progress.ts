@@ -4,7 +4,7 @@ import type { ProgressEvent } from '../loadgen/types.ts';
 import type { PlannedPhase } from '../pipeline/plan.ts';
 import type { RunObserver } from '../pipeline/run.ts';
 import type { PhaseRecord } from '../results/schema.ts';
-import { formatRate, formatUs } from '../report/format.ts';
+import { formatRate, formatUs, modeLabel } from '../report/format.ts';
 
 export const PROGRESS_STYLES = ['bar', 'plain', 'none'] as const;
 export type ProgressStyle = (typeof PROGRESS_STYLES)[number];
@@ -41,7 +41,7 @@ export function progressObserver(style: ProgressStyle, stream: NodeJS.WritableSt
 }
 
 const phaseLabel = (phase: PlannedPhase, index: number, total: number): string =>
-  `[${index + 1}/${total}] ${phase.mode} @ ${phase.rate === null ? 'closed loop' : `${formatRate(phase.rate)} rps`} rep ${phase.repetition}`;
+  `[${index + 1}/${total}] ${modeLabel(phase)} @ ${phase.rate === null ? 'closed loop' : `${formatRate(phase.rate)} rps`} rep ${phase.repetition}`;
 
 /** `[3/6] node-proxy @ 1000 rps rep 1: p50 125 µs, done` once per phase; a failed phase says why. */
 function plainObserver(stream: NodeJS.WritableStream): ProgressObserver {

@@ -8,6 +8,7 @@ export function phaseRecord(
   repetition: number,
   measurement: PhaseMeasurement,
   resources: ResourceRecord[] = [],
+  depth?: number,
 ): PhaseRecord {
   const { rate, loop, connections, startedAt, durationS, achievedRps, counts, bytesReceived } = measurement;
   const warnings = [...measurement.warnings];
@@ -15,6 +16,7 @@ export function phaseRecord(
     mode,
     rate,
     repetition,
+    ...(depth === undefined ? {} : { depth }),
     loop,
     connections,
     startedAt,

@@ -7,6 +7,14 @@ export interface PlannedPhase {
   mode: string;
   rate: number | null;
   repetition: number;
+  /** With workload.chain: the services on the path measured, 1 to the chain's depth. */
+  depth?: number;
+}
+
+/** The chain depths a run measures: 1 to workload.chain.depth, so a line can be fitted; none without a chain. */
+export function plannedDepths(scenario: Scenario): (number | undefined)[] {
+  const chain = scenario.workload.chain;
+  return chain ? Array.from({ length: chain.depth }, (_, i) => i + 1) : [undefined];
 }
 
 /** The modes a run deploys: the scenario's, plus the A/A baseline right after baseline when a noise floor is asked for. */
@@ -18,8 +26,9 @@ export function plannedModes(scenario: Scenario): string[] {
 
 /**
  * Phases in the order they run: repetitions interleaved across modes (A B C A B C …), so slow drift of the machine
- * spreads over every mode instead of landing on one. Within a repetition, rates ascend and modes alternate per rate;
- * with load.order: shuffled the modes of each rate and repetition are shuffled (Fisher-Yates, seeded by load.seed).
+ * spreads over every mode instead of landing on one. Within a repetition, rates ascend and modes alternate per rate
+ * (and per chain depth, which ascends within a rate); with load.order: shuffled the modes of each rate, depth and
+ * repetition are shuffled (Fisher-Yates, seeded by load.seed).
  */
 export function planPhases(scenario: Scenario): PlannedPhase[] {
   const rates: (number | null)[] = scenario.load.loop === 'open' ? [...scenario.load.rates] : [null];
@@ -27,7 +36,7 @@ export function planPhases(scenario: Scenario): PlannedPhase[] {
   const random = scenario.load.order === 'shuffled' ? seededRandom(scenario.load.seed ?? 1) : undefined;
   const phases: PlannedPhase[] = [];
   for (let repetition = 1; repetition <= scenario.load.repetitions; repetition++) {
-    for (const rate of rates) {
+    for (const [rate, depth] of rates.flatMap((rate) => plannedDepths(scenario).map((depth) => [rate, depth] as const))) {
       const order = [...modes];
       if (random) {
         for (let i = order.length - 1; i > 0; i--) {
@@ -35,7 +44,7 @@ export function planPhases(scenario: Scenario): PlannedPhase[] {
           [order[i], order[j]] = [order[j]!, order[i]!];
         }
       }
-      for (const mode of order) phases.push({ mode, rate, repetition });
+      for (const mode of order) phases.push({ mode, rate, repetition, ...(depth === undefined ? {} : { depth }) });
     }
   }
   return phases;

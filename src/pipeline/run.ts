@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
+import { chainResults } from '../analysis/chains.ts';
 import { compareModes } from '../analysis/comparisons.ts';
 import { machineFirst } from '../analysis/machine-warnings.ts';
 import { runWarnings, withoutSampleWarning } from '../analysis/run-warnings.ts';
@@ -11,7 +12,7 @@ import { writeFinalRunFile, writeRunFile, writeRunFileSync } from '../results/ru
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { RUN_SCHEMA_VERSION } from '../results/schema.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
-import { RuntimeFailure, type Runtime, type SampledResources } from '../runtimes/types.ts';
+import { RuntimeFailure, type PreparedMode, type Runtime, type SampledResources } from '../runtimes/types.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
@@ -95,7 +96,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   try {
     const prepared = await runtime.prepare(plannedModes(scenario), options.signal);
     run.environment = describeEnvironment(runtime.describe());
-    const targets = new Map(prepared.map((mode) => [mode.mode, mode.targetUrl]));
+    const targets = new Map(prepared.map((mode) => [mode.mode, mode]));
     for (const [index, phase] of plan.entries()) {
       if (options.signal.aborted) throw new PhaseInterrupted('interrupted between phases');
       if (failedModes.has(phase.mode)) continue;
@@ -108,17 +109,24 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           if (options.signal.aborted || error instanceof PhaseInterrupted || !(error instanceof Error)) throw error;
           throw new PhaseFailure(error.message);
         });
-        const spec = phaseSpec(scenario, phase, targets.get(phase.mode) ?? '');
+        const spec = phaseSpec(scenario, phase, targetOf(targets.get(phase.mode), phase.depth));
         run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress)));
         options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
-        run.failures.push({ mode: phase.mode, rate: phase.rate, repetition: phase.repetition, error: error.message });
+        run.failures.push({
+          mode: phase.mode,
+          rate: phase.rate,
+          repetition: phase.repetition,
+          ...(phase.depth === undefined ? {} : { depth: phase.depth }),
+          error: error.message,
+        });
         options.observer?.phaseFailed?.(phase, error.message);
         if (scenario.load.onPhaseFailure === 'stop') throw error;
         failedModes.add(phase.mode);
       }
       run.comparisons = compareModes(run.phases);
+      if (scenario.workload.chain) run.chains = chainResults(run.phases, run.comparisons, scenario.workload.chain.fanOut);
       run.thresholds = evaluateThresholds(scenario, run.phases, run.comparisons);
       run.warnings = machineFirst([...(runtime.warnings?.() ?? []), ...runWarnings(run.phases, run.comparisons)]);
       await writeRunFile(runDir, run);
@@ -179,7 +187,7 @@ async function measurePhase(
     }
   };
   healthy();
-  const resources = runtime.resources?.(phase.mode);
+  const resources = runtime.resources?.(phase.mode, phase.depth);
   await resources?.measureIdle(IDLE_MS, signal);
   const driver = runtime.driver?.(phase.mode) ?? runner;
   // Counters of the mesh's proxies before any of the phase's requests (warmup included) are sent.
@@ -212,7 +220,7 @@ async function measurePhase(
     const measurement = await driver.run(spec, AbortSignal.any([signal, phaseAbort.signal]));
     const sampled = await sampling;
     healthy();
-    const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? []);
+    const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? [], phase.depth);
     if (sampled && sampled.exited.length > 0) {
       throw new PhaseFailure(`${sampled.exited.join(', ')} exited during the measured window`);
     }
@@ -239,6 +247,15 @@ async function measurePhase(
     if (progress) driver.off('progress', progress);
     if (started && !sampling) void resources?.stop().catch(() => undefined);
   }
+}
+
+/** Where a phase's load goes: the mode's entry, or with a chain the entry of the path of the phase's depth. */
+function targetOf(prepared: PreparedMode | undefined, depth: number | undefined): string {
+  if (!prepared) return '';
+  if (depth === undefined) return prepared.targetUrl;
+  const url = prepared.chainUrls?.[depth - 1];
+  if (url === undefined) throw new PhaseFailure(`the runtime brought up no call chain of depth ${depth} for mode ${prepared.mode}`);
+  return url;
 }
 
 /** The scenario with a seed: the one given, or a random one recorded in run.json so the run can be repeated. */

@@ -51,3 +51,8 @@ export function scenarioName(run: { scenario: Record<string, unknown>; scenarioS
   }
   return run.scenarioSource;
 }
+
+/** A mode as reports name it: `sidecar`, or with a call chain the depth measured, `sidecar (depth 2)`. */
+export function modeLabel(row: { mode: string; depth?: number | undefined }): string {
+  return row.depth === undefined ? row.mode : `${row.mode} (depth ${row.depth})`;
+}

@@ -1,5 +1,7 @@
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
-import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from './format.ts';
+import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
+import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
+import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, modeLabel, scenarioName } from './format.ts';
 import { proxyLine } from './terminal.ts';
 import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
@@ -57,7 +59,7 @@ function headline(comparison: Comparison): string {
   const cpu = shownDelta(comparison, 'meshCpuCores');
   const reliability = reliabilityMark(comparison);
   return (
-    `- **${mdText(comparison.mode)}** ${at}: ${headlinePart(comparison, 'p50')}; ${headlinePart(comparison, 'p99')}; ` +
+    `- **${mdText(modeLabel(comparison))}** ${at}: ${headlinePart(comparison, 'p50')}; ${headlinePart(comparison, 'p99')}; ` +
     `using ${deltaLine(cpu)}${per1k} and ${formatBytes(comparison.meshMemoryBytes)}` +
     (comparison.baseline === 'baseline' ? '' : ` (against ${mdText(comparison.baseline)})`) +
     (reliability ? ` — _${reliability}_` : '')
@@ -91,7 +93,7 @@ function deltaSection(comparisons: readonly Comparison[]): string {
   const rows = comparisons.map((comparison) => {
     const reliability = reliabilityMark(comparison);
     return [
-      mdText(comparison.mode),
+      mdText(modeLabel(comparison)),
       formatRate(comparison.rate),
       reliability ? `${comparison.repetitions} (${LOW_RELIABILITY})` : String(comparison.repetitions),
       ...DELTA_COLUMNS.map(([key]) => cell(comparison, key)),
@@ -135,7 +137,7 @@ function sumByRole(resources: readonly ResourceRecord[]): Map<string, { cpu: num
 function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
   const groups = new Map<string, PhaseRecord[]>();
   for (const phase of phases) {
-    const key = `${phase.mode}\u0000${phase.rate ?? ''}`;
+    const key = `${phase.mode}\u0000${phase.rate ?? ''}\u0000${phase.depth ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), phase]);
   }
   const rows: string[][] = [];
@@ -147,7 +149,7 @@ function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
       const cpu = present.reduce((total, sum) => total + sum.cpu, 0) / present.length;
       const memory = present.reduce((total, sum) => total + sum.memory, 0) / present.length;
       const first = group[0]!;
-      rows.push([mdText(first.mode), formatRate(first.rate), role, String(present[0]!.count), formatCores(cpu), formatBytes(memory), String(present.length)]);
+      rows.push([mdText(modeLabel(first)), formatRate(first.rate), role, String(present[0]!.count), formatCores(cpu), formatBytes(memory), String(present.length)]);
     }
   }
   if (rows.length === 0) return undefined;
@@ -202,7 +204,7 @@ function phaseSection(phases: readonly PhaseRecord[], limit: number): string | u
   const lines = ['### Phases', ''];
   if (shown.length > 0) {
     const rows = shown.map((phase) => [
-      mdText(phase.mode),
+      mdText(modeLabel(phase)),
       formatRate(phase.rate),
       String(phase.repetition),
       formatRate(phase.achievedRps),
@@ -222,13 +224,13 @@ function phaseSection(phases: readonly PhaseRecord[], limit: number): string | u
 
 /** In place of what a mode adds: an invalid comparison's deltas are not mesh tax. */
 function invalidHeadline(comparison: Comparison, validity: Validity): string {
-  return `- **${mdText(comparison.mode)}** at ${rateLabel(comparison.rate)}: **invalid measurement**, not mesh tax: ${mdText(validityText(validity))}`;
+  return `- **${mdText(modeLabel(comparison))}** at ${rateLabel(comparison.rate)}: **invalid measurement**, not mesh tax: ${mdText(validityText(validity))}`;
 }
 
 function invalidSection(phases: readonly PhaseRecord[]): string | undefined {
   const lines = phases.flatMap((phase) => {
     const validity = validityOf(phase);
-    return validity.valid ? [] : [`- **${mdText(phase.mode)}** @ ${rateLabel(phase.rate)}, repetition ${phase.repetition}: ${mdText(validityText(validity))}`];
+    return validity.valid ? [] : [`- **${mdText(modeLabel(phase))}** @ ${rateLabel(phase.rate)}, repetition ${phase.repetition}: ${mdText(validityText(validity))}`];
   });
   if (lines.length === 0) return undefined;
   return ['### Invalid measurements', '', ...lines, '', 'Comparisons built on these phases are left out of the deltas above.'].join('\n');
@@ -239,7 +241,7 @@ function failureSection(run: RunDocument): string | undefined {
   return [
     '### Failures',
     '',
-    ...run.failures.map((f) => `- **${mdText(f.mode)}** @ ${rateLabel(f.rate)}, repetition ${f.repetition}: ${mdText(f.error)}`),
+    ...run.failures.map((f) => `- **${mdText(modeLabel(f))}** @ ${rateLabel(f.rate)}, repetition ${f.repetition}: ${mdText(f.error)}`),
   ].join('\n');
 }
 
@@ -270,6 +272,23 @@ function warningSection(run: RunDocument): string | undefined {
   return ['### Warnings', '', ...lines].join('\n');
 }
 
+function nodeSection(comparisons: readonly Comparison[]): string | undefined {
+  const rows = nodeRows(comparisons);
+  if (rows.length === 0) return undefined;
+  return ['### Mesh cost per node', '', table(NODE_HEAD, rows.map((row) => row.map(mdText)), ['l', 'r', 'l', 'r', 'r', 'r']), '', mdText(NODE_NOTE)].join('\n');
+}
+
+function chainSection(chains: NonNullable<RunDocument['chains']>): string | undefined {
+  if (chains.length === 0) return undefined;
+  return [
+    '### Call chain: the tax per depth and per hop',
+    '',
+    table(CHAIN_HEAD, chainRows(chains).map((row) => row.map(mdText)), ['l', 'r', 'r', 'l', 'l', 'r', 'r', 'l', 'l']),
+    '',
+    mdText(CHAIN_NOTE),
+  ].join('\n');
+}
+
 function footer(run: RunDocument): string {
   const when = (run.finishedAt ?? run.startedAt).replace(/:\d\d(\.\d+)?Z$/, 'Z').replace('T', ' ');
   const env = run.environment;
@@ -294,9 +313,11 @@ function render(run: RunDocument, phaseRows: number): string {
     const { valid } = splitComparisons(run.comparisons, run.phases);
     if (valid.length > 0) sections.push(deltaSection(valid));
   }
+  sections.push(chainSection(run.chains ?? []));
   sections.push(invalidSection(run.phases));
   sections.push(thresholdSection(run.thresholds));
   sections.push(resourceSection(run.phases));
+  sections.push(nodeSection(splitComparisons(run.comparisons, run.phases).valid));
   sections.push(phaseSection(run.phases, phaseRows));
   sections.push(failureSection(run));
   sections.push(warningSection(run));

@@ -1,7 +1,9 @@
 import Table from 'cli-table3';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
-import { formatBytes, formatCores, formatCount, formatRate, formatUs } from './format.ts';
+import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
+import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
+import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from './format.ts';
 import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**
@@ -17,7 +19,7 @@ export function phaseTable(phases: readonly PhaseRecord[]): string {
   for (const phase of phases) {
     const latency = phase.latencyUs;
     table.push([
-      phase.mode,
+      modeLabel(phase),
       String(phase.repetition),
       formatRate(phase.rate),
       formatRate(phase.achievedRps),
@@ -52,7 +54,7 @@ export function comparisonTable(comparisons: readonly Comparison[]): string {
   for (const row of comparisons) {
     const reliability = reliabilityMark(row);
     table.push([
-      row.mode,
+      modeLabel(row),
       formatRate(row.rate),
       reliability ? `${row.repetitions}\n${LOW_RELIABILITY}` : String(row.repetitions),
       cell(row, 'p50'),
@@ -66,6 +68,17 @@ export function comparisonTable(comparisons: readonly Comparison[]): string {
     ]);
   }
   return [table.toString(), legend(comparisons), ...missing.notes()].join('\n');
+}
+
+function plainTable(head: readonly string[], rows: readonly string[][]): string {
+  const table = new Table({ head: [...head], style: { head: [], border: [] } });
+  for (const row of rows) table.push(row);
+  return table.toString();
+}
+
+/** The call-chain table (see chains.ts). */
+export function chainTable(chains: NonNullable<RunDocument['chains']>): string {
+  return [plainTable(CHAIN_HEAD, chainRows(chains, '\n')), CHAIN_NOTE].join('\n');
 }
 
 interface ClusterFacts {
@@ -125,10 +138,10 @@ export function invalidLines(phases: readonly PhaseRecord[], comparisons: readon
   const lines: string[] = [];
   for (const phase of phases) {
     const validity = validityOf(phase);
-    if (!validity.valid) lines.push(`invalid [${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}]: ${validityText(validity)}`);
+    if (!validity.valid) lines.push(`invalid [${modeLabel(phase)} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}]: ${validityText(validity)}`);
   }
   for (const { comparison, validity } of splitComparisons(comparisons, phases).invalid) {
-    lines.push(`${comparison.mode} at ${formatRate(comparison.rate)} rps: invalid measurement, not mesh tax: ${validityText(validity)}`);
+    lines.push(`${modeLabel(comparison)} at ${formatRate(comparison.rate)} rps: invalid measurement, not mesh tax: ${validityText(validity)}`);
   }
   return lines;
 }
@@ -137,7 +150,7 @@ export function invalidLines(phases: readonly PhaseRecord[], comparisons: readon
 function phaseGroupLabel(phases: readonly PhaseRecord[]): string {
   if (phases.length === 1) {
     const [phase] = phases as [PhaseRecord];
-    return `${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}`;
+    return `${modeLabel(phase)} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}`;
   }
   const perMode = new Map<string, number>();
   for (const phase of phases) perMode.set(phase.mode, (perMode.get(phase.mode) ?? 0) + 1);
@@ -166,6 +179,15 @@ export function runSummary(run: RunDocument, runFile: string): string {
   if (valid.length > 0) {
     lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
     lines.push(comparisonTable(valid));
+    const perNode = nodeRows(valid);
+    if (perNode.length > 0) {
+      lines.push('mesh cost per node');
+      lines.push(plainTable(NODE_HEAD, perNode), NODE_NOTE);
+    }
+  }
+  if (run.chains && run.chains.length > 0) {
+    lines.push('call chain: the tax per depth and per hop');
+    lines.push(chainTable(run.chains));
   }
   lines.push(...invalidLines(run.phases, run.comparisons));
   for (const result of run.thresholds) {

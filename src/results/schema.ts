@@ -7,6 +7,13 @@ const us = (what: string) => z.number().nonnegative().describe(`${what}, microse
 const percentile = (what: string) =>
   z.number().nonnegative().nullable().describe(`${what}, microseconds; null when too few samples to locate it`);
 
+const chainDepth = z
+  .number()
+  .int()
+  .positive()
+  .optional()
+  .describe('with workload.chain: the services on the path measured (1 to the chain\'s depth); absent for one service');
+
 export const latencySummarySchema = z
   .strictObject({
     p50: percentile('50th percentile'),
@@ -56,6 +63,7 @@ export const resourceSchema = z.strictObject({
   pod: z.string(),
   container: z.string(),
   role: roleSchema,
+  node: z.string().optional().describe('the node the pod ran on (Kubernetes: its nodeName; local: the logical node-a or node-b); absent in run.json written before meshtax recorded it'),
   cpuCores: z.number().nonnegative().describe('CPU over the measured window, cores (cumulative CPU time differenced over the window)'),
   memoryBytes: z.number().nonnegative().describe('mean memory over the window, bytes (PSS where available, else RSS; working set on Kubernetes)'),
   memoryBytesMax: z.number().nonnegative().describe('largest memory sample in the window, bytes'),
@@ -108,6 +116,7 @@ export const phaseSchema = z.strictObject({
   mode: z.string().describe('mesh mode measured (for `meshtax load`, "external")'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
   repetition: z.number().int().positive().describe('1-based repetition number'),
+  depth: chainDepth,
   loop: z.enum(['open', 'closed']),
   connections: z.number().int().positive(),
   startedAt: z.iso.datetime().describe('start of the measured window (warmup excluded)'),
@@ -152,6 +161,7 @@ export const comparisonSchema = z.strictObject({
   mode: z.string(),
   baseline: z.string().describe('the mode compared against'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
+  depth: chainDepth,
   repetitions: z.number().int().positive().describe('repetitions pooled on each side (the rounds paired for intervals are those both sides completed)'),
   latencyDeltaUs: z
     .strictObject({ p50: deltaUs('p50'), p90: deltaUs('p90'), p95: deltaUs('p95'), p99: deltaUs('p99'), p999: deltaUs('p999') })
@@ -161,6 +171,20 @@ export const comparisonSchema = z.strictObject({
   meshCpuPer1kRps: z.number().nonnegative().nullable().describe('meshCpuCores per 1000 requests per second achieved'),
   meshMemoryPerProxyBytes: z.number().nonnegative().nullable().describe('meshMemoryBytes divided by the number of mesh proxies'),
   proxies: z.number().int().nonnegative().describe('mesh proxies on the request path'),
+  meshPerNode: z
+    .array(
+      z.strictObject({
+        node: z.string().describe('Kubernetes: the nodeName of the pods; local: the logical node (node-a holds the client pod and node A\'s proxy, node-b the server pod, node B\'s proxy and a waypoint)'),
+        containers: z.number().int().nonnegative().describe('mesh containers on the node: sidecars in its pods, its node proxy (ztunnel), waypoints placed on it'),
+        cpuCores: z.number().nonnegative().describe('their CPU summed, cores, mean over the rounds (a shared component: its increase over idle)'),
+        memoryBytes: z.number().nonnegative().describe('their memory summed, bytes, mean over the rounds'),
+        intervals: z
+          .strictObject({ cpuCores: intervalSchema, memoryBytes: intervalSchema })
+          .describe('Student t intervals over the rounds\' per-node sums, against no mesh'),
+      }),
+    )
+    .optional()
+    .describe('what the mesh adds per node, for budgeting sidecar against ambient; absent in run.json written before nodes were recorded'),
   appCpuDeltaCores: z.number().describe('change of the app containers\' CPU against baseline, cores'),
   loadgenCpuDeltaCores: z.number().describe('change of the load generator\'s CPU against baseline, cores'),
   intervals: z
@@ -213,7 +237,48 @@ export const failureSchema = z.strictObject({
   mode: z.string(),
   rate: z.number().positive().nullable(),
   repetition: z.number().int().positive(),
+  depth: chainDepth,
   error: z.string(),
+});
+
+const byPercentile = <T extends z.ZodType>(schema: T) => z.strictObject({ p50: schema, p90: schema, p95: schema, p99: schema, p999: schema });
+
+const fitSchema = z
+  .strictObject({
+    estimate: z.number().nullable().describe('from the pooled histograms of each depth, µs; null when a depth lacks the samples'),
+    interval: z.strictObject({ low: z.number(), high: z.number() }).nullable().describe('Student t interval of the per-round fits; null with fewer than 2 rounds or a percentile some round lacks the samples for'),
+    reason: z.string().describe('why there is no interval, or how it reads'),
+  })
+  .describe('a least-squares coefficient of the mesh\'s delta against the chain\'s depth, microseconds');
+
+export const chainResultSchema = z.strictObject({
+  mode: z.string(),
+  baseline: z.string(),
+  rate: z.number().positive().nullable(),
+  depth: z.number().int().positive().describe('deepest chain measured; every depth from 1 up was measured'),
+  fanOut: z.number().int().positive().describe('parallel calls per hop'),
+  rounds: z.number().int().nonnegative().describe('rounds with every depth of both the mode and baseline measured: the unit of the intervals'),
+  perDepth: z
+    .array(
+      z.strictObject({
+        depth: z.number().int().positive(),
+        latencyDeltaUs: byPercentile(z.number().nullable()).describe('end-to-end delta at this depth (the comparison\'s), µs'),
+      }),
+    )
+    .describe('the end-to-end delta at each depth'),
+  perHopUs: byPercentile(fitSchema).describe('the per-hop tax: slope of the delta over depth'),
+  curvatureUs: byPercentile(fitSchema)
+    .nullable()
+    .describe('the quadratic coefficient of the delta over depth (orthogonal polynomial fit), µs per hop²: above 0 the tax compounds faster than linearly; null below depth 3'),
+  compounding: byPercentile(z.enum(['faster-than-linear', 'linear', 'slower-than-linear', 'unknown']))
+    .describe('faster-than-linear when the curvature\'s interval lies above 0, slower-than-linear below 0, linear when it includes 0, unknown without an interval'),
+  singleHop: byPercentile(
+    z.strictObject({
+      deltaUs: z.number().nullable().describe('the depth-1 delta, µs'),
+      withinPerHopInterval: z.boolean().nullable().describe('whether the depth-1 delta lies inside the per-hop slope\'s interval; null without one'),
+    }),
+  ).describe('the single-hop delta of the same run against the slope'),
+  method: z.string(),
 });
 
 export const runSchema = z.strictObject({
@@ -241,6 +306,7 @@ export const runSchema = z.strictObject({
   failures: z.array(failureSchema).describe('phases that failed; with load.onPhaseFailure: continue the run went on without them'),
   comparisons: z.array(comparisonSchema).describe('each mode against baseline, per rate'),
   thresholds: z.array(thresholdResultSchema).describe('the scenario\'s thresholds, one entry per metric, mode and rate'),
+  chains: z.array(chainResultSchema).optional().describe('with workload.chain: per mode and rate, the delta per depth and the per-hop tax'),
 });
 
 export type RunDocument = z.infer<typeof runSchema>;
@@ -253,3 +319,4 @@ export type Role = z.infer<typeof roleSchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 export type Warning = z.infer<typeof warningSchema>;
 export type Validity = z.infer<typeof validitySchema>;
+export type ChainResult = z.infer<typeof chainResultSchema>;

@@ -59,6 +59,19 @@ export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeEn
       hint: 'add baseline to modes or set load.noiseFloor: false',
     });
   }
+  if (scenario.workload.chain && scenario.runtime !== 'local') {
+    problems.push({
+      ...loaded.where(['workload', 'chain']),
+      message: `workload.chain is measured by the local runtime only in this version; runtime is ${scenario.runtime}`,
+      hint: 'use runtime: local for call chains, or remove workload.chain',
+    });
+  } else if (scenario.workload.chain && scenario.local.isolation === 'netns') {
+    problems.push({
+      ...loaded.where(['workload', 'chain']),
+      message: 'workload.chain runs its services on loopback; local.isolation: netns gives one server pod a namespace and cannot hold a chain',
+      hint: 'set local.isolation: loopback, or remove workload.chain',
+    });
+  }
   problems.push(...netnsProblems(loaded, probe));
   if (problems.length > 0) throw new ScenarioError(problems);
   return factory;

@@ -9,6 +9,11 @@ export interface PreparedMode {
   mode: string;
   /** URL the load generator sends to. */
   targetUrl: string;
+  /**
+   * With workload.chain: where a request enters a path of each depth, index depth - 1 (the last is targetUrl). A
+   * request sent to the entry of depth d passes through d services, each hop on the mode's data path.
+   */
+  chainUrls?: string[];
 }
 
 /**
@@ -29,8 +34,11 @@ export interface Runtime {
   activate?(mode: string, signal: AbortSignal): Promise<void>;
   /** Throws a RuntimeFailure when something it started has died (checked before and after each phase). */
   checkHealth(mode: string): void;
-  /** Measures CPU and memory per process or container around a phase; absent when the runtime cannot. */
-  resources?(mode: string): PhaseResources | undefined;
+  /**
+   * Measures CPU and memory per process or container around a phase; absent when the runtime cannot. With a chain,
+   * `depth` names the path measured, and only what is on it is counted.
+   */
+  resources?(mode: string, depth?: number): PhaseResources | undefined;
   /** Drives a mode's load itself (in a cluster); absent: the pipeline's own PhaseRunner sends from this process. */
   driver?(mode: string): PhaseDriver;
   /**

@@ -69,6 +69,33 @@ const localSchema = z
   .describe('Settings for runtime: local');
 
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Calls a request fans out to at the last service of the deepest chain: fanOut^(depth-1), kept small enough to measure. */
+export const MAX_CHAIN_CALLS = 256;
+
+const chainSchema = z
+  .strictObject({
+    depth: integer(1, 8).describe('Services on the call chain, 1 to 8: the generator calls service 1, which calls service 2, … to service depth; every depth from 1 to this one is measured, so the per-hop tax can be fitted'),
+    fanOut: integer(1, 16).default(1).describe('Parallel calls each service makes to the next one per request it serves, 1 to 16'),
+  })
+  .superRefine(
+    (chain, ctx) => {
+      if (typeof chain.depth !== 'number' || typeof chain.fanOut !== 'number') return;
+      const calls = chain.fanOut ** (chain.depth - 1);
+      if (calls > MAX_CHAIN_CALLS) {
+        addProblem(
+          ctx,
+          `fanOut ${chain.fanOut} at depth ${chain.depth} makes ${calls} calls to the last service per request; at most ${MAX_CHAIN_CALLS}`,
+          'lower workload.chain.fanOut or workload.chain.depth',
+          ['fanOut'],
+        );
+      }
+    },
+    { when: (payload) => isRecord(payload.value) },
+  )
+  .describe('A call chain instead of one service: each service forwards every request to the next through the mode\'s data path (its own sidecar, the node proxies, a waypoint) and answers when the next one has');
+
 const workloadSchema = z
   .strictObject({
     payloadBytes: size({ min: 0, max: 64 * MIB })
@@ -77,6 +104,7 @@ const workloadSchema = z
     responseDelay: duration({ min: 0, max: 60 * SECOND })
       .prefault('0ms')
       .describe('Time the echo server waits before responding, as 250us, 5ms, 1s; 0 to 60s'),
+    chain: chainSchema.optional(),
   })
   .prefault({})
   .describe('What the echo server does per request');
@@ -87,8 +115,6 @@ const rate = z
   .gt(0, { error: rateError })
   .max(1_000_000, { error: rateError })
   .describe('Requests per second, greater than 0 and at most 1000000');
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const loadSchema = z
   .strictObject({

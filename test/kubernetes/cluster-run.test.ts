@@ -66,6 +66,8 @@ describe('meshtax run on a real API server', () => {
     expect(roles.app!.cpuCores).toBeCloseTo(0.1, 2);
     expect(roles.loadgen!.cpuCores).toBeCloseTo(0.25, 2);
     expect(roles.app!.idleCpuCores).toBeCloseTo(0.1, 2);
+    // Each row names its pod's node (spec.nodeName): per-node mesh cost sums by it.
+    expect([roles.app!.node, roles.loadgen!.node]).toEqual(['node-a', 'node-b']);
     expect(await meshtaxNamespaces()).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { planPhases } from '../../pipeline/plan.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { CodeBundle } from './code-bundle.ts';
 import { shardSpecs } from './generator/shards.ts';
-import type { RenderContext } from './manifests/context.ts';
+import { modeContext } from './manifests/context.ts';
 import { generatorPod } from './manifests/generator.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
@@ -20,16 +20,7 @@ export function renderRun(scenario: Scenario, runId: string, modes: readonly Kub
   const first = planPhases(scenario)[0];
   const objects: KubernetesObject[] = [];
   for (const mode of modes) {
-    const context: RenderContext = {
-      runId,
-      mode,
-      settings,
-      payloadBytes: scenario.workload.payloadBytes,
-      responseDelayMs: scenario.workload.responseDelay,
-      code,
-      ...(settings.placement.server.node ? { serverNode: settings.placement.server.node } : {}),
-      ...(settings.placement.client.node ? { clientNode: settings.placement.client.node } : {}),
-    };
+    const context = modeContext(scenario, runId, mode, code, { serverNode: settings.placement.server.node, clientNode: settings.placement.client.node });
     objects.push(...renderMode(context));
     if (first) {
       const spec = phaseSpec(scenario, { ...first, mode }, targetUrl());

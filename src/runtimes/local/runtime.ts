@@ -7,6 +7,9 @@ import { createModeNetwork, type ModeNetwork } from './netns/mode-network.ts';
 import { removeRules } from './netns/redirect.ts';
 import { createRunPki } from './pki/run-pki.ts';
 import { chooseProxy } from './proxy/choose.ts';
+import { freePort } from './proxy/free-port.ts';
+import { chainIdentities, planServiceChain } from './chain-topology.ts';
+import { singleHopNode } from './nodes.ts';
 import type { ProxyImplementation } from './proxy/implementation.ts';
 import type { Endpoint } from './proxy/types.ts';
 import { procfsPhaseResources } from './resources/phase-resources.ts';
@@ -30,10 +33,14 @@ interface RunningProcess {
   name: string;
   placement: Placement;
   child: StartedChild;
+  /** In a call chain: the service whose pod it is in (its app or its sidecar). */
+  service?: number;
 }
 
 interface RunningMode {
   processes: RunningProcess[];
+  /** With workload.chain: the chain's depth and the client pod's node for the path of each depth. */
+  chain?: { depth: number; clientNodes: string[] };
   workDir: WorkDir;
   /** The mode's namespaces, links and rules with `local.isolation: netns`. */
   network?: ModeNetwork;
@@ -107,6 +114,7 @@ class LocalRuntime implements Runtime {
 
   private async prepareMode(mode: LocalMode, running: RunningMode, signal: AbortSignal): Promise<PreparedMode> {
     const { local } = this.scenario;
+    if (this.scenario.workload.chain) return this.prepareChain(mode, running, this.scenario.workload.chain, signal);
     const network = this.netns
       ? await createModeNetwork({ runId: this.runId, mode, withWaypoint: podsOf(mode).includes('waypoint'), signal })
       : undefined;
@@ -137,6 +145,32 @@ class LocalRuntime implements Runtime {
     return { mode, targetUrl: url(topology.entry) };
   }
 
+  /** A call chain of services (see chain-topology.ts), on loopback: apps from the last, then proxies. */
+  private async prepareChain(
+    mode: LocalMode,
+    running: RunningMode,
+    chain: { depth: number; fanOut: number },
+    signal: AbortSignal,
+  ): Promise<PreparedMode> {
+    const { local } = this.scenario;
+    const identities = chainIdentities(mode, chain.depth);
+    const pki = local.mtls && identities.length > 0 ? await createRunPki(running.workDir.path, this.runId, mode, identities) : undefined;
+    const topology = await planServiceChain(mode, chain.depth, local.bindAddress, pki, () => freePort(local.bindAddress));
+    running.chain = { depth: chain.depth, clientNodes: topology.clientNodes };
+    for (const service of [...topology.services].reverse()) {
+      const args = this.echoArgs(undefined, service.listen.port);
+      if (service.forward) args.push('--forward', url(service.forward), '--fan-out', String(chain.fanOut));
+      const child = await startChild(`echo server ${service.pod} (${mode})`, process.execPath, args, { signal });
+      const placement = { ...APP_PLACEMENT, pod: service.pod, node: service.node };
+      running.processes.push({ name: `${service.pod} echo`, placement, child, service: service.index });
+    }
+    for (const planned of topology.proxies) {
+      const child = await this.proxy!.start(planned.spec, running.workDir.path, signal);
+      running.processes.push({ name: planned.spec.name, placement: planned.placement, child, ...(planned.service === undefined ? {} : { service: planned.service }) });
+    }
+    return { mode, targetUrl: url(topology.entries.at(-1)!), chainUrls: topology.entries.map(url) };
+  }
+
   checkHealth(mode: string): void {
     for (const process of this.modes.get(mode)?.processes ?? []) {
       const exited = process.child.exited();
@@ -148,12 +182,19 @@ class LocalRuntime implements Runtime {
     }
   }
 
-  resources(mode: string): PhaseResources {
-    const targets: ResourceTarget[] = [{ ...LOADGEN_PLACEMENT, pid: process.pid }];
-    for (const running of this.modes.get(mode)?.processes ?? []) {
+  resources(mode: string, depth?: number): PhaseResources {
+    const running = this.modes.get(mode);
+    const chain = running?.chain;
+    // The path of depth d is the chain's last d services: the others' apps and sidecars idle and are left out.
+    const first = chain && depth !== undefined ? chain.depth - depth + 1 : 1;
+    const clientNode = chain && depth !== undefined ? chain.clientNodes[depth - 1] : singleHopNode(LOADGEN_PLACEMENT.pod);
+    const targets: ResourceTarget[] = [{ ...LOADGEN_PLACEMENT, ...nodeOf(clientNode), pid: process.pid }];
+    for (const { placement, child, service } of running?.processes ?? []) {
+      if (service !== undefined && service < first) continue;
       // No process here forks (HAProxy runs with -db, without master-worker), so no /proc scan for descendants.
       // `ip netns exec` exec()s its command, so a namespaced child's pid is the process itself.
-      targets.push({ ...running.placement, pid: running.child.pid });
+      const node = placement.pod === LOADGEN_PLACEMENT.pod && clientNode ? clientNode : (placement.node ?? singleHopNode(placement.pod));
+      targets.push({ ...placement, ...nodeOf(node), pid: child.pid });
     }
     return procfsPhaseResources(targets);
   }
@@ -193,14 +234,14 @@ class LocalRuntime implements Runtime {
     }
   }
 
-  private echoArgs(network: ModeNetwork | undefined): string[] {
+  private echoArgs(network: ModeNetwork | undefined, port = 0): string[] {
     const { local, workload } = this.scenario;
     return [
       script('echo-server'),
       '--host',
       network ? APP_BIND_HOST : local.bindAddress,
       '--port',
-      network ? String(APP_PORT) : '0',
+      network ? String(APP_PORT) : String(port),
       '--payload-bytes',
       String(workload.payloadBytes),
       '--delay-ms',
@@ -208,6 +249,8 @@ class LocalRuntime implements Runtime {
     ];
   }
 }
+
+const nodeOf = (node: string | undefined): { node?: string } => (node === undefined ? {} : { node });
 
 function url(endpoint: Endpoint): string {
   const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;

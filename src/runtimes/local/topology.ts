@@ -12,10 +12,12 @@ export interface Placement {
   pod: string;
   container: string;
   role: Role;
+  /** The logical node the pod runs on (see nodes.ts); undefined: where the single-hop layout puts the pod. */
+  node?: string;
 }
 
 /** One proxy on the path from the load generator to the echo server. */
-interface Hop extends Placement {
+export interface Hop extends Placement {
   name: string;
   mode: Listener['mode'];
 }
@@ -46,6 +48,11 @@ const CHAINS: Record<LocalMode, readonly Hop[]> = {
     { name: 'node-b', mode: 'tcp', pod: 'node-b', container: 'node-proxy', role: 'node-proxy' },
   ],
 };
+
+/** The proxy hops from a client pod to a server pod in a mode, client side first. */
+export function hopsOf(mode: LocalMode): readonly Hop[] {
+  return CHAINS[mode];
+}
 
 export const APP_PLACEMENT: Placement = { pod: 'server', container: 'echo', role: 'app' };
 export const LOADGEN_PLACEMENT: Placement = { pod: 'client', container: 'meshtax', role: 'loadgen' };

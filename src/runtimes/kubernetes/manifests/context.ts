@@ -1,4 +1,5 @@
 import type { KubernetesSettings } from '../../../scenario/kubernetes-schema.ts';
+import type { Scenario } from '../../../scenario/schema.ts';
 import type { CodeBundle } from '../code-bundle.ts';
 import type { KubernetesMode } from '../modes.ts';
 
@@ -15,4 +16,24 @@ export interface RenderContext {
   clientNode?: string;
   /** Echo server replicas at creation: 0 for a mode whose group is not deployed yet (kubernetes.modesAtOnce). Default 1. */
   replicas?: number;
+}
+
+/** A mode's render context from the scenario: its workload, settings and code, on the nodes given (if any). */
+export function modeContext(
+  scenario: Scenario,
+  runId: string,
+  mode: KubernetesMode,
+  code: CodeBundle,
+  nodes: { serverNode?: string | undefined; clientNode?: string | undefined },
+): RenderContext {
+  return {
+    runId,
+    mode,
+    settings: scenario.kubernetes,
+    payloadBytes: scenario.workload.payloadBytes,
+    responseDelayMs: scenario.workload.responseDelay,
+    code,
+    ...(nodes.serverNode ? { serverNode: nodes.serverNode } : {}),
+    ...(nodes.clientNode ? { clientNode: nodes.clientNode } : {}),
+  };
 }

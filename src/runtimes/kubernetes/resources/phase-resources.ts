@@ -168,6 +168,8 @@ export class KubernetesPhaseResources implements PhaseResources {
         pod: target.pod,
         container: target.container,
         role: target.role,
+        // The pod's spec.nodeName: per-node cost sums the mesh containers by it.
+        ...(target.node === '' ? {} : { node: target.node }),
         cpuCores: round(cpuCores, 4),
         memoryBytes: memory.length > 0 ? Math.round(memory.reduce((t, v) => t + v, 0) / memory.length) : 0,
         memoryBytesMax: memory.length > 0 ? Math.max(...memory) : 0,

@@ -16,6 +16,7 @@ export function procfsPhaseResources(targets: readonly ResourceTarget[]): PhaseR
         pod: row.pod,
         container: row.container,
         role: row.role,
+        ...(row.node === undefined ? {} : { node: row.node }),
         cpuCores: row.cpuCores,
         memoryBytes: row.memoryBytes,
         memoryBytesMax: row.memoryBytesMax,

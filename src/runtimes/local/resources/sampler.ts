@@ -150,6 +150,7 @@ export class ResourceSampler {
       pod: target.pod,
       container: target.container,
       role: target.role,
+      ...(target.node === undefined ? {} : { node: target.node }),
       pid: target.pid,
       cpuCores: this.#cores(tally.cpuTicks, wallMs),
       memoryBytes: Math.round(memory.mean),

@@ -6,6 +6,8 @@ export interface ResourceTarget {
   pod: string;
   container: string;
   role: Role;
+  /** The logical node the pod is on (node-a, node-b), for per-node cost. */
+  node?: string;
   /** Process id; `process.pid` for the load generator itself. */
   pid: number;
   /**
@@ -23,6 +25,7 @@ export interface ResourceUsage {
   pod: string;
   container: string;
   role: Role;
+  node?: string;
   /** Process id of the target (the root of its tree when descendants are included). */
   pid: number;
   /**

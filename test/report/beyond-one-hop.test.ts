@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { ChainResult, RunDocument } from '../../src/results/schema.ts';
+import { runSchema } from '../../src/results/schema.ts';
+import { markdownReport } from '../../src/report/markdown.ts';
+import { runSummary } from '../../src/report/terminal.ts';
+import { fixtureRun } from './fixture.ts';
+
+const MIB = 1024 * 1024;
+const fit = (estimate: number, low: number, high: number) => ({ estimate, interval: { low, high }, reason: '95% Student t interval' });
+const each = <T>(value: T) => ({ p50: value, p90: value, p95: value, p99: value, p999: value });
+
+const chain: ChainResult = {
+  mode: 'sidecar',
+  baseline: 'baseline',
+  rate: 1000,
+  depth: 3,
+  fanOut: 1,
+  rounds: 3,
+  perDepth: [1, 2, 3].map((depth) => ({ depth, latencyDeltaUs: { p50: 150 * depth, p90: 200 * depth, p95: 220 * depth, p99: 400 * depth * depth, p999: null } })),
+  perHopUs: { ...each(fit(150, 120, 180)), p99: fit(1600, 900, 2300) },
+  curvatureUs: { ...each(fit(0, -10, 10)), p99: fit(400, 150, 650) },
+  compounding: { ...each('linear' as const), p99: 'faster-than-linear' },
+  singleHop: { ...each({ deltaUs: 150, withinPerHopInterval: true }), p99: { deltaUs: 400, withinPerHopInterval: false } },
+  method: 'least-squares fit',
+};
+
+const run: RunDocument = {
+  ...fixtureRun,
+  comparisons: fixtureRun.comparisons.map((comparison, i) =>
+    i === 0
+      ? {
+          ...comparison,
+          meshPerNode: [
+            { node: 'worker-1', containers: 1, cpuCores: 0.085, memoryBytes: 9.25 * MIB, intervals: { cpuCores: { low: 0.07, high: 0.1 }, memoryBytes: null } },
+            { node: 'worker-2', containers: 1, cpuCores: 0.1, memoryBytes: 8.65 * MIB, intervals: { cpuCores: { low: 0.1, high: 0.1 }, memoryBytes: null } },
+          ],
+        }
+      : comparison,
+  ),
+  chains: [chain],
+};
+
+describe('reports beyond one hop', () => {
+  it('is a valid run.json', () => {
+    expect(() => runSchema.parse(run)).not.toThrow();
+  });
+
+  it('the terminal shows the mesh cost per node and the call chain', () => {
+    const text = runSummary(run, 'run.json');
+    expect(text).toContain('mesh cost per node');
+    expect(text).toMatch(/sidecar\s*│\s*1000\s*│\s*worker-1\s*│\s*1\s*│\s*0\.085 \[0\.070, 0\.100\]\s*│\s*9\.25 MiB no interval/);
+    expect(text).toContain('call chain: the tax per depth and per hop');
+    expect(text).toMatch(/│ sidecar\s+│ 1000 │ 3\s+│ 1: \+150 µs,\s+│ 1: \+400 µs,\s+│ \+150 µs\s+│ \+1\.60 ms\s+│ \+150 µs,\s+│ compounds \(faster than linear\);\s+│/);
+    expect(text).toMatch(/│\s+│\s+│\s+│ 3: \+450 µs\s+│ 3: \+3\.60 ms\s+│\s+│\s+│\s+│\s+│/);
+    expect(text).toMatch(/│ \[120, 180\]\s+│ \[0\.90, 2\.30\]\s+│ inside the per-hop interval\s+│ curvature \+400 µs \[150, 650\]\s+│/);
+  });
+
+  it('report.md has a per-node section and a call-chain section with the same figures', () => {
+    const text = markdownReport(run);
+    expect(text).toContain('### Mesh cost per node');
+    expect(text).toContain('| sidecar | 1000 | worker-2 | 1 | 0.10 [0.10, 0.10] | 8.65 MiB no interval |');
+    expect(text).toContain('### Call chain: the tax per depth and per hop');
+    expect(text).toContain(
+      '| sidecar | 1000 | 3 | 1: +150 µs, 2: +300 µs, 3: +450 µs | 1: +400 µs, 2: +1.60 ms, 3: +3.60 ms | +150 µs [120, 180] | +1.60 ms [0.90, 2.30] | +150 µs, inside the per-hop interval | compounds (faster than linear); curvature +400 µs [150, 650] |',
+    );
+  });
+});
