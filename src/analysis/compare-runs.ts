@@ -1,4 +1,4 @@
-import { PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
+import { PERCENTILES, type PercentileKey } from '../core/histogram.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { BASELINE_MODE, meshCost } from './comparisons.ts';
 import { pairRounds } from './intervals.ts';

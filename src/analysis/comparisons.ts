@@ -1,5 +1,5 @@
-import { round } from '../numbers.ts';
-import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
+import { round } from '../core/numbers.ts';
+import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../core/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
 import { applyNoiseFloor, comparisonIntervals } from './intervals.ts';
 import { groupByModeAndRate } from './phase-groups.ts';

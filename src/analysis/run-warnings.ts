@@ -1,6 +1,6 @@
-import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from '../loadgen/histogram.ts';
+import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from '../core/histogram.ts';
 import type { Comparison, PhaseRecord, Warning } from '../results/schema.ts';
-import { formatRate } from '../report/format.ts';
+import { formatRate } from '../core/format.ts';
 import { AA_MODE } from './comparisons.ts';
 import { machineWarnings } from './machine-warnings.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';

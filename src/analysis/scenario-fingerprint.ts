@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RunDocument } from '../results/schema.ts';
-import { formatCount, scenarioName } from '../report/format.ts';
+import { formatCount, scenarioName } from '../core/format.ts';
 import { flatSettings } from './compare-runs.ts';
 
 /**

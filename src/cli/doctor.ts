@@ -1,10 +1,10 @@
 import Table from 'cli-table3';
-import type { Check } from '../doctor/check.ts';
-import { kubernetesChecks } from '../doctor/kubernetes.ts';
-import { localChecks } from '../doctor/local.ts';
+import type { Check } from '../runtimes/check.ts';
+import { kubernetesChecks } from '../runtimes/kubernetes/doctor.ts';
+import { localChecks } from '../runtimes/local/doctor.ts';
 import { connect } from '../runtimes/kubernetes/client/connect.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, UsageError, type ExitCode } from '../core/exit-codes.ts';
 
 export interface DoctorFlags {
   runtime?: string;

@@ -3,7 +3,7 @@ import { RunFileError } from '../results/read-run.ts';
 import { WriteError } from '../results/atomic-write.ts';
 import { ScenarioError, formatProblems } from '../scenario/errors.ts';
 import { TOOL } from '../tool.ts';
-import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from '../core/exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
 import { COMPARE_METRICS, DEFAULT_METRICS } from '../analysis/compare-runs.ts';
 import type { DoctorFlags } from './doctor.ts';

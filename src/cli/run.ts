@@ -8,7 +8,7 @@ import type { RunDocument } from '../results/schema.ts';
 import { writeAllReports } from '../report/all.ts';
 import { runSummary } from '../report/terminal.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
 import { cleanupScope, interrupted, onQuit } from './interrupt.ts';
 import { requireWritableDir } from './out-dir.ts';
 import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';

@@ -1,7 +1,7 @@
 import { estimateSeconds, planPhases } from '../pipeline/plan.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
 
 /** `meshtax validate`: everything `run` checks before it starts anything, and nothing more. */
 export async function validateCommand(scenarioPath: string, flags: { set: string[] }): Promise<ExitCode> {

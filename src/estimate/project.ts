@@ -1,4 +1,4 @@
-import { round } from '../numbers.ts';
+import { round } from '../core/numbers.ts';
 import { TOOL } from '../tool.ts';
 import { BYTES_PER_GIB, type Fleet } from './fleet-schema.ts';
 import type { Measured, MeshRole, Unused } from './measured.ts';

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { round } from '../numbers.ts';
+import { round } from '../core/numbers.ts';
 import { nowUs } from './clock.ts';
-import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.ts';
+import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import { sampleMachine, unknownMachine, type MachineState } from './machine.ts';
 import { parseTarget } from './target.ts';
 import type {

@@ -1,4 +1,4 @@
-import type { LatencySummary } from './histogram.ts';
+import type { LatencySummary } from '../core/histogram.ts';
 import type { MachineState } from './machine.ts';
 
 /** What one load phase should do. Times in milliseconds, rates in requests per second. */

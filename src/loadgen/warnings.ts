@@ -1,4 +1,4 @@
-import { samplesNeeded, type LatencySummary } from './histogram.ts';
+import { samplesNeeded, type LatencySummary } from '../core/histogram.ts';
 import type { Counts, ErrorKinds, GeneratorStats, PhaseSpec, Warning } from './types.ts';
 
 /** The open loop must deliver at least this share of the requested rate, or the phase says so. */

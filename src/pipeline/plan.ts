@@ -1,5 +1,5 @@
 import { AA_MODE } from '../analysis/comparisons.ts';
-import { seededRandom } from '../analysis/statistics/random.ts';
+import { seededRandom } from '../core/random.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** One measured phase to run: a mode at a rate (null: closed loop), in a given repetition. */

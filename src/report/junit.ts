@@ -1,6 +1,6 @@
 import type { Comparison, RunDocument, ThresholdResult } from '../results/schema.ts';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
-import { formatRate } from './format.ts';
+import { formatRate } from '../core/format.ts';
 import { proxyLine } from './terminal.ts';
 import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 

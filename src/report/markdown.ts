@@ -1,5 +1,5 @@
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
-import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from './format.ts';
+import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from '../core/format.ts';
 import { proxyLine } from './terminal.ts';
 import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';

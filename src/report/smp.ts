@@ -1,5 +1,5 @@
 import { comparisonValidityOf, validityOf } from '../analysis/validity.ts';
-import { decodeHistogram, mergeHistograms, summarize } from '../loadgen/histogram.ts';
+import { decodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 
 /**

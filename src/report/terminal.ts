@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
-import { formatBytes, formatCores, formatCount, formatRate, formatUs } from './format.ts';
+import { formatBytes, formatCores, formatCount, formatRate, formatUs } from '../core/format.ts';
 import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**

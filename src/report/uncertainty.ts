@@ -1,5 +1,5 @@
 import type { Comparison } from '../results/schema.ts';
-import { formatBytes, formatCores, formatDeltaUs } from './format.ts';
+import { formatBytes, formatCores, formatDeltaUs } from '../core/format.ts';
 
 /**
  * How every report shows a delta with its uncertainty: the estimate, its interval, and a mark when it is not

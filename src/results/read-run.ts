@@ -1,5 +1,5 @@
-import { checkEncodedHistogram } from '../loadgen/histogram.ts';
-import { HistogramPayloadError } from '../loadgen/histogram-payload.ts';
+import { checkEncodedHistogram } from '../core/histogram.ts';
+import { HistogramPayloadError } from '../core/histogram-payload.ts';
 import { NotRegularFile, readRegularFile } from './regular-file.ts';
 import { runSchema, type PhaseRecord, type RunDocument } from './schema.ts';
 

@@ -1,4 +1,4 @@
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/loadgen/histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/core/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../src/results/schema.ts';
 
 /**

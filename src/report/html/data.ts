@@ -1,6 +1,6 @@
 import { BASELINE_MODE } from '../../analysis/comparisons.ts';
 import { splitComparisons } from '../../analysis/validity.ts';
-import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../loadgen/histogram.ts';
+import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../core/histogram.ts';
 import type { Comparison, PhaseRecord, Role, RunDocument } from '../../results/schema.ts';
 import { shownDelta } from '../uncertainty.ts';
 import { modeColors } from './colors.ts';

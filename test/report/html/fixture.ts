@@ -1,5 +1,5 @@
-import { encodeHistogram, newHistogram, recordUs } from '../../../src/loadgen/histogram.ts';
-import { mulberry32 } from '../../../src/loadgen/schedule.ts';
+import { encodeHistogram, newHistogram, recordUs } from '../../../src/core/histogram.ts';
+import { mulberry32 } from '../../../src/core/random.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../../src/results/schema.ts';
 
 export const INJECTED = '<script>alert("pwned")</script>';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Warning } from '../../../loadgen/types.ts';
-import { round } from '../../../numbers.ts';
+import { round } from '../../../core/numbers.ts';
 import type { ResourceRecord, Role } from '../../../results/schema.ts';
 import type { PhaseResources, SampledResources } from '../../types.ts';
 import { apiMessage } from '../client/errors.ts';
