@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
 import type { ProgressEvent } from '../loadgen/types.ts';
-import type { PlannedPhase } from '../pipeline/plan.ts';
+import type { PlannedPhase } from '../scenario/plan.ts';
 import type { RunObserver } from '../pipeline/run.ts';
 import type { PhaseRecord } from '../results/schema.ts';
 import { formatRate, formatUs } from '../core/format.ts';

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { TOOL } from '../tool.ts';
-import { plannedModes } from '../pipeline/plan.ts';
+import { plannedModes } from '../scenario/plan.ts';
 import { newRunId, RUN_ID_PATTERN } from '../results/run-id.ts';
 import { codeDigest, loadCodeBundle, type CodeBundle } from '../runtimes/kubernetes/code-bundle.ts';
 import { CODE_CONFIGMAP } from '../runtimes/kubernetes/labels.ts';

@@ -1,4 +1,4 @@
-import { estimateSeconds, planPhases } from '../pipeline/plan.ts';
+import { estimateSeconds, planPhases } from '../scenario/plan.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { EXIT, type ExitCode } from '../core/exit-codes.ts';

@@ -17,7 +17,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
 import { describeEnvironment } from './environment.ts';
 import { phaseRecord } from './phase-record.ts';
-import { plannedModes, planPhases, type PlannedPhase } from './plan.ts';
+import { phaseSpec, plannedModes, planPhases, type PlannedPhase } from '../scenario/plan.ts';
 
 /** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
 const IDLE_MS = 500;
@@ -236,20 +236,4 @@ async function measurePhase(
 function withSeed(scenario: Scenario): Scenario {
   if (scenario.load.seed !== undefined) return scenario;
   return { ...scenario, load: { ...scenario.load, seed: randomInt(0, 2 ** 32 - 1) } };
-}
-
-export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string): PhaseSpec {
-  const { load } = scenario;
-  return {
-    url,
-    loop: load.loop,
-    arrival: load.arrival,
-    rate: phase.rate,
-    connections: load.connections,
-    workers: load.workers,
-    durationMs: load.duration,
-    warmupMs: load.warmup,
-    timeoutMs: load.timeout,
-    seed: load.seed ?? 1,
-  };
 }

@@ -1,4 +1,4 @@
-import { plannedModes } from '../../pipeline/plan.ts';
+import { plannedModes } from '../../scenario/plan.ts';
 import { placementCapacityProblem } from './capacity.ts';
 import { cleanupHint } from './cleanup-hint.ts';
 import type { Cluster } from './client/connect.ts';

@@ -1,6 +1,7 @@
 import { AA_MODE } from '../analysis/comparisons.ts';
 import { seededRandom } from '../core/random.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import type { PhaseSpec } from '../loadgen/types.ts';
+import type { Scenario } from './schema.ts';
 
 /** One measured phase to run: a mode at a rate (null: closed loop), in a given repetition. */
 export interface PlannedPhase {
@@ -48,4 +49,21 @@ export function planPhases(scenario: Scenario): PlannedPhase[] {
 export function estimateSeconds(scenario: Scenario, phases: number): number {
   const perPhaseMs = scenario.runtime === 'kubernetes' ? scenario.kubernetes.idleWindow + 5000 : 200;
   return (phases * (scenario.load.warmup + scenario.load.duration + perPhaseMs)) / 1000;
+}
+
+/** The load generator's settings for one planned phase, sending to `url`. */
+export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string): PhaseSpec {
+  const { load } = scenario;
+  return {
+    url,
+    loop: load.loop,
+    arrival: load.arrival,
+    rate: phase.rate,
+    connections: load.connections,
+    workers: load.workers,
+    durationMs: load.duration,
+    warmupMs: load.warmup,
+    timeoutMs: load.timeout,
+    seed: load.seed ?? 1,
+  };
 }
