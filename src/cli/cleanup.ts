@@ -3,7 +3,8 @@ import { connect } from '../runtimes/kubernetes/client/connect.ts';
 import { removeLocalLeftovers } from '../runtimes/local/netns/leftovers.ts';
 import { RUN_ID_EXAMPLE, RUN_ID_PATTERN } from '../results/run-id.ts';
 import { legacySecondsFlag } from './duration-flag.ts';
-import { EXIT, UsageError, type ExitCode } from '../core/exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface CleanupFlags {
   runtime: string;

@@ -4,7 +4,8 @@ import { kubernetesChecks } from '../runtimes/kubernetes/doctor.ts';
 import { localChecks } from '../runtimes/local/doctor.ts';
 import { connect } from '../runtimes/kubernetes/client/connect.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, UsageError, type ExitCode } from '../core/exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface DoctorFlags {
   runtime?: string;

@@ -8,7 +8,8 @@ import { formatCores, formatCount, formatDeltaUs, formatUs, scenarioName } from 
 import { trendGroups, trendReport } from '../report/html/trend.ts';
 import { writeFileAtomically } from '../results/atomic-write.ts';
 import { boxTable } from './columns.ts';
-import { EXIT, UsageError, type ExitCode } from '../core/exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 /**
  * `meshtax history <dir>`: the mesh tax across the runs under a results directory, oldest first, one trend per

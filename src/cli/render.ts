@@ -9,7 +9,8 @@ import { isKubernetesMode, KUBERNETES_MODES, type KubernetesMode } from '../runt
 import { renderRun } from '../runtimes/kubernetes/render-run.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, UsageError, type ExitCode } from '../core/exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface RenderFlags {
   mode: string[];

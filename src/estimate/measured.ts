@@ -1,6 +1,7 @@
 import { AA_MODE, MESH_ROLES } from '../analysis/comparisons.ts';
 import { comparisonValidityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../results/schema.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * What `meshtax estimate` takes from run.json files: per mode, one valid comparison against baseline and, from the
@@ -55,7 +56,7 @@ export type Measured = {
 
 export type Unused = { mode: string; rate: number | null; file: string; reason: string };
 
-export class EstimateInputError extends Error {}
+export class EstimateInputError extends InputError {}
 
 export type RunSource = { file: string; run: RunDocument };
 

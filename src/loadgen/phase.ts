@@ -16,14 +16,15 @@ import type {
   ErrorKinds,
 } from './types.ts';
 import { generatorWarnings } from './warnings.ts';
+import { MeshtaxError } from '../core/errors.ts';
 
 /** Time between telling workers to start and the schedule's time zero, so every worker starts on the same tick. */
 const START_DELAY_US = 50_000;
 /** How long a stopped worker may take to finish before it is terminated. */
 const STOP_GRACE_MS = 2000;
 
-export class LoadError extends Error {}
-export class PhaseInterrupted extends Error {}
+export class LoadError extends MeshtaxError {}
+export class PhaseInterrupted extends MeshtaxError {}
 
 /** The worker file beside this one: .ts when running from source, .js from dist. */
 const workerUrl = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);

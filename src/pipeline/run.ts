@@ -18,6 +18,7 @@ import { TOOL } from '../tool.ts';
 import { describeEnvironment } from './environment.ts';
 import { phaseRecord } from './phase-record.ts';
 import { phaseSpec, plannedModes, planPhases, type PlannedPhase } from '../scenario/plan.ts';
+import { MeshtaxError } from '../core/errors.ts';
 
 /** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
 const IDLE_MS = 500;
@@ -53,7 +54,7 @@ export interface RunOutcome {
 }
 
 /** A phase that could not be measured; the pipeline records it and stops or goes on as the scenario says. */
-class PhaseFailure extends Error {}
+class PhaseFailure extends MeshtaxError {}
 
 /**
  * The whole `run` pipeline: validate the scenario against its runtime, bring the modes up, measure every planned

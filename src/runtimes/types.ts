@@ -3,6 +3,7 @@ import type { PhaseEvents } from '../loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec, Warning } from '../loadgen/types.ts';
 import type { ResourceRecord } from '../results/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { MeshtaxError } from '../core/errors.ts';
 
 /** A mode made ready by a runtime: where the load goes. */
 export interface PreparedMode {
@@ -43,7 +44,7 @@ export interface PhaseDriver extends EventEmitter<PhaseEvents> {
   run(spec: PhaseSpec, signal?: AbortSignal): Promise<PhaseMeasurement>;
 }
 
-export class RuntimeFailure extends Error {}
+export class RuntimeFailure extends MeshtaxError {}
 
 /** Resource measurement of one phase: idle level before load, then the measured window. */
 export interface PhaseResources {
