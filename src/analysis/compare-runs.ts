@@ -1,5 +1,6 @@
 import { PERCENTILES, type PercentileKey } from '../core/histogram.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
 import { BASELINE_MODE, meshCost } from './comparisons.ts';
 import { pairRounds } from './intervals.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
@@ -214,7 +215,7 @@ const IGNORED_SETTINGS = new Set(['metadata.description', 'output.dir', 'load.se
  * machine and the built-in proxy on another).
  */
 export function flatSettings(run: Pick<RunDocument, 'scenario' | 'environment'>): Map<string, string> {
-  const proxy = (run.environment?.runtime as { proxy?: unknown } | undefined)?.proxy;
+  const { proxy } = runtimeFacts(run.environment.runtime);
   const settings = proxy === undefined ? run.scenario : { ...run.scenario, proxy };
   const flat = (value: unknown, prefix: string, into: Map<string, string>): Map<string, string> => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

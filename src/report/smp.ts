@@ -1,6 +1,7 @@
 import { comparisonValidityOf, validityOf } from '../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
 
 /**
  * smp.json: the run in the Service Mesh Performance (SMP) result format, spec version v0.0.1.
@@ -132,11 +133,6 @@ function groupId(run: RunDocument, mode: string, rate: number | null): string {
   return `${run.runId}-${mode}-${rate === null ? 'closed' : String(rate)}`;
 }
 
-function runtimeProxy(run: RunDocument): { kind?: string; version?: string; mtls?: boolean } {
-  const runtime = run.environment.runtime as { proxy?: { kind?: string; version?: string }; mtls?: boolean };
-  return { kind: runtime.proxy?.kind, version: runtime.proxy?.version, mtls: runtime.mtls };
-}
-
 function scenarioName(run: RunDocument): string | undefined {
   const metadata = run.scenario['metadata'];
   if (metadata && typeof metadata === 'object' && 'name' in metadata && typeof metadata.name === 'string') return metadata.name;
@@ -191,7 +187,7 @@ function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanc
 
 function meshConfig(run: RunDocument, phases: readonly PhaseRecord[], comparison: Comparison | undefined): SmpServiceMeshConfig {
   const first = phases[0]!;
-  const proxy = runtimeProxy(run);
+  const { proxy, mtls } = runtimeFacts(run.environment.runtime);
   const config: SmpServiceMeshConfig = {
     smp_version: SMP_VERSION,
     id: groupId(run, first.mode, first.rate),
@@ -209,8 +205,8 @@ function meshConfig(run: RunDocument, phases: readonly PhaseRecord[], comparison
       mem_mb: Math.round(comparison.meshMemoryBytes / MIB),
       rps: Math.round(mean(phases.map((phase) => phase.achievedRps))),
     };
-    if (proxy.mtls !== undefined) config.mtls_enabled = proxy.mtls;
-    if (proxy.kind) config.proxy_build = `${proxy.kind}${proxy.version ? ` ${proxy.version}` : ''}`;
+    if (mtls !== undefined) config.mtls_enabled = mtls;
+    if (proxy) config.proxy_build = `${proxy.kind}${proxy.version ? ` ${proxy.version}` : ''}`;
   }
   return config;
 }

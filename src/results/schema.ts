@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runtimeDescriptionSchema } from '../runtimes/descriptions.ts';
 
 /** run.json: one source of truth for its shape; schemas/run.schema.json is generated from this. */
 export const RUN_SCHEMA_VERSION = 1;
@@ -205,7 +206,7 @@ export const runSchema = z.strictObject({
     cpus: z.strictObject({ count: z.number().int(), model: z.string() }),
     memoryBytes: z.number().int(),
     loadAverage: z.array(z.number()).describe('1, 5 and 15 minute load averages when the run started'),
-    runtime: z.record(z.string(), z.unknown()).describe('details of the runtime that hosted the modes'),
+    runtime: runtimeDescriptionSchema,
   }),
   scenario: z.record(z.string(), z.unknown()).describe('the resolved scenario: defaults applied, durations in milliseconds, sizes in bytes'),
   scenarioSource: z.string().describe('the scenario file the run was made from'),

@@ -3,6 +3,7 @@ import type { PhaseEvents } from '../loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec, Warning } from '../loadgen/types.ts';
 import type { ResourceRecord } from '../results/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { RuntimeDescription } from './descriptions.ts';
 import { MeshtaxError } from '../core/errors.ts';
 
 /** A mode made ready by a runtime: where the load goes. */
@@ -20,8 +21,8 @@ export interface PreparedMode {
  */
 export interface Runtime {
   readonly name: string;
-  /** Runtime details recorded in run.json's environment.runtime. */
-  describe(): Record<string, unknown>;
+  /** The runtime's own description, recorded in run.json's environment.runtime (its schema: descriptions.ts). */
+  describe(): RuntimeDescription;
   prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]>;
   /**
    * Makes a mode's servers ready for its next phase, when the runtime cannot keep every mode up at once (a node

@@ -22,6 +22,7 @@ import { scaleEcho } from './scale.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
 import { chooseSource, type MetricsSource } from './resources/sources.ts';
 import { resourceScope, sharedComponents } from './scope.ts';
+import type { KubernetesDescription } from './description.ts';
 
 /**
  * The Kubernetes runtime: each mode in its own namespace `meshtax-<runId>-<mode>`, labelled so its mesh takes the
@@ -60,7 +61,7 @@ class KubernetesRuntime implements Runtime {
     this.cluster = connect(scenario.kubernetes.context);
   }
 
-  describe(): Record<string, unknown> {
+  describe(): KubernetesDescription {
     return {
       name: this.name,
       context: this.cluster?.context ?? this.scenario.kubernetes.context ?? null,
