@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { MeshtaxError } from '../core/errors.ts';
+import { RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { TOOL } from '../tool.ts';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from '../core/exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
@@ -61,7 +62,7 @@ function program(setExit: (code: ExitCode) => void): Command {
   root
     .command('cleanup')
     .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label; --runtime local: on this host')
-    .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(['kubernetes', 'local']).default('kubernetes'))
+    .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(RUNTIME_NAMES).default('kubernetes'))
     .option('--run-id <id>', 'the run whose leftovers to delete')
     .option('--all', 'everything any meshtax run left (local: runs still going are skipped unless --force)', false)
     .option('--force', 'local: also runs whose meshtax process is still running (breaks them)', false)
@@ -161,7 +162,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .command('doctor')
     .description('check this machine: proxies and their versions, network namespaces, what would make numbers less trustworthy')
     .argument('[scenario]', 'a scenario file: check its nodes, and that its pods fit them (runtime kubernetes)')
-    .addOption(new Option('--runtime <name>', 'runtime to check (default: the scenario\'s, else local)').choices(['local', 'kubernetes']))
+    .addOption(new Option('--runtime <name>', 'runtime to check (default: the scenario\'s, else local)').choices(RUNTIME_NAMES))
     .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--json', 'print the checks as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)

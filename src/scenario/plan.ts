@@ -42,12 +42,8 @@ export function planPhases(scenario: Scenario): PlannedPhase[] {
   return phases;
 }
 
-/**
- * Rough wall time of a plan in seconds: warmup + window + a start-up allowance per phase; on Kubernetes also the
- * idle measurement and a generator pod's start per phase.
- */
-export function estimateSeconds(scenario: Scenario, phases: number): number {
-  const perPhaseMs = scenario.runtime === 'kubernetes' ? scenario.kubernetes.idleWindow + 5000 : 200;
+/** Rough wall time of a plan in seconds: warmup + window + what the runtime adds per phase (start-up, idle measurement). */
+export function estimateSeconds(scenario: Scenario, phases: number, perPhaseMs: number): number {
   return (phases * (scenario.load.warmup + scenario.load.duration + perPhaseMs)) / 1000;
 }
 
