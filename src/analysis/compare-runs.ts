@@ -1,13 +1,14 @@
-import { PERCENTILES, type PercentileKey } from '../core/histogram.ts';
+import { PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { runtimeFacts } from '../runtimes/descriptions.ts';
-import { BASELINE_MODE, meshCost } from './comparisons.ts';
+import { meshCost } from './comparisons.ts';
 import { pairRounds } from './intervals.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { judgeDelta } from './statistics/significance.ts';
 import { invalidPhases, validityText, validityOf } from './validity.ts';
 import { mean } from './statistics/spread.ts';
 import { DEFAULT_CONFIDENCE, welchTInterval } from './statistics/t-interval.ts';
+import { BASELINE_MODE } from '../core/modes.ts';
 
 const KEYS = Object.keys(PERCENTILES) as PercentileKey[];
 const DELTA_METRICS = KEYS.map((key) => `${key}-delta` as const);

@@ -2,6 +2,7 @@ import { comparisonValidityOf, validityOf } from '../analysis/validity.ts';
 import { decodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 import { runtimeFacts } from '../runtimes/descriptions.ts';
+import { metadataName } from '../core/format.ts';
 
 /**
  * smp.json: the run in the Service Mesh Performance (SMP) result format, spec version v0.0.1.
@@ -133,12 +134,6 @@ function groupId(run: RunDocument, mode: string, rate: number | null): string {
   return `${run.runId}-${mode}-${rate === null ? 'closed' : String(rate)}`;
 }
 
-function scenarioName(run: RunDocument): string | undefined {
-  const metadata = run.scenario['metadata'];
-  if (metadata && typeof metadata === 'object' && 'name' in metadata && typeof metadata.name === 'string') return metadata.name;
-  return undefined;
-}
-
 function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanceTestResult {
   const first = phases[0]!;
   const latency = pooledLatency(phases);
@@ -165,7 +160,7 @@ function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanc
     'meshtax.dev/repetitions': String(phases.length),
     'meshtax.dev/latency-pooling': latency.method,
   };
-  const scenario = scenarioName(run);
+  const scenario = metadataName(run);
   if (scenario) labels['meshtax.dev/scenario'] = scenario;
   const reasons = phases.flatMap((phase) => validityOf(phase).reasons.map((reason) => `rep ${phase.repetition}: ${reason.message}`));
   labels['meshtax.dev/valid'] = String(reasons.length === 0);

@@ -1,12 +1,13 @@
 import type { EventEmitter } from 'node:events';
 import type { PhaseEvents } from '../loadgen/phase.ts';
-import type { PhaseMeasurement, PhaseSpec, Warning } from '../loadgen/types.ts';
+import type { PhaseMeasurement, PhaseSpec } from '../loadgen/types.ts';
 import type { ResourceRecord } from '../results/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RuntimeDescription } from './descriptions.ts';
 import type { ExitCode } from '../core/exit-codes.ts';
 import type { Check } from './check.ts';
 import { MeshtaxError } from '../core/errors.ts';
+import { type Warning } from '../core/warning.ts';
 
 /** A mode made ready by a runtime: where the load goes. */
 export interface PreparedMode {

@@ -1,7 +1,7 @@
-import { AA_MODE } from '../analysis/comparisons.ts';
 import { seededRandom } from '../core/random.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
 import type { Scenario } from './schema.ts';
+import { AA_MODE } from '../core/modes.ts';
 
 /** One measured phase to run: a mode at a rate (null: closed loop), in a given repetition. */
 export interface PlannedPhase {

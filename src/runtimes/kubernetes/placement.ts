@@ -1,9 +1,9 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { KubernetesSettings } from '../../scenario/kubernetes-schema.ts';
-import type { Warning } from '../../loadgen/types.ts';
 import type { Cluster } from './client/connect.ts';
 import { during } from './client/errors.ts';
 import { MeshtaxError } from '../../core/errors.ts';
+import { type Warning } from '../../core/warning.ts';
 
 export interface Placement {
   serverNode: string;
