@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeHistogram, newHistogram, recordUs, summarize } from '../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram, recordUs, summarize } from '../src/core/histogram.ts';
 import type { RunDocument } from '../src/results/schema.ts';
 import { fixtureRun } from '../test/report/fixture.ts';
 

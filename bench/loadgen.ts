@@ -17,7 +17,7 @@ import { PhaseRunner } from '../src/loadgen/phase.ts';
 import { realtimePermitted } from '../src/loadgen/priority.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../src/loadgen/types.ts';
 import { startChild } from '../src/runtimes/local/child.ts';
-import { formatUs } from '../src/report/format.ts';
+import { formatUs } from '../src/core/format.ts';
 import { FORTIO_INSTALL, fortioCommand, runFortioMeasured, type MeasuredFortio } from './fortio.ts';
 import { runWrk, wrkAvailable } from './wrk.ts';
 

@@ -9,6 +9,7 @@ import type { PhaseSpec } from '../src/loadgen/types.ts';
 import { newRunId } from '../src/results/run-id.ts';
 import { localRuntime } from '../src/runtimes/local/runtime.ts';
 import { loadScenarioText } from '../src/scenario/load.ts';
+import { runtimeFacts } from '../src/runtimes/descriptions.ts';
 import { FORTIO_INSTALL, fortioCommand, runFortio } from './fortio.ts';
 
 const rate = Number(process.env.BENCH_RATE ?? 1000);
@@ -32,8 +33,8 @@ process.once('SIGINT', () => controller.abort());
 try {
   const prepared = await runtime.prepare(['baseline', 'sidecar'], controller.signal);
   const url = (mode: string): string => prepared.find((p) => p.mode === mode)!.targetUrl;
-  const proxy = runtime.describe().proxy as { kind: string; version: string };
-  console.log(`bench:sidecar — ${proxy.kind} ${proxy.version}, mTLS, ${rate} rps, ${connections} connections, ${seconds} s windows, ${repetitions} repetitions`);
+  const { proxy } = runtimeFacts(runtime.describe());
+  console.log(`bench:sidecar — ${proxy ? `${proxy.kind} ${proxy.version}` : 'no proxy'}, mTLS, ${rate} rps, ${connections} connections, ${seconds} s windows, ${repetitions} repetitions`);
   const runner = new PhaseRunner();
   const spec = (target: string): PhaseSpec => ({
     url: target,

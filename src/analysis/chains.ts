@@ -1,5 +1,5 @@
-import { round } from '../numbers.ts';
-import { PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
+import { round } from '../core/numbers.ts';
+import { PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
 import type { ChainResult, Comparison, PhaseRecord } from '../results/schema.ts';
 import { pairRounds } from './intervals.ts';
 import { groupByModeAndRate } from './phase-groups.ts';

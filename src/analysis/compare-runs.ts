@@ -1,12 +1,14 @@
-import { PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
+import { PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
-import { BASELINE_MODE, meshCost } from './comparisons.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
+import { meshCost } from './comparisons.ts';
 import { pairRounds } from './intervals.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { judgeDelta } from './statistics/significance.ts';
 import { invalidPhases, validityText, validityOf } from './validity.ts';
 import { mean } from './statistics/spread.ts';
 import { DEFAULT_CONFIDENCE, welchTInterval } from './statistics/t-interval.ts';
+import { BASELINE_MODE } from '../core/modes.ts';
 
 const KEYS = Object.keys(PERCENTILES) as PercentileKey[];
 const DELTA_METRICS = KEYS.map((key) => `${key}-delta` as const);
@@ -214,7 +216,7 @@ const IGNORED_SETTINGS = new Set(['metadata.description', 'output.dir', 'load.se
  * machine and the built-in proxy on another).
  */
 export function flatSettings(run: Pick<RunDocument, 'scenario' | 'environment'>): Map<string, string> {
-  const proxy = (run.environment?.runtime as { proxy?: unknown } | undefined)?.proxy;
+  const { proxy } = runtimeFacts(run.environment.runtime);
   const settings = proxy === undefined ? run.scenario : { ...run.scenario, proxy };
   const flat = (value: unknown, prefix: string, into: Map<string, string>): Map<string, string> => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

@@ -1,16 +1,13 @@
-import { round } from '../numbers.ts';
-import { decodeHistogram, mergeHistograms, summarize, PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
-import type { Comparison, PhaseRecord, ResourceRecord, Role } from '../results/schema.ts';
+import { round } from '../core/numbers.ts';
+import { decodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
+import { perPercentile, PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
+import type { Comparison, PhaseRecord, ResourceRecord } from '../results/schema.ts';
 import { applyNoiseFloor, comparisonIntervals, pairRounds } from './intervals.ts';
 import { meshPerNode } from './per-node.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
 import { comparisonValidity } from './validity.ts';
+import { AA_MODE, BASELINE_MODE, MESH_ROLES, type Role } from '../core/modes.ts';
 
-/** Roles whose usage is the mesh's cost. */
-export const MESH_ROLES: readonly Role[] = ['sidecar', 'node-proxy', 'waypoint'];
-export const BASELINE_MODE = 'baseline';
-/** The second baseline whose comparison with the first gives the A/A noise floor (load.noiseFloor). */
-export const AA_MODE = 'baseline-aa';
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
 
@@ -39,7 +36,7 @@ const nodesOf = (perNode: NonNullable<Comparison['meshPerNode']>): Pick<Comparis
 /** Percentiles of the histograms of several phases pooled into one. */
 export function pooledPercentiles(phases: readonly PhaseRecord[]): Record<PercentileKey, number | null> {
   const summary = summarize(mergeHistograms(phases.map((phase) => decodeHistogram(phase.histogram))));
-  return { p50: summary.p50, p90: summary.p90, p95: summary.p95, p99: summary.p99, p999: summary.p999 };
+  return perPercentile((key) => summary[key]);
 }
 
 /**

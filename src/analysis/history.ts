@@ -1,5 +1,5 @@
 import type { RunDocument } from '../results/schema.ts';
-import { pooledPercentilesOf } from '../loadgen/histogram.ts';
+import { pooledPercentilesOf } from '../core/histogram.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
 import { scenarioGroup } from './scenario-fingerprint.ts';
 import { comparisonValidityOf, validityText } from './validity.ts';

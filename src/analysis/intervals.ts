@@ -1,5 +1,6 @@
 import type { Comparison, PhaseRecord } from '../results/schema.ts';
-import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from '../loadgen/histogram.ts';
+import { decodeHistogram, samplesNeeded } from '../core/histogram.ts';
+import { PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
 import { DEFAULT_CONFIDENCE, intervalReliability, pairedTInterval, type DeltaInterval } from './statistics/t-interval.ts';
 import { judgeDelta, type Judgement } from './statistics/significance.ts';
 

@@ -1,5 +1,6 @@
-import type { PhaseRecord, Warning } from '../results/schema.ts';
-import { formatRate } from '../report/format.ts';
+import type { PhaseRecord } from '../results/schema.ts';
+import { formatRate } from '../core/format.ts';
+import { type Warning } from '../core/warning.ts';
 
 /**
  * Steal at or above this share of CPU time marks a machine as overloaded: the hypervisor took that much from every

@@ -1,6 +1,7 @@
-import { round } from '../numbers.ts';
+import { round } from '../core/numbers.ts';
 import type { Comparison, PhaseRecord } from '../results/schema.ts';
-import { charged, MESH_ROLES } from './comparisons.ts';
+import { charged } from './comparisons.ts';
+import { MESH_ROLES } from '../core/modes.ts';
 import { pairedTInterval } from './statistics/t-interval.ts';
 
 type NodeCost = NonNullable<Comparison['meshPerNode']>[number];

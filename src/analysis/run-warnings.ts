@@ -1,10 +1,12 @@
-import { decodeHistogram, PERCENTILES, samplesNeeded, type PercentileKey } from '../loadgen/histogram.ts';
-import type { Comparison, PhaseRecord, Warning } from '../results/schema.ts';
-import { formatRate } from '../report/format.ts';
-import { AA_MODE } from './comparisons.ts';
+import { decodeHistogram, samplesNeeded } from '../core/histogram.ts';
+import { PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
+import type { Comparison, PhaseRecord } from '../results/schema.ts';
+import { formatRate } from '../core/format.ts';
 import { machineWarnings } from './machine-warnings.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { outliers, relativeSpread } from './statistics/spread.ts';
+import { AA_MODE } from '../core/modes.ts';
+import { type Warning } from '../core/warning.ts';
 
 /** Spread between repetitions above which a result gets a warning (coefficient of variation of the p50s). */
 export const HIGH_SPREAD = 0.25;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RunDocument } from '../results/schema.ts';
-import { formatCount, scenarioName } from '../report/format.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
+import { formatCount, scenarioName } from '../core/format.ts';
 import { flatSettings } from './compare-runs.ts';
 
 /**
@@ -31,11 +32,8 @@ const record = (value: unknown): Record<string, unknown> =>
 
 /** The proxy that really carried the traffic and whether mTLS was on: `proxy: auto` resolves per machine. */
 function resolvedRuntime(run: Pick<RunDocument, 'environment'>): { proxy: string | null; mtls: boolean | null } {
-  const runtime = record(run.environment.runtime);
-  const proxy = record(runtime['proxy']);
-  const kind = typeof proxy['kind'] === 'string' ? proxy['kind'] : null;
-  const version = typeof proxy['version'] === 'string' ? proxy['version'] : null;
-  return { proxy: kind === null ? null : [kind, version].filter((part) => part !== null).join(' '), mtls: typeof runtime['mtls'] === 'boolean' ? runtime['mtls'] : null };
+  const { proxy, mtls } = runtimeFacts(run.environment.runtime);
+  return { proxy: proxy === undefined ? null : `${proxy.kind} ${proxy.version}`, mtls: mtls ?? null };
 }
 
 function settingsLine(scenario: Record<string, unknown>, resolved: { proxy: string | null; mtls: boolean | null }): string {

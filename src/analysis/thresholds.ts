@@ -1,10 +1,11 @@
-import { PERCENTILES, type PercentileKey } from '../loadgen/histogram.ts';
+import { PERCENTILES, type PercentileKey } from '../core/percentiles.ts';
 import type { Comparison, PhaseRecord, ThresholdResult } from '../results/schema.ts';
 import type { Scenario, Threshold } from '../scenario/schema.ts';
-import { formatBytes, formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
-import { BASELINE_MODE, pooledPercentiles } from './comparisons.ts';
+import { formatBytes, formatCores, formatDeltaUs, formatRate, formatUs } from '../core/format.ts';
+import { pooledPercentiles } from './comparisons.ts';
 import { failedShare } from './phase-groups.ts';
 import { comparisonValidityOf, validityText } from './validity.ts';
+import { BASELINE_MODE } from '../core/modes.ts';
 
 type Unit = ThresholdResult['unit'];
 interface Measured {

@@ -1,6 +1,6 @@
 import { ACHIEVED_RATE_FLOOR } from '../loadgen/warnings.ts';
 import type { Comparison, PhaseRecord, Validity } from '../results/schema.ts';
-import { formatRate } from '../report/format.ts';
+import { formatRate } from '../core/format.ts';
 import { ERROR_SHARE } from './run-warnings.ts';
 
 /**

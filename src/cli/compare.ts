@@ -13,8 +13,9 @@ import {
 } from '../analysis/compare-runs.ts';
 import { readRunFile } from '../results/read-run.ts';
 import type { RunDocument } from '../results/schema.ts';
-import { formatBytes, formatCores, formatDeltaUs, formatRate, formatUs } from '../report/format.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { formatBytes, formatCores, formatDeltaUs, formatRate, formatUs } from '../core/format.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface CompareFlags {
   maxRegression: string[];

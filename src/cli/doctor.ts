@@ -1,10 +1,9 @@
 import Table from 'cli-table3';
-import type { Check } from '../doctor/check.ts';
-import { kubernetesChecks } from '../doctor/kubernetes.ts';
-import { localChecks } from '../doctor/local.ts';
-import { connect } from '../runtimes/kubernetes/client/connect.ts';
+import type { Check } from '../runtimes/check.ts';
+import { DEFAULT_RUNTIME, runtimeNamed } from '../runtimes/registry.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface DoctorFlags {
   runtime?: string;
@@ -15,15 +14,11 @@ export interface DoctorFlags {
 /** `meshtax doctor`: whether this machine can run a runtime, and what would make its numbers less trustworthy. */
 export async function doctorCommand(scenarioPath: string | undefined, flags: DoctorFlags): Promise<ExitCode> {
   const scenario = scenarioPath === undefined ? undefined : (await loadScenarioFile(scenarioPath, [])).scenario;
-  const runtime = flags.runtime ?? scenario?.runtime ?? 'local';
-  if (runtime !== 'local' && runtime !== 'kubernetes') throw new UsageError(`--runtime ${runtime}: runtimes are local and kubernetes`);
-  if (scenario && scenario.runtime !== runtime) throw new UsageError(`${scenarioPath} is a scenario for runtime ${scenario.runtime}, not ${runtime}`);
-  const checks =
-    runtime === 'kubernetes'
-      ? await kubernetesChecks(connect(flags.context ?? (scenario?.runtime === 'kubernetes' ? scenario.kubernetes.context : undefined)), scenario?.runtime === 'kubernetes' ? scenario : undefined)
-      : await localChecks();
+  const entry = runtimeNamed(flags.runtime ?? scenario?.runtime ?? DEFAULT_RUNTIME);
+  if (scenario && scenario.runtime !== entry.name) throw new UsageError(`${scenarioPath} is a scenario for runtime ${scenario.runtime}, not ${entry.name}`);
+  const checks = await (await entry.commands()).doctor({ scenario, context: flags.context });
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ runtime, checks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ runtime: entry.name, checks }, null, 2)}\n`);
   } else {
     process.stdout.write(`${render(checks)}\n`);
   }

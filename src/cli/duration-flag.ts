@@ -1,5 +1,5 @@
 import { parseDuration } from '../scenario/units.ts';
-import { UsageError } from './exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 /** A duration flag such as `--duration 10s` in milliseconds, within [minMs, maxMs]; a bad value is a usage error naming the flag. */
 export function durationFlag(flag: string, raw: string, minMs: number, maxMs: number): number {

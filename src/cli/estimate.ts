@@ -9,7 +9,8 @@ import { readRunFile } from '../results/read-run.ts';
 import { estimateHtml } from '../report/estimate/html.ts';
 import { estimateMarkdown } from '../report/estimate/markdown.ts';
 import { estimateTerminal } from '../report/estimate/terminal.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 const RENDER: Record<string, (result: EstimateResult) => string> = {
   table: estimateTerminal,

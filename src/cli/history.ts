@@ -1,14 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { trend, type TrendPoint } from '../analysis/history.ts';
-import { HistogramPayloadError } from '../loadgen/histogram-payload.ts';
+import { HistogramPayloadError } from '../core/histogram-payload.ts';
 import { checkRunHistograms, parseRunText, readRunText, RunFileError } from '../results/read-run.ts';
 import type { RunDocument } from '../results/schema.ts';
-import { formatCores, formatCount, formatDeltaUs, formatUs, scenarioName } from '../report/format.ts';
+import { formatCores, formatCount, formatDeltaUs, formatUs, scenarioName } from '../core/format.ts';
 import { trendGroups, trendReport } from '../report/html/trend.ts';
 import { writeFileAtomically } from '../results/atomic-write.ts';
 import { boxTable } from './columns.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 /**
  * `meshtax history <dir>`: the mesh tax across the runs under a results directory, oldest first, one trend per

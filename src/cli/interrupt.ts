@@ -1,4 +1,4 @@
-import { EXIT } from './exit-codes.ts';
+import { EXIT } from '../core/exit-codes.ts';
 
 /**
  * Ctrl-C and SIGTERM, for the whole process, installed before anything else loads. The first signal aborts

@@ -7,7 +7,8 @@ import { phaseRecord } from '../pipeline/phase-record.ts';
 import { loadSummary } from '../report/load-summary.ts';
 import { invalidLines, warningLines } from '../report/terminal.ts';
 import { durationFlag } from './duration-flag.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 import { cleanupScope, interrupted } from './interrupt.ts';
 import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';
 

@@ -1,9 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { RunFileError } from '../results/read-run.ts';
-import { WriteError } from '../results/atomic-write.ts';
-import { ScenarioError, formatProblems } from '../scenario/errors.ts';
+import { MeshtaxError } from '../core/errors.ts';
+import { RUNTIME_NAMES } from '../runtimes/registry.ts';
 import { TOOL } from '../tool.ts';
-import { EXIT, EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, EXIT_CODES_HELP, type ExitCode } from '../core/exit-codes.ts';
 import { compareCommand, type CompareFlags } from './compare.ts';
 import { COMPARE_METRICS, DEFAULT_METRICS } from '../analysis/compare-runs.ts';
 import type { DoctorFlags } from './doctor.ts';
@@ -80,7 +79,7 @@ function program(setExit: (code: ExitCode) => void): Command {
   root
     .command('cleanup')
     .description('delete what meshtax left in a cluster (after run --keep or a killed run), by label; --runtime local: on this host')
-    .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(['kubernetes', 'local']).default('kubernetes'))
+    .addOption(new Option('--runtime <name>', 'kubernetes: namespaces in the cluster; local: network namespaces, veth pairs and iptables rules of a killed netns run').choices(RUNTIME_NAMES).default('kubernetes'))
     .option('--run-id <id>', 'the run whose leftovers to delete')
     .option('--all', 'everything any meshtax run left (local: runs still going are skipped unless --force)', false)
     .option('--force', 'local: also runs whose meshtax process is still running (breaks them)', false)
@@ -180,30 +179,13 @@ function program(setExit: (code: ExitCode) => void): Command {
     .command('doctor')
     .description('check this machine: proxies and their versions, network namespaces, what would make numbers less trustworthy')
     .argument('[scenario]', 'a scenario file: check its nodes, and that its pods fit them (runtime kubernetes)')
-    .addOption(new Option('--runtime <name>', 'runtime to check (default: the scenario\'s, else local)').choices(['local', 'kubernetes']))
+    .addOption(new Option('--runtime <name>', 'runtime to check (default: the scenario\'s, else local)').choices(RUNTIME_NAMES))
     .option('--context <name>', 'kubeconfig context for --runtime kubernetes (default: the scenario\'s kubernetes.context, else the current one)')
     .option('--json', 'print the checks as JSON', false)
     .addHelpText('after', `${EXIT_CODES_HELP}\n\ndoctor exits 1 when a check fails (warnings do not fail it).`)
     .action(async (scenario: string | undefined, flags: DoctorFlags) => setExit(await (await import('./doctor.ts')).doctorCommand(scenario, flags)));
 
   return root;
-}
-
-/**
- * The exit code of an error of the Kubernetes runtime, or null when it is none: an unknown context or no kubeconfig
- * at all is invalid input (2, nothing started), the others end the run (1), each with its message and no stack. Their modules are imported
- * here, on the error path, because they bring the Kubernetes client (about a second to load): render, cleanup and
- * doctor, which use them, are imported by their actions, and every other command never loads them.
- */
-async function clusterErrorExit(error: Error): Promise<ExitCode | null> {
-  const [{ ClusterConfigError, NoKubeconfigError, UnknownContextError }, { ClusterError }, { CodeBundleMissing }] = await Promise.all([
-    import('../runtimes/kubernetes/client/connect.ts'),
-    import('../runtimes/kubernetes/client/errors.ts'),
-    import('../runtimes/kubernetes/code-bundle.ts'),
-  ]);
-  if (error instanceof UnknownContextError || error instanceof NoKubeconfigError) return EXIT.invalidInput;
-  if (error instanceof ClusterConfigError || error instanceof ClusterError || error instanceof CodeBundleMissing) return EXIT.runFailed;
-  return null;
 }
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {
@@ -216,22 +198,10 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       // Help and version end with exit 0; anything else commander rejects is a usage error (it printed why).
       return error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
     }
-    if (error instanceof ScenarioError) {
-      process.stderr.write(`${formatProblems(error.problems)}\n`);
-      return EXIT.invalidInput;
-    }
-    if (error instanceof UsageError || error instanceof RunFileError) {
-      process.stderr.write(`meshtax: ${error.message}\n`);
-      return EXIT.invalidInput;
-    }
-    if (error instanceof WriteError) {
-      process.stderr.write(`meshtax: ${error.message}\n`);
-      return EXIT.runFailed;
-    }
-    const clusterExit = error instanceof Error ? await clusterErrorExit(error) : null;
-    if (error instanceof Error && clusterExit !== null) {
-      process.stderr.write(`meshtax: ${error.message}\n`);
-      return clusterExit;
+    // Every runtime's errors, like the commands', carry their own exit code: none is mapped here by its class.
+    if (error instanceof MeshtaxError) {
+      process.stderr.write(`${error.text()}\n`);
+      return error.exitCode;
     }
     process.stderr.write(`meshtax: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT.runFailed;

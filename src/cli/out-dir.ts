@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFailureReason } from '../results/atomic-write.ts';
-import { UsageError } from './exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 /**
  * Checks, before anything starts, that results can be written under `dir`: it is a directory (or can be made) and a

@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
 import { Option } from 'commander';
 import type { ProgressEvent } from '../loadgen/types.ts';
-import type { PlannedPhase } from '../pipeline/plan.ts';
+import type { PlannedPhase } from '../scenario/plan.ts';
 import type { RunObserver } from '../pipeline/run.ts';
 import type { PhaseRecord } from '../results/schema.ts';
-import { formatRate, formatUs, modeLabel } from '../report/format.ts';
+import { formatRate, formatUs, modeLabel } from '../core/format.ts';
 
 export const PROGRESS_STYLES = ['bar', 'plain', 'none'] as const;
 export type ProgressStyle = (typeof PROGRESS_STYLES)[number];

@@ -3,7 +3,8 @@ import { locateRunFile } from '../results/locate-run.ts';
 import { readRunFile } from '../results/read-run.ts';
 import { writeAllReports } from '../report/all.ts';
 import { REPORT_FILES, type ReportFormat } from '../report/write.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 
 const FORMATS = Object.keys(REPORT_FILES) as ReportFormat[];
 /** Other names people type for a format: the file extension. */

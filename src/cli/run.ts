@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { invalidPhases, validityOf, validityText } from '../analysis/validity.ts';
 import { runScenario } from '../pipeline/run.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
 import { RUN_FILE, writeFinalRunFile } from '../results/run-file.ts';
 import { WriteError } from '../results/atomic-write.ts';
@@ -8,7 +9,7 @@ import type { RunDocument } from '../results/schema.ts';
 import { writeAllReports } from '../report/all.ts';
 import { runSummary } from '../report/terminal.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
 import { cleanupScope, interrupted, onQuit } from './interrupt.ts';
 import { requireWritableDir } from './out-dir.ts';
 import { progressObserver, progressStyle, type ProgressFlags } from './progress.ts';
@@ -70,10 +71,8 @@ export async function runCommand(scenarioPath: string | undefined, flags: RunFla
         });
       }
     }
-    const runtime = run.environment.runtime as { name?: string; namespaces?: string[] };
-    if (flags.keep && runtime.name === 'kubernetes' && (runtime.namespaces ?? []).length > 0) {
-      process.stderr.write(`meshtax: kept ${runtime.namespaces!.join(', ')}; remove them with meshtax cleanup --run-id ${run.runId}\n`);
-    }
+    const kept = flags.keep ? runtimeFacts(run.environment.runtime).keptNote(run.runId) : undefined;
+    if (kept !== undefined) process.stderr.write(`meshtax: ${kept}\n`);
     if (flags.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
     else {
       const reportLine = reportError === undefined ? `reports: ${reports.map((file) => path.basename(file)).join(', ')}` : `reports: not written (${reportError})`;

@@ -1,7 +1,7 @@
 import { locateRunFile } from '../results/locate-run.ts';
 import { readRunFile } from '../results/read-run.ts';
 import { runSummary } from '../report/terminal.ts';
-import { EXIT, type ExitCode } from './exit-codes.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
 
 export interface ShowFlags {
   results?: string;

@@ -7,8 +7,9 @@ import { startupHead, startupMarkdown, startupNote, startupRows } from '../repor
 import { runtimeFor } from '../runtimes/registry.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { parseSize } from '../scenario/units.ts';
-import { startupSchema, type StartupResult } from '../startup/schema.ts';
-import { EXIT, UsageError, type ExitCode } from './exit-codes.ts';
+import { startupSchema, type StartupMeasured } from '../startup/schema.ts';
+import { EXIT, type ExitCode } from '../core/exit-codes.ts';
+import { UsageError } from '../core/errors.ts';
 import { cleanupScope, interrupted } from './interrupt.ts';
 import { requireWritableDir } from './out-dir.ts';
 import { EMBEDDED_DEFAULT } from './run.ts';
@@ -56,7 +57,7 @@ function nodeFlags(flags: StartupFlags): { name: string; cpuCores: number; memor
 export async function startupCommand(scenarioPath: string | undefined, flags: StartupFlags): Promise<ExitCode> {
   const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${JSON.stringify(flags.context)}`];
   const loaded = await loadScenarioFile(scenarioPath ?? EMBEDDED_DEFAULT, sets);
-  runtimeFor(loaded);
+  const runtime = runtimeFor(loaded);
   const pods = count('--pods', flags.pods, 1000);
   const rounds = count('--rounds', flags.rounds, 100);
   const node = nodeFlags(flags);
@@ -65,13 +66,10 @@ export async function startupCommand(scenarioPath: string | undefined, flags: St
   const runId = newRunId();
   const startedAt = new Date().toISOString();
   const endScope = cleanupScope();
-  let measured: Omit<StartupResult, 'startedAt' | 'finishedAt' | 'scenarioSource'>;
+  let measured: StartupMeasured;
   try {
     const options = { pods, rounds, signal: interrupted, ...(node ? { node } : {}) };
-    measured =
-      loaded.scenario.runtime === 'kubernetes'
-        ? await (await import('../startup/kubernetes.ts')).kubernetesStartup(loaded.scenario, runId, options)
-        : await (await import('../startup/local.ts')).localStartup(loaded.scenario, runId, options);
+    measured = await (await runtime.commands()).startup(loaded.scenario, runId, options);
   } catch (error) {
     if (interrupted.aborted) {
       process.stderr.write('meshtax: start-up measurement interrupted; what it created is removed\n');

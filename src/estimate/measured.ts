@@ -1,14 +1,14 @@
-import { AA_MODE, MESH_ROLES } from '../analysis/comparisons.ts';
 import { comparisonValidityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../results/schema.ts';
+import { InputError } from '../core/errors.ts';
+import { AA_MODE, MESH_ROLES } from '../core/modes.ts';
+import type { MeshRole } from '../core/modes.ts';
 
 /**
  * What `meshtax estimate` takes from run.json files: per mode, one valid comparison against baseline and, from the
  * phases behind it, each mesh role's proxy count, CPU and memory under load and at idle. Invalid comparisons are
  * never used as a cost: their deltas describe the generator or a failing target, not the mesh.
  */
-
-export type MeshRole = 'sidecar' | 'node-proxy' | 'waypoint';
 export type Bounds = { low: number; high: number } | null;
 
 export type RoleFigures = {
@@ -55,7 +55,7 @@ export type Measured = {
 
 export type Unused = { mode: string; rate: number | null; file: string; reason: string };
 
-export class EstimateInputError extends Error {}
+export class EstimateInputError extends InputError {}
 
 export type RunSource = { file: string; run: RunDocument };
 

@@ -1,8 +1,9 @@
-import { round } from '../numbers.ts';
+import { round } from '../core/numbers.ts';
 import { TOOL } from '../tool.ts';
 import { BYTES_PER_GIB, type Fleet } from './fleet-schema.ts';
-import type { Measured, MeshRole, Unused } from './measured.ts';
+import type { Measured, Unused } from './measured.ts';
 import { ESTIMATE_SCHEMA_VERSION, type EstimateResult, type EstimatedMode, type ModeEstimate, type Range } from './result-schema.ts';
+import { type MeshRole } from '../core/modes.ts';
 
 /**
  * The fleet arithmetic of `meshtax estimate`. A measured mesh cost is split in two:

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { round } from '../numbers.ts';
+import { round } from '../core/numbers.ts';
 import { nowUs } from './clock.ts';
-import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from './histogram.ts';
+import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import { sampleMachine, unknownMachine, type MachineState } from './machine.ts';
 import { parseTarget } from './target.ts';
 import type {
@@ -16,14 +16,15 @@ import type {
   ErrorKinds,
 } from './types.ts';
 import { generatorWarnings } from './warnings.ts';
+import { MeshtaxError } from '../core/errors.ts';
 
 /** Time between telling workers to start and the schedule's time zero, so every worker starts on the same tick. */
 const START_DELAY_US = 50_000;
 /** How long a stopped worker may take to finish before it is terminated. */
 const STOP_GRACE_MS = 2000;
 
-export class LoadError extends Error {}
-export class PhaseInterrupted extends Error {}
+export class LoadError extends MeshtaxError {}
+export class PhaseInterrupted extends MeshtaxError {}
 
 /** The worker file beside this one: .ts when running from source, .js from dist. */
 const workerUrl = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);

@@ -1,4 +1,4 @@
-import { encodeHistogram, newHistogram, recordUs } from './histogram.ts';
+import { encodeHistogram, newHistogram, recordUs } from '../core/histogram.ts';
 import type { FailureKind } from './connection.ts';
 import type { Counts, ErrorKinds, WorkerReport } from './types.ts';
 

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../core/random.ts';
 import type { PhaseSpec } from './types.ts';
 
 /**
@@ -44,17 +45,5 @@ export function poissonSchedule(ratePerWorker: number, seed: number): Schedule {
       upcoming += gap();
       return current;
     },
-  };
-}
-
-/** Small, well-known 32-bit PRNG (mulberry32); returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 /** Where load goes: parsed once from the URL, with the request bytes prebuilt. */
 export interface Target {
   host: string;
@@ -9,7 +10,7 @@ export interface Target {
   url: string;
 }
 
-export class TargetError extends Error {}
+export class TargetError extends InputError {}
 
 export function parseTarget(url: string): Target {
   let parsed: URL;

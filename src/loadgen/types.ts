@@ -1,5 +1,6 @@
-import type { LatencySummary } from './histogram.ts';
+import type { LatencySummary } from '../core/histogram.ts';
 import type { MachineState } from './machine.ts';
+import type { Warning } from '../core/warning.ts';
 
 /** What one load phase should do. Times in milliseconds, rates in requests per second. */
 export interface PhaseSpec {
@@ -85,11 +86,6 @@ export interface PhaseMeasurement {
   warnings: Warning[];
 }
 
-export interface Warning {
-  code: string;
-  message: string;
-  hint?: string;
-}
 
 /** Events a running phase emits; progress display subscribes, the engine never draws. */
 export interface ProgressEvent {

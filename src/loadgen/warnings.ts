@@ -1,5 +1,6 @@
-import { samplesNeeded, type LatencySummary } from './histogram.ts';
-import type { Counts, ErrorKinds, GeneratorStats, PhaseSpec, Warning } from './types.ts';
+import { samplesNeeded, type LatencySummary } from '../core/histogram.ts';
+import type { Counts, ErrorKinds, GeneratorStats, PhaseSpec } from './types.ts';
+import { type Warning } from '../core/warning.ts';
 
 /** The open loop must deliver at least this share of the requested rate, or the phase says so. */
 export const ACHIEVED_RATE_FLOOR = 0.99;

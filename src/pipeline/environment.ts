@@ -1,8 +1,9 @@
 import os from 'node:os';
 import type { RunDocument } from '../results/schema.ts';
+import type { RuntimeDescription } from '../runtimes/descriptions.ts';
 
 /** The machine the run happened on, as recorded in run.json. */
-export function describeEnvironment(runtime: Record<string, unknown>): RunDocument['environment'] {
+export function describeEnvironment(runtime: RuntimeDescription): RunDocument['environment'] {
   const cpus = os.cpus();
   return {
     node: process.version,

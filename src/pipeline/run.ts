@@ -18,7 +18,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
 import { describeEnvironment } from './environment.ts';
 import { phaseRecord } from './phase-record.ts';
-import { plannedModes, planPhases, type PlannedPhase } from './plan.ts';
+import { phaseSpec, plannedModes, planPhases, type PlannedPhase } from '../scenario/plan.ts';
+import { MeshtaxError } from '../core/errors.ts';
 
 /** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
 const IDLE_MS = 500;
@@ -54,7 +55,7 @@ export interface RunOutcome {
 }
 
 /** A phase that could not be measured; the pipeline records it and stops or goes on as the scenario says. */
-class PhaseFailure extends Error {}
+class PhaseFailure extends MeshtaxError {}
 
 /**
  * The whole `run` pipeline: validate the scenario against its runtime, bring the modes up, measure every planned
@@ -262,20 +263,4 @@ function targetOf(prepared: PreparedMode | undefined, depth: number | undefined)
 function withSeed(scenario: Scenario): Scenario {
   if (scenario.load.seed !== undefined) return scenario;
   return { ...scenario, load: { ...scenario.load, seed: randomInt(0, 2 ** 32 - 1) } };
-}
-
-export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string): PhaseSpec {
-  const { load } = scenario;
-  return {
-    url,
-    loop: load.loop,
-    arrival: load.arrival,
-    rate: phase.rate,
-    connections: load.connections,
-    workers: load.workers,
-    durationMs: load.duration,
-    warmupMs: load.warmup,
-    timeoutMs: load.timeout,
-    seed: load.seed ?? 1,
-  };
 }

@@ -1,5 +1,5 @@
 import type { ChainResult } from '../results/schema.ts';
-import { formatDeltaUs, formatRate } from './format.ts';
+import { formatDeltaUs, formatRate } from '../core/format.ts';
 import { NO_INTERVAL, usBound } from './uncertainty.ts';
 
 /**

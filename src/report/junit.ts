@@ -1,6 +1,7 @@
 import type { Comparison, RunDocument, ThresholdResult } from '../results/schema.ts';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
-import { formatRate } from './format.ts';
+import { formatRate } from '../core/format.ts';
+import { PERCENTILE_KEYS } from '../core/percentiles.ts';
 import { proxyLine } from './terminal.ts';
 import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 
@@ -79,7 +80,7 @@ export function meshTaxLines(comparisons: readonly Comparison[]): string[] {
   for (const comparison of comparisons) {
     const reliability = reliabilityMark(comparison);
     lines.push(`mesh tax of ${comparison.mode} against ${comparison.baseline} at ${formatRate(comparison.rate)} rps, ${comparison.repetitions} rounds${reliability ? ` (${reliability})` : ''}:`);
-    for (const key of ['p50', 'p90', 'p95', 'p99', 'p999', 'meshCpuCores', 'meshMemoryBytes'] as const) {
+    for (const key of [...PERCENTILE_KEYS, 'meshCpuCores', 'meshMemoryBytes'] as const) {
       const delta = shownDelta(comparison, key);
       const why = delta.mark === NO_INTERVAL || delta.mark === NOT_SIGNIFICANT ? ` (${delta.reason})` : '';
       lines.push(`  ${DELTA_LABELS[key]}: ${deltaLine(delta)}${why}`);

@@ -1,6 +1,6 @@
 import type { PhaseSpec } from '../loadgen/types.ts';
 import type { PhaseRecord } from '../results/schema.ts';
-import { formatCount, formatRate, formatUs } from './format.ts';
+import { formatCount, formatRate, formatUs } from '../core/format.ts';
 
 type Percentiles = PhaseRecord['latencyUs'];
 

@@ -1,7 +1,7 @@
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
-import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, modeLabel, scenarioName } from './format.ts';
+import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, modeLabel, scenarioName } from '../core/format.ts';
 import { proxyLine } from './terminal.ts';
 import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';

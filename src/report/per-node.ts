@@ -1,5 +1,5 @@
 import type { Comparison } from '../results/schema.ts';
-import { formatBytes, formatCores, formatRate, modeLabel } from './format.ts';
+import { formatBytes, formatCores, formatRate, modeLabel } from '../core/format.ts';
 import { NO_INTERVAL } from './uncertainty.ts';
 
 /**

@@ -1,6 +1,8 @@
 import { comparisonValidityOf, validityOf } from '../analysis/validity.ts';
-import { decodeHistogram, mergeHistograms, summarize } from '../loadgen/histogram.ts';
+import { decodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
+import { metadataName } from '../core/format.ts';
 
 /**
  * smp.json: the run in the Service Mesh Performance (SMP) result format, spec version v0.0.1.
@@ -132,17 +134,6 @@ function groupId(run: RunDocument, mode: string, rate: number | null): string {
   return `${run.runId}-${mode}-${rate === null ? 'closed' : String(rate)}`;
 }
 
-function runtimeProxy(run: RunDocument): { kind?: string; version?: string; mtls?: boolean } {
-  const runtime = run.environment.runtime as { proxy?: { kind?: string; version?: string }; mtls?: boolean };
-  return { kind: runtime.proxy?.kind, version: runtime.proxy?.version, mtls: runtime.mtls };
-}
-
-function scenarioName(run: RunDocument): string | undefined {
-  const metadata = run.scenario['metadata'];
-  if (metadata && typeof metadata === 'object' && 'name' in metadata && typeof metadata.name === 'string') return metadata.name;
-  return undefined;
-}
-
 function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanceTestResult {
   const first = phases[0]!;
   const latency = pooledLatency(phases);
@@ -169,7 +160,7 @@ function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanc
     'meshtax.dev/repetitions': String(phases.length),
     'meshtax.dev/latency-pooling': latency.method,
   };
-  const scenario = scenarioName(run);
+  const scenario = metadataName(run);
   if (scenario) labels['meshtax.dev/scenario'] = scenario;
   const reasons = phases.flatMap((phase) => validityOf(phase).reasons.map((reason) => `rep ${phase.repetition}: ${reason.message}`));
   labels['meshtax.dev/valid'] = String(reasons.length === 0);
@@ -191,7 +182,7 @@ function result(run: RunDocument, phases: readonly PhaseRecord[]): SmpPerformanc
 
 function meshConfig(run: RunDocument, phases: readonly PhaseRecord[], comparison: Comparison | undefined): SmpServiceMeshConfig {
   const first = phases[0]!;
-  const proxy = runtimeProxy(run);
+  const { proxy, mtls } = runtimeFacts(run.environment.runtime);
   const config: SmpServiceMeshConfig = {
     smp_version: SMP_VERSION,
     id: groupId(run, first.mode, first.rate),
@@ -209,8 +200,8 @@ function meshConfig(run: RunDocument, phases: readonly PhaseRecord[], comparison
       mem_mb: Math.round(comparison.meshMemoryBytes / MIB),
       rps: Math.round(mean(phases.map((phase) => phase.achievedRps))),
     };
-    if (proxy.mtls !== undefined) config.mtls_enabled = proxy.mtls;
-    if (proxy.kind) config.proxy_build = `${proxy.kind}${proxy.version ? ` ${proxy.version}` : ''}`;
+    if (mtls !== undefined) config.mtls_enabled = mtls;
+    if (proxy) config.proxy_build = `${proxy.kind}${proxy.version ? ` ${proxy.version}` : ''}`;
   }
   return config;
 }

@@ -1,5 +1,5 @@
 import type { StartupResult } from '../startup/schema.ts';
-import { formatBytes, formatCores } from './format.ts';
+import { formatBytes, formatCores } from '../core/format.ts';
 import { NO_INTERVAL } from './uncertainty.ts';
 
 /**
@@ -13,8 +13,11 @@ const msText = (ms: number): string =>
 const range = (interval: { low: number; high: number } | null): string => (interval ? `[${msText(interval.low)}, ${msText(interval.high)}]` : NO_INTERVAL);
 const signed = (ms: number): string => `${ms >= 0 ? '+' : '-'}${msText(Math.abs(ms))}`;
 
+/** What the mesh adds to each pod and the density it leaves: shown when the runtime measured it (Kubernetes reads admitted pods). */
+const perPodColumns = (result: StartupResult): boolean => result.modes.some((mode) => mode.added !== undefined && mode.added !== null);
+
 export function startupHead(result: StartupResult): string[] {
-  const kube = result.runtime === 'kubernetes';
+  const kube = perPodColumns(result);
   return ['mode', 'pods', 'p50', 'p90', 'p99', 'max', 'median over rounds', 'Δ median vs baseline', ...(kube ? ['added per pod (requests)', 'added limits', 'injected', 'pods per node'] : [])];
 }
 
@@ -33,7 +36,7 @@ export function startupRows(result: StartupResult): string[][] {
       median === null ? '—' : `${msText(median)} ${range(mode.p50IntervalMs)}`,
       mode.deltaP50Ms ? `${signed(mode.deltaP50Ms.estimate)} ${range(mode.deltaP50Ms.interval)}` : '—',
     ];
-    if (result.runtime !== 'kubernetes') return row;
+    if (!perPodColumns(result)) return row;
     const added = mode.added;
     const fit = mode.podsPerNode;
     return [

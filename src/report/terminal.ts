@@ -3,7 +3,8 @@ import { splitComparisons, validityOf, validityText } from '../analysis/validity
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
-import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from './format.ts';
+import { runtimeFacts } from '../runtimes/descriptions.ts';
+import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from '../core/format.ts';
 import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**
@@ -81,29 +82,9 @@ export function chainTable(chains: NonNullable<RunDocument['chains']>): string {
   return [plainTable(CHAIN_HEAD, chainRows(chains, '\n')), CHAIN_NOTE].join('\n');
 }
 
-interface ClusterFacts {
-  context?: string | null;
-  kubernetesVersion?: string | null;
-  meshes?: { mesh: string; version: string }[];
-  cni?: string | null;
-  serverNode?: string | null;
-  clientNode?: string | null;
-}
-
-/** The cluster a Kubernetes run measured: context, version, meshes with versions, CNI and the nodes used. */
-function clusterLine(facts: ClusterFacts): string | undefined {
-  if (!facts.kubernetesVersion) return undefined;
-  const meshes = (facts.meshes ?? []).map((m) => `${m.mesh} ${m.version}`).join(', ') || 'none';
-  return `cluster: ${facts.context ?? '?'} (Kubernetes ${facts.kubernetesVersion}${facts.cni ? `, CNI ${facts.cni}` : ''}); meshes: ${meshes}; server ${facts.serverNode ?? '?'}, client ${facts.clientNode ?? '?'}`;
-}
-
-/** Which proxy carried the traffic, as every report must say (on Kubernetes: the cluster and its meshes); undefined for runtimes that do not record one. */
+/** Which proxy carried the traffic, as every report must say (on Kubernetes: the cluster and its meshes), in the runtime's own words; undefined when it recorded too little. */
 export function proxyLine(run: RunDocument): string | undefined {
-  const runtime = run.environment.runtime as { name?: string; proxy?: { kind?: string; version?: string }; mtls?: boolean };
-  if (runtime.name === 'kubernetes') return clusterLine(run.environment.runtime as ClusterFacts);
-  if (!runtime.proxy?.kind) return undefined;
-  const name = runtime.proxy.kind === 'builtin' ? 'built-in Node proxy' : runtime.proxy.kind;
-  return `proxy: ${name} ${runtime.proxy.version ?? ''}`.trimEnd() + (runtime.mtls === false ? ' (mTLS off)' : ' (mTLS on)');
+  return runtimeFacts(run.environment.runtime).line;
 }
 
 /**

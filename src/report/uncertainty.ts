@@ -1,5 +1,6 @@
 import type { Comparison } from '../results/schema.ts';
-import { formatBytes, formatCores, formatDeltaUs } from './format.ts';
+import { formatBytes, formatCores, formatDeltaUs } from '../core/format.ts';
+import type { PercentileKey } from '../core/percentiles.ts';
 
 /**
  * How every report shows a delta with its uncertainty: the estimate, its interval, and a mark when it is not
@@ -7,7 +8,7 @@ import { formatBytes, formatCores, formatDeltaUs } from './format.ts';
  * so the terminal, report.md, report.html and junit.xml say the same thing.
  */
 
-export type DeltaKey = 'p50' | 'p90' | 'p95' | 'p99' | 'p999' | 'meshCpuCores' | 'meshMemoryBytes';
+export type DeltaKey = PercentileKey | 'meshCpuCores' | 'meshMemoryBytes';
 
 export const DELTA_LABELS: Record<DeltaKey, string> = {
   p50: 'Δp50',

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, renameSync, rmSync, openSync, fstatSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
+import { MeshtaxError } from '../core/errors.ts';
 
 /** A file meshtax could not write, named with the reason in words (a full disk, a read-only file system, …). */
-export class WriteError extends Error {
+export class WriteError extends MeshtaxError {
   readonly code: string | undefined;
 
   constructor(target: string, error: unknown) {

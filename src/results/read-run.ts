@@ -1,9 +1,10 @@
-import { checkEncodedHistogram } from '../loadgen/histogram.ts';
-import { HistogramPayloadError } from '../loadgen/histogram-payload.ts';
+import { checkEncodedHistogram } from '../core/histogram.ts';
+import { HistogramPayloadError } from '../core/histogram-payload.ts';
 import { NotRegularFile, readRegularFile } from './regular-file.ts';
 import { runSchema, type PhaseRecord, type RunDocument } from './schema.ts';
+import { InputError } from '../core/errors.ts';
 
-export class RunFileError extends Error {}
+export class RunFileError extends InputError {}
 
 /**
  * Reads and validates a run.json; a missing, unparseable or foreign file throws RunFileError saying which. run.json

@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { InputError } from '../core/errors.ts';
 
 /** Thrown when a path names something other than a regular file (a FIFO, a device, a directory, a socket). */
-export class NotRegularFile extends Error {}
+export class NotRegularFile extends InputError {}
 
 /**
  * Reads a regular file as UTF-8. Opened with O_NONBLOCK and checked with fstat before any read: opening a FIFO

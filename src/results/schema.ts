@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from '../core/modes.ts';
+import { perPercentile } from '../core/percentiles.ts';
+import { runtimeDescriptionSchema } from '../runtimes/descriptions.ts';
 
 /** run.json: one source of truth for its shape; schemas/run.schema.json is generated from this. */
 export const RUN_SCHEMA_VERSION = 1;
@@ -16,11 +19,7 @@ const chainDepth = z
 
 export const latencySummarySchema = z
   .strictObject({
-    p50: percentile('50th percentile'),
-    p90: percentile('90th percentile'),
-    p95: percentile('95th percentile'),
-    p99: percentile('99th percentile'),
-    p999: percentile('99.9th percentile'),
+    ...perPercentile((_key, percent) => percentile(`${percent}th percentile`)),
     max: us('largest value'),
     mean: us('arithmetic mean'),
   })
@@ -56,7 +55,7 @@ export const countsSchema = z
   .describe('Outcomes of the requests whose intended send time fell in the measured window');
 
 export const roleSchema = z
-  .enum(['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen', 'control-plane'])
+  .enum(ROLES)
   .describe('What the process or container does: the mesh cost lives in sidecar, node-proxy and waypoint');
 
 export const resourceSchema = z.strictObject({
@@ -164,7 +163,7 @@ export const comparisonSchema = z.strictObject({
   depth: chainDepth,
   repetitions: z.number().int().positive().describe('repetitions pooled on each side (the rounds paired for intervals are those both sides completed)'),
   latencyDeltaUs: z
-    .strictObject({ p50: deltaUs('p50'), p90: deltaUs('p90'), p95: deltaUs('p95'), p99: deltaUs('p99'), p999: deltaUs('p999') })
+    .strictObject(perPercentile((key) => deltaUs(key)))
     .describe('percentiles of the pooled histograms (all repetitions), mode minus baseline'),
   meshCpuCores: z.number().nonnegative().describe('CPU of the mesh roles (sidecar, node-proxy, waypoint), cores, mean over repetitions'),
   meshMemoryBytes: z.number().nonnegative().describe('memory of the mesh roles, bytes, mean over repetitions'),
@@ -192,24 +191,20 @@ export const comparisonSchema = z.strictObject({
       method: z.string().describe('how the intervals were computed'),
       confidence: z.number().describe('two-sided confidence level, e.g. 0.95'),
       reliability: z.enum(['none', 'low', 'ok']).describe('none: fewer than 2 rounds (no interval); low: 2 to 4 rounds (honest but wide); ok: 5 or more'),
-      latencyDeltaUs: z.strictObject({ p50: intervalSchema, p90: intervalSchema, p95: intervalSchema, p99: intervalSchema, p999: intervalSchema }),
+      latencyDeltaUs: z.strictObject(perPercentile(() => intervalSchema)),
       meshCpuCores: intervalSchema,
       meshMemoryBytes: intervalSchema,
     })
     .describe('Student t intervals of the mean per-round difference, each mode paired with the baseline of the same round (repetition); mesh CPU and memory against no mesh'),
   significant: z
     .strictObject({
-      p50: significanceSchema,
-      p90: significanceSchema,
-      p95: significanceSchema,
-      p99: significanceSchema,
-      p999: significanceSchema,
+      ...perPercentile(() => significanceSchema),
       meshCpuCores: significanceSchema,
       meshMemoryBytes: significanceSchema,
     })
     .describe('whether each delta is significant: its interval excludes 0 (and, where the A/A pair itself differed, exceeds the noise floor); reason says why, or why there is no interval'),
   noiseFloorUs: z
-    .strictObject({ p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), p999: z.number().nullable() })
+    .strictObject(perPercentile(() => z.number().nullable()))
     .nullable()
     .describe('A/A noise floor at this rate, µs: the largest |delta| the baseline-aa interval allows; it judges a delta only at percentiles where the A/A pair itself differed; null without load.noiseFloor'),
   validity: validitySchema
@@ -297,7 +292,7 @@ export const runSchema = z.strictObject({
     cpus: z.strictObject({ count: z.number().int(), model: z.string() }),
     memoryBytes: z.number().int(),
     loadAverage: z.array(z.number()).describe('1, 5 and 15 minute load averages when the run started'),
-    runtime: z.record(z.string(), z.unknown()).describe('details of the runtime that hosted the modes'),
+    runtime: runtimeDescriptionSchema,
   }),
   scenario: z.record(z.string(), z.unknown()).describe('the resolved scenario: defaults applied, durations in milliseconds, sizes in bytes'),
   scenarioSource: z.string().describe('the scenario file the run was made from'),
@@ -315,8 +310,6 @@ export type MeshHopRecord = z.infer<typeof meshHopSchema>;
 export type RunStatus = RunDocument['status'];
 export type ResourceRecord = z.infer<typeof resourceSchema>;
 export type Comparison = z.infer<typeof comparisonSchema>;
-export type Role = z.infer<typeof roleSchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
-export type Warning = z.infer<typeof warningSchema>;
 export type Validity = z.infer<typeof validitySchema>;
 export type ChainResult = z.infer<typeof chainResultSchema>;

@@ -4,7 +4,9 @@ import { didYouMean } from '../scenario/suggest.ts';
 import { netnsProblems, type HostProbe } from './local/netns/requirements.ts';
 import { KUBERNETES_MODES } from './kubernetes/modes.ts';
 import { localRuntime } from './local/runtime.ts';
-import type { RuntimeFactory } from './types.ts';
+import type { RuntimeCommands, RuntimeFactory } from './types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { UsageError } from '../core/errors.ts';
 
 /**
  * A runtime as a scenario names it: its modes, to check a scenario against, and the runtime itself, loaded when a
@@ -14,16 +16,47 @@ import type { RuntimeFactory } from './types.ts';
 export interface RuntimeEntry {
   readonly name: string;
   readonly modes: readonly string[];
+  /** Time a phase takes beyond its warmup and window (start-up, idle measurement), for validate's estimate. */
+  phaseOverheadMs(scenario: Scenario): number;
   load(): Promise<RuntimeFactory>;
+  /** Its doctor, cleanup and render (when it has manifests). */
+  commands(): Promise<RuntimeCommands>;
 }
 
 const hintOf = (hint: string | undefined): { hint?: string } => (hint === undefined ? {} : { hint });
 
 /** Every runtime meshtax can run on, by the name a scenario's `runtime:` uses. */
 const runtimes: Record<string, RuntimeEntry> = {
-  local: { name: localRuntime.name, modes: localRuntime.modes, load: () => Promise.resolve(localRuntime) },
-  kubernetes: { name: 'kubernetes', modes: KUBERNETES_MODES, load: async () => (await import('./kubernetes/runtime.ts')).kubernetesRuntime },
+  local: {
+    name: localRuntime.name,
+    modes: localRuntime.modes,
+    // Processes on this host start in a fraction of a second.
+    phaseOverheadMs: () => 200,
+    load: () => Promise.resolve(localRuntime),
+    commands: async () => (await import('./local/commands.ts')).localCommands,
+  },
+  kubernetes: {
+    name: 'kubernetes',
+    modes: KUBERNETES_MODES,
+    // The idle measurement before each phase, and a generator pod's start.
+    phaseOverheadMs: (scenario) => scenario.kubernetes.idleWindow + 5000,
+    load: async () => (await import('./kubernetes/runtime.ts')).kubernetesRuntime,
+    commands: async () => (await import('./kubernetes/commands.ts')).kubernetesCommands,
+  },
 };
+
+/** The runtime of a scenario that names none (the scenario schema's default), and of doctor without one. */
+export const DEFAULT_RUNTIME = 'local';
+
+/** The names a scenario's `runtime:` and the commands' `--runtime` accept. */
+export const RUNTIME_NAMES: readonly string[] = Object.keys(runtimes);
+
+/** The runtime of this name, for commands that take `--runtime`; a usage error names the others. */
+export function runtimeNamed(name: string): RuntimeEntry {
+  const entry = runtimes[name];
+  if (!entry) throw new UsageError(`--runtime ${name}: runtimes are ${RUNTIME_NAMES.join(', ')}`);
+  return entry;
+}
 
 /**
  * The runtime factory for a scenario, after checking that its modes exist there and that this host can give it

@@ -1,8 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import type { PhaseEvents } from '../loadgen/phase.ts';
-import type { PhaseMeasurement, PhaseSpec, Warning } from '../loadgen/types.ts';
+import type { PhaseMeasurement, PhaseSpec } from '../loadgen/types.ts';
 import type { MeshHopRecord, ResourceRecord } from '../results/schema.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import type { StartupMeasured, StartupOptions } from '../startup/schema.ts';
+import type { RuntimeDescription } from './descriptions.ts';
+import type { ExitCode } from '../core/exit-codes.ts';
+import type { Check } from './check.ts';
+import { MeshtaxError } from '../core/errors.ts';
+import { type Warning } from '../core/warning.ts';
 
 /** A mode made ready by a runtime: where the load goes. */
 export interface PreparedMode {
@@ -24,8 +30,8 @@ export interface PreparedMode {
  */
 export interface Runtime {
   readonly name: string;
-  /** Runtime details recorded in run.json's environment.runtime. */
-  describe(): Record<string, unknown>;
+  /** The runtime's own description, recorded in run.json's environment.runtime (its schema: descriptions.ts). */
+  describe(): RuntimeDescription;
   prepare(modes: readonly string[], signal: AbortSignal): Promise<PreparedMode[]>;
   /**
    * Makes a mode's servers ready for its next phase, when the runtime cannot keep every mode up at once (a node
@@ -56,7 +62,7 @@ export interface PhaseDriver extends EventEmitter<PhaseEvents> {
   run(spec: PhaseSpec, signal?: AbortSignal): Promise<PhaseMeasurement>;
 }
 
-export class RuntimeFailure extends Error {}
+export class RuntimeFailure extends MeshtaxError {}
 
 /** Resource measurement of one phase: idle level before load, then the measured window. */
 export interface PhaseResources {
@@ -93,6 +99,52 @@ export interface RuntimeFactory {
   readonly name: string;
   readonly modes: readonly string[];
   create(scenario: Scenario, runId: string, options: RuntimeOptions): Runtime;
+}
+
+/** What `meshtax doctor` asks of a runtime: checks of this machine, and of the scenario's needs when one is given. */
+export interface DoctorRequest {
+  scenario: Scenario | undefined;
+  /** --context: which cluster, for a runtime that runs in one. */
+  context: string | undefined;
+}
+
+/** What `meshtax cleanup` asks of a runtime: remove what a run (or every run, runId undefined) left behind. */
+export interface CleanupRequest {
+  runId: string | undefined;
+  context: string | undefined;
+  /** How long to wait for what is being deleted to go. */
+  timeoutMs: number;
+  /** Print what was removed as JSON. */
+  json: boolean;
+  /** Also remove what a run that is still going holds (breaks it). */
+  force: boolean;
+  /** Say what would be removed, remove nothing. */
+  dryRun: boolean;
+}
+
+/** What `meshtax render` asks of a runtime that has manifests: the text of every object a run would create. */
+export interface RenderRequest {
+  scenario: Scenario;
+  scenarioPath: string;
+  /** --mode: only these modes (empty: every mode the scenario plans). */
+  modes: readonly string[];
+  runId: string;
+  /** false with --no-code: large generated content is named by its digest instead of shown. */
+  code: boolean;
+}
+
+/**
+ * The commands a runtime brings besides running: the doctor, cleanup and render commands call these and never
+ * look at which runtime answers. Loaded only when one of them is used.
+ */
+export interface RuntimeCommands {
+  doctor(request: DoctorRequest): Promise<Check[]>;
+  /** Prints what it removed (stdout) and returns the exit code. */
+  cleanup(request: CleanupRequest): Promise<ExitCode>;
+  /** Absent for a runtime without manifests to show. */
+  render?(request: RenderRequest): string;
+  /** `meshtax startup`: how long a new pod of each mode takes to start (and, where the runtime can say, what the mesh adds to it). */
+  startup(scenario: Scenario, runId: string, options: StartupOptions): Promise<StartupMeasured>;
 }
 
 export interface RuntimeOptions {

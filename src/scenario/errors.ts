@@ -1,7 +1,5 @@
+import { InputError } from '../core/errors.ts';
 /** Invalid input: problems in a scenario file or a `--set` override, each with where it is and how to fix it. */
-
-/** Exit code for invalid input: 2, as in the exit-code table of every command's --help. */
-export const SCENARIO_EXIT_CODE = 2;
 
 export type Problem = {
   /** File path as given, or the override as typed, e.g. `--set load.duration=5s`. */
@@ -25,13 +23,17 @@ export function formatProblems(problems: readonly Problem[]): string {
     .join('\n');
 }
 
-export class ScenarioError extends Error {
+export class ScenarioError extends InputError {
   readonly problems: Problem[];
-  readonly exitCode = SCENARIO_EXIT_CODE;
 
   constructor(problems: Problem[]) {
     super(formatProblems(problems));
     this.name = 'ScenarioError';
     this.problems = problems;
+  }
+
+  /** Every problem on its own line with file:line, without a prefix: the lines are the message. */
+  override text(): string {
+    return this.message;
   }
 }

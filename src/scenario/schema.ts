@@ -1,9 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
-import { BASELINE_MODE } from '../analysis/comparisons.ts';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
 import { kubernetesSchema } from './kubernetes-schema.ts';
 import { showValue } from './show.ts';
+import { BASELINE_MODE } from '../core/modes.ts';
 
 /**
  * The scenario file: the one source of truth for its shape, defaults and limits. schemas/scenario.schema.json is

@@ -67,3 +67,15 @@ export const startupSchema = z.strictObject({
 
 export type StartupResult = z.infer<typeof startupSchema>;
 export type StartupMode = z.infer<typeof startupModeSchema>;
+
+/** What a start-up measurement is asked for, whichever runtime takes it. */
+export interface StartupOptions {
+  pods: number;
+  rounds: number;
+  signal: AbortSignal;
+  /** The node size for pods-per-node; default: the allocatable of the node the pods are placed on. */
+  node?: { name: string; cpuCores: number; memoryBytes: number; maxPods: number };
+}
+
+/** A runtime's start-up measurement, before the command stamps its times and source on it. */
+export type StartupMeasured = Omit<StartupResult, 'startedAt' | 'finishedAt' | 'scenarioSource'>;

@@ -1,4 +1,4 @@
-import { round } from '../numbers.ts';
+import { round } from '../core/numbers.ts';
 import { pairedTInterval } from '../analysis/statistics/t-interval.ts';
 import type { StartupMode } from './schema.ts';
 

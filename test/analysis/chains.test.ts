@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chainResults, polynomialFit } from '../../src/analysis/chains.ts';
 import { compareModes } from '../../src/analysis/comparisons.ts';
-import { encodeHistogram, newHistogram } from '../../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram } from '../../src/core/histogram.ts';
 import type { PhaseRecord } from '../../src/results/schema.ts';
 
 /** A phase whose every request took `us`: each percentile is `us` in the phase, and pooled phases mix their values. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareModes } from '../../src/analysis/comparisons.ts';
-import { encodeHistogram, newHistogram } from '../../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram } from '../../src/core/histogram.ts';
 import type { PhaseRecord, ResourceRecord } from '../../src/results/schema.ts';
 
 /** A histogram of `count` values: value i (0-based) is base + i. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HIGH_STEAL, machineFirst, machineWarnings } from '../../src/analysis/machine-warnings.ts';
 import { runWarnings } from '../../src/analysis/run-warnings.ts';
 import type { PhaseRecord } from '../../src/results/schema.ts';
-import { encodeHistogram, newHistogram, recordUs } from '../../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram, recordUs } from '../../src/core/histogram.ts';
 
 type Machine = NonNullable<PhaseRecord['machine']>;
 // A real histogram of 10 000 samples at 100 µs: the run warnings read the sample count from it.

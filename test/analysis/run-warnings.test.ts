@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runWarnings, withoutSampleWarning } from '../../src/analysis/run-warnings.ts';
-import { encodeHistogram, newHistogram } from '../../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram } from '../../src/core/histogram.ts';
 import type { Comparison, PhaseRecord } from '../../src/results/schema.ts';
 
 function histogramOf(samples: number): string {

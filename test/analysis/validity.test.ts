@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareModes } from '../../src/analysis/comparisons.ts';
 import { comparisonValidityOf, phaseValidity, validityOf } from '../../src/analysis/validity.ts';
-import { encodeHistogram, newHistogram } from '../../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram } from '../../src/core/histogram.ts';
 import type { PhaseRecord } from '../../src/results/schema.ts';
 
 function histogram(base: number): string {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { Check } from '../../src/doctor/check.ts';
+import type { Check } from '../../src/runtimes/check.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('meshtax doctor', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { durationFlag, legacySecondsFlag } from '../../src/cli/duration-flag.ts';
-import { UsageError } from '../../src/cli/exit-codes.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('help', () => {

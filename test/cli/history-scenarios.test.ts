@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { RunDocument } from '../../src/results/schema.ts';
+import type { LocalDescription } from '../../src/runtimes/local/description.ts';
+import { localDescription } from '../helpers/runtime-descriptions.ts';
 import { launchChromium, openReport } from '../helpers/browser.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 import { syntheticRun } from '../report/html/fixture.ts';
@@ -10,7 +12,7 @@ import { syntheticRun } from '../report/html/fixture.ts';
 interface Variant {
   name: string;
   day: number;
-  proxy?: string;
+  proxy?: LocalDescription['proxy']['kind'];
   mtls?: boolean;
   durationMs?: number;
 }
@@ -22,7 +24,7 @@ function runOf({ name, day, proxy = 'haproxy', mtls = true, durationMs = 20_000 
   run.runId = `202611${String(day).padStart(2, '0')}-100000-${(0xa000 + day).toString(16)}`;
   run.startedAt = started;
   run.finishedAt = started.replace('10:00', '10:05');
-  run.environment.runtime = { name: 'local', proxy: { kind: proxy, version: '2.8.5' }, mtls };
+  run.environment.runtime = localDescription({ proxy: { kind: proxy, version: '2.8.5' }, mtls });
   run.scenario = {
     apiVersion: 'meshtax.dev/v1alpha1',
     kind: 'Scenario',

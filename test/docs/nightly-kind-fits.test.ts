@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { capacityProblem, type NodeRoom } from '../../src/runtimes/kubernetes/capacity.ts';
 import { isKubernetesMode } from '../../src/runtimes/kubernetes/modes.ts';
-import { plannedModes } from '../../src/pipeline/plan.ts';
+import { plannedModes } from '../../src/scenario/plan.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 
 interface Workflow {

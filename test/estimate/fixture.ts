@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { encodeHistogram, newHistogram, recordUs, summarize, decodeHistogram } from '../../src/loadgen/histogram.ts';
+import { encodeHistogram, newHistogram, recordUs, summarize, decodeHistogram } from '../../src/core/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../src/results/schema.ts';
 import { runSchema } from '../../src/results/schema.ts';
 import { fixtureRun } from '../report/fixture.ts';

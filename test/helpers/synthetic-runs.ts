@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from '../../src/analysis/statistics/random.ts';
+import { seededRandom, type Random } from '../../src/core/random.ts';
 import type { PhaseRecord, ResourceRecord, RunDocument } from '../../src/results/schema.ts';
 import { fixtureRun } from '../report/fixture.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/loadgen/histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/core/histogram.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../../src/loadgen/types.ts';
 import type { MachineState } from '../../src/loadgen/machine.ts';
 import { busiestMachine, mergeShards } from '../../src/runtimes/kubernetes/generator/merge.ts';

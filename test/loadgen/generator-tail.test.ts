@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencySummary } from '../../src/loadgen/histogram.ts';
+import type { LatencySummary } from '../../src/core/histogram.ts';
 import type { GeneratorStats, PhaseSpec } from '../../src/loadgen/types.ts';
 import { GENERATOR_TAIL_MIN_SLIP_US, GENERATOR_TAIL_SHARE, generatorWarnings } from '../../src/loadgen/warnings.ts';
 import { testSpec } from '../helpers/spec.ts';

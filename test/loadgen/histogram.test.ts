@@ -7,7 +7,7 @@ import {
   recordUs,
   samplesNeeded,
   summarize,
-} from '../../src/loadgen/histogram.ts';
+} from '../../src/core/histogram.ts';
 
 describe('latency histograms', () => {
   it('keeps microsecond resolution below 2 ms', () => {

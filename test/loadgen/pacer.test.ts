@@ -12,7 +12,8 @@ import {
   takeDue,
   type PacerIo,
 } from '../../src/loadgen/pacer.ts';
-import { mulberry32, poissonSchedule, uniformSchedule, type Schedule } from '../../src/loadgen/schedule.ts';
+import { mulberry32 } from '../../src/core/random.ts';
+import { poissonSchedule, uniformSchedule, type Schedule } from '../../src/loadgen/schedule.ts';
 import { BUSY, CLAIMED, CLOSED, FREE, SharedSlots, type PacerCounter } from '../../src/loadgen/slots.ts';
 import {
   MAX_SLEEP_US as MAX_WRITER_SLEEP_US,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEncodedHistogram, decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, pooledPercentilesOf, recordUs, summarize } from '../../src/loadgen/histogram.ts';
+import { checkEncodedHistogram, decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, pooledPercentilesOf, recordUs, summarize } from '../../src/core/histogram.ts';
 
 /** A seeded spread of latencies from 20 µs to tens of seconds, so buckets of every magnitude are used. */
 function encoded(seed: number, samples: number): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, poissonSchedule, uniformSchedule } from '../../src/loadgen/schedule.ts';
+import { mulberry32 } from '../../src/core/random.ts';
+import { poissonSchedule, uniformSchedule } from '../../src/loadgen/schedule.ts';
 import { shareOf } from '../../src/loadgen/open-loop.ts';
 
 describe('open-loop schedules', () => {

@@ -16,7 +16,7 @@ function network(withWaypoint: boolean): ModeNetwork {
     server: { namespace: 'mtx-abcd-sc-srv', ip: '169.254.77.6' },
     waypoint: withWaypoint ? { namespace: 'mtx-abcd-npw-wp', ip: '169.254.77.10' } : undefined,
     intercept: () => Promise.reject(new Error('not in a plan')),
-    describe: () => ({}),
+    describe: () => ({ serverNamespace: 'mtx-abcd-sc-srv', serverIp: '169.254.77.6', links: [], intercept: [] }),
     remove: () => Promise.resolve(),
   };
 }

@@ -1,5 +1,6 @@
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/loadgen/histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/core/histogram.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../src/results/schema.ts';
+import { localDescription } from '../helpers/runtime-descriptions.ts';
 
 /**
  * A fixed synthetic run: baseline, sidecar and ambient at 1000 rps, two repetitions each; histograms built from
@@ -176,7 +177,7 @@ export const fixtureRun: RunDocument = {
     cpus: { count: 8, model: 'Test CPU @ 3.00GHz' },
     memoryBytes: 16 * 1024 * MIB,
     loadAverage: [0.5, 0.4, 0.3],
-    runtime: { kind: 'local', proxy: { kind: 'envoy', version: '1.31.2' }, mtls: true },
+    runtime: localDescription(),
   },
   scenario: { apiVersion: 'meshtax.dev/v1alpha1', kind: 'Scenario', metadata: { name: 'quickstart' } },
   scenarioSource: 'scenarios/quickstart.yaml',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { junitReport, xmlEscape } from '../../src/report/junit.ts';
+import { kubernetesDescription } from '../helpers/runtime-descriptions.ts';
 import { fixtureRun } from './fixture.ts';
 
 describe('junitReport', () => {
@@ -24,10 +25,10 @@ describe('junitReport', () => {
   });
 
   it('names the proxy once in its property', () => {
-    expect(xml).toContain('<property name="proxy" value="envoy 1.31.2 (mTLS on)"/>');
+    expect(xml).toContain('<property name="proxy" value="haproxy 2.8.5 (mTLS on)"/>');
     const cluster = junitReport({
       ...fixtureRun,
-      environment: { ...fixtureRun.environment, runtime: { name: 'kubernetes', context: 'kind', kubernetesVersion: 'v1.37.2', meshes: [] } },
+      environment: { ...fixtureRun.environment, runtime: kubernetesDescription({ context: 'kind', kubernetesVersion: 'v1.37.2' }) },
     });
     expect(cluster).toContain('<property name="cluster" value="kind (Kubernetes v1.37.2); meshes: none; server ?, client ?"/>');
   });

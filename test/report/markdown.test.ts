@@ -14,7 +14,7 @@ describe('markdownReport', () => {
 
   it('names the proxy, marks deltas not significant, and footnotes missing intervals with the real reason', () => {
     const text = markdownReport(fixtureRun);
-    expect(text).toContain('proxy: envoy 1.31.2 (mTLS on)');
+    expect(text).toContain('proxy: haproxy 2.8.5 (mTLS on)');
     expect(text).toContain('+167 µs [120, 210]');
     expect(text).toContain('+30 µs [-10, 60] (not significant)');
     // Both modes lack p99.9 for the same reason: one footnote, said once.

@@ -30,7 +30,7 @@ describe('smpReport', () => {
       labels: { 'meshtax.dev/mode': 'sidecar' },
       sidecar: { count: 2, cpu_mCores: 185, mem_mb: 18, rps: 1000 },
       mtls_enabled: true,
-      proxy_build: 'envoy 1.31.2',
+      proxy_build: 'haproxy 2.8.5',
     });
     expect(doc.service_mesh_configs[0]!.sidecar).toBeUndefined();
     expect(doc.environment_config.node).toEqual([{ type: 'linux-x64', cores: 8, mem_mb: 16384 }]);

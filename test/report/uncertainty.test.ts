@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareModes } from '../../src/analysis/comparisons.ts';
-import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/loadgen/histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, recordUs, summarize } from '../../src/core/histogram.ts';
 import type { PhaseRecord } from '../../src/results/schema.ts';
 import { htmlReport } from '../../src/report/html/index.ts';
 import { junitReport } from '../../src/report/junit.ts';

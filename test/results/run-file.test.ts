@@ -6,6 +6,7 @@ import { newRunId } from '../../src/results/run-id.ts';
 import { writeRunFile } from '../../src/results/run-file.ts';
 import { RUN_SCHEMA_VERSION, runSchema, type RunDocument } from '../../src/results/schema.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { localDescription } from '../helpers/runtime-descriptions.ts';
 
 const run: RunDocument = {
   schemaVersion: RUN_SCHEMA_VERSION,
@@ -20,7 +21,7 @@ const run: RunDocument = {
     cpus: { count: 2, model: 'cpu' },
     memoryBytes: 1024,
     loadAverage: [0, 0, 0],
-    runtime: { name: 'local' },
+    runtime: localDescription(),
   },
   scenario: {},
   scenarioSource: 'scenarios/quickstart.yaml',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparisonIntervals } from '../../src/analysis/intervals.ts';
-import { seededRandom, type Random } from '../../src/analysis/statistics/random.ts';
+import { seededRandom, type Random } from '../../src/core/random.ts';
 import type { PhaseRecord } from '../../src/results/schema.ts';
 
 /**

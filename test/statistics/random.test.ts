@@ -1,6 +1,5 @@
 import { expect, it } from 'vitest';
-import { seededRandom } from '../../src/analysis/statistics/random.ts';
-import { mulberry32 } from '../../src/loadgen/schedule.ts';
+import { mulberry32, seededRandom } from '../../src/core/random.ts';
 
 it('is mulberry32 for the seed, with integers floor(u × bound)', () => {
   const reference = mulberry32(9);

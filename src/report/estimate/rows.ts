@@ -1,5 +1,5 @@
 import type { EstimateResult, EstimatedMode, ModeEstimate, Range } from '../../estimate/result-schema.ts';
-import { formatBytes, formatCount, formatDeltaUs, formatRate } from '../format.ts';
+import { formatBytes, formatCount, formatDeltaUs, formatRate } from '../../core/format.ts';
 
 /** The text every estimate format shows (terminal, Markdown, HTML), so the three agree to the digit. */
 

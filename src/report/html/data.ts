@@ -1,9 +1,10 @@
-import { BASELINE_MODE } from '../../analysis/comparisons.ts';
 import { splitComparisons } from '../../analysis/validity.ts';
-import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../loadgen/histogram.ts';
-import type { Comparison, PhaseRecord, Role, RunDocument } from '../../results/schema.ts';
+import { decodeHistogram, mergeHistograms, MIN_TAIL_SAMPLES } from '../../core/histogram.ts';
+import type { Comparison, PhaseRecord, RunDocument } from '../../results/schema.ts';
 import { shownDelta } from '../uncertainty.ts';
 import { modeColors } from './colors.ts';
+import { BASELINE_MODE } from '../../core/modes.ts';
+import { type Role } from '../../core/modes.ts';
 
 /** One point of a latency spectrum: percentile p (0–100), x = 1/(1 − p/100), latency in milliseconds. */
 export interface SpectrumPoint {

@@ -1,4 +1,4 @@
-import { formatCores, formatRate, scenarioName } from '../format.ts';
+import { formatCores, formatRate, scenarioName } from '../../core/format.ts';
 import { DELTA_LABELS, legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
 import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';

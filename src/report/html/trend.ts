@@ -1,5 +1,5 @@
 import type { TrendPoint } from '../../analysis/history.ts';
-import { formatCores, formatCount } from '../format.ts';
+import { formatCores, formatCount } from '../../core/format.ts';
 import { chartBundle } from './bundle.ts';
 import { modeColors } from './colors.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';

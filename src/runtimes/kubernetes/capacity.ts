@@ -5,6 +5,7 @@ import type { Cluster } from './client/connect.ts';
 import { apiMessage, apiStatus, ClusterError, during } from './client/errors.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import { parseQuantity } from './resources/quantity.ts';
+import { MeshtaxError } from '../../core/errors.ts';
 
 /** CPU in cores and memory in bytes that pods request of a node. */
 export interface Requests {
@@ -158,4 +159,4 @@ export async function placementCapacityProblem(cluster: Cluster, scenario: Scena
 }
 
 /** The scenario's pods cannot be scheduled on the chosen nodes: said before anything is created. */
-export class CapacityError extends Error {}
+export class CapacityError extends MeshtaxError {}

@@ -3,8 +3,9 @@ import type { Cluster } from './client/connect.ts';
 import { during, isNotFound } from './client/errors.ts';
 import { managedSelector, RUN_ID_LABEL } from './labels.ts';
 import { waitFor, WaitTimeout } from './wait.ts';
+import { MeshtaxError } from '../../core/errors.ts';
 
-export class CleanupError extends Error {}
+export class CleanupError extends MeshtaxError {}
 
 export interface CleanupResult {
   /** Namespaces that were deleted, with the run they belonged to. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MeshtaxError } from '../../core/errors.ts';
 
 /** The bundled in-cluster code (scripts/bundle-pod.ts): file name → content, for the meshtax-code ConfigMap. */
 export type CodeBundle = Record<string, string>;
@@ -11,7 +12,7 @@ export const CODE_MOUNT = '/meshtax';
 /** src/runtimes/kubernetes/ and dist/runtimes/kubernetes/ both sit three levels below the package root. */
 const podDir = new URL('../../../dist/pod/', import.meta.url);
 
-export class CodeBundleMissing extends Error {}
+export class CodeBundleMissing extends MeshtaxError {}
 
 export function loadCodeBundle(): CodeBundle {
   const bundle: CodeBundle = {};

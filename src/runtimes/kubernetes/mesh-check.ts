@@ -3,6 +3,7 @@ import type { Cluster } from './client/connect.ts';
 import { apiStatus, during } from './client/errors.ts';
 import type { KubernetesMode } from './modes.ts';
 import { modeFacts } from './modes.ts';
+import { MeshtaxError } from '../../core/errors.ts';
 
 /** A mesh found in the cluster: where its control plane runs and its version (from the image tag). */
 export interface MeshInstall {
@@ -13,7 +14,7 @@ export interface MeshInstall {
   selector: string;
 }
 
-export class MeshMissing extends Error {}
+export class MeshMissing extends MeshtaxError {}
 
 function imageVersion(images: (string | undefined)[]): string {
   for (const image of images) {

@@ -1,4 +1,4 @@
-import { AA_MODE } from '../../analysis/comparisons.ts';
+import { AA_MODE } from '../../core/modes.ts';
 
 /** The modes of the Kubernetes runtime (how each joins its mesh is in manifests/namespace.ts), and baseline-aa, a second baseline for the noise floor. */
 export const KUBERNETES_MODES = ['baseline', AA_MODE, 'linkerd', 'istio-sidecar', 'istio-ambient', 'istio-waypoint'] as const;

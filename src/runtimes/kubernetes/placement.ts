@@ -1,8 +1,9 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { KubernetesSettings } from '../../scenario/kubernetes-schema.ts';
-import type { Warning } from '../../loadgen/types.ts';
 import type { Cluster } from './client/connect.ts';
 import { during } from './client/errors.ts';
+import { MeshtaxError } from '../../core/errors.ts';
+import { type Warning } from '../../core/warning.ts';
 
 export interface Placement {
   serverNode: string;
@@ -10,7 +11,7 @@ export interface Placement {
   warnings: Warning[];
 }
 
-export class PlacementError extends Error {}
+export class PlacementError extends MeshtaxError {}
 
 /** Ready, not cordoned, and without taints that keep ordinary pods away. */
 export function schedulable(node: V1Node): boolean {

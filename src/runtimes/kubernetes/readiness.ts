@@ -7,8 +7,9 @@ import { podProblem } from './pod-status.ts';
 import { replicaFailure, replicaFailureHint } from './replica-failure.ts';
 import { settledModeProblem } from './verify-mode.ts';
 import { waitFor, WaitTimeout } from './wait.ts';
+import { MeshtaxError } from '../../core/errors.ts';
 
-export class ModeNotReady extends Error {}
+export class ModeNotReady extends MeshtaxError {}
 
 /** Waits for a Deployment's rollout: every replica updated and available; says why not (scheduling, image pulls). */
 export async function waitForRollout(cluster: Cluster, namespace: string, name: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {

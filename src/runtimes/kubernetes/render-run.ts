@@ -1,6 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { phaseSpec } from '../../pipeline/run.ts';
-import { planPhases } from '../../pipeline/plan.ts';
+import { phaseSpec, planPhases } from '../../scenario/plan.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { CodeBundle } from './code-bundle.ts';
 import { shardSpecs } from './generator/shards.ts';

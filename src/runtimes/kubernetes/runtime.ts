@@ -1,4 +1,3 @@
-import type { Warning } from '../../loadgen/types.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { RuntimeFailure, type MeshPathProbe, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
 import { applyObjects } from './client/apply.ts';
@@ -23,6 +22,8 @@ import { scaleEcho } from './scale.ts';
 import { KubernetesPhaseResources } from './resources/phase-resources.ts';
 import { chooseSource, type MetricsSource } from './resources/sources.ts';
 import { resourceScope, sharedComponents } from './scope.ts';
+import type { KubernetesDescription } from './description.ts';
+import { type Warning } from '../../core/warning.ts';
 
 /**
  * The Kubernetes runtime: each mode in its own namespace `meshtax-<runId>-<mode>`, labelled so its mesh takes the
@@ -61,7 +62,7 @@ class KubernetesRuntime implements Runtime {
     this.cluster = connect(scenario.kubernetes.context);
   }
 
-  describe(): Record<string, unknown> {
+  describe(): KubernetesDescription {
     return {
       name: this.name,
       context: this.cluster?.context ?? this.scenario.kubernetes.context ?? null,

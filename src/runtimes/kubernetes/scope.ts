@@ -1,5 +1,4 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Role } from '../../results/schema.ts';
 import type { Cluster } from './client/connect.ts';
 import { during } from './client/errors.ts';
 import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
@@ -7,6 +6,7 @@ import { LOADGEN_CONTAINER } from './manifests/generator.ts';
 import type { MeshInstall } from './mesh-check.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import type { ResourceTarget } from './resources/phase-resources.ts';
+import { type Role } from '../../core/modes.ts';
 
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 

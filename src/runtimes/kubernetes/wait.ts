@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PhaseInterrupted } from '../../loadgen/phase.ts';
+import { MeshtaxError } from '../../core/errors.ts';
 
-export class WaitTimeout extends Error {}
+export class WaitTimeout extends MeshtaxError {}
 
 /**
  * Polls `probe` until it returns true, the time is up (WaitTimeout naming what was awaited and the last reason the

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { MeshtaxError } from '../../core/errors.ts';
 
 /** How much of a child's stderr is kept for error messages. */
 const STDERR_TAIL_BYTES = 4096;
@@ -43,7 +44,7 @@ export interface StartChildOptions {
   netns?: string;
 }
 
-export class ChildStartError extends Error {}
+export class ChildStartError extends MeshtaxError {}
 
 /**
  * Starts a helper process (the echo server, the proxies) and waits until it is ready: by default for its one-line

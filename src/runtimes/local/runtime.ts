@@ -16,6 +16,7 @@ import { procfsPhaseResources } from './resources/phase-resources.ts';
 import type { ResourceTarget } from './resources/types.ts';
 import { script } from './scripts.ts';
 import { createWorkDir, type WorkDir } from './work-dir.ts';
+import type { LocalDescription } from './description.ts';
 import {
   APP_PLACEMENT,
   LOADGEN_PLACEMENT,
@@ -72,7 +73,7 @@ class LocalRuntime implements Runtime {
     return this.scenario.local.isolation === 'netns';
   }
 
-  describe(): Record<string, unknown> {
+  describe(): LocalDescription {
     const { local } = this.scenario;
     const networks = [...this.modes].flatMap(([mode, running]) =>
       running.network ? [[mode, running.network.describe()] as const] : [],

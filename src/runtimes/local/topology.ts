@@ -1,7 +1,7 @@
 import type { RunPki } from './pki/run-pki.ts';
 import { freePort } from './proxy/free-port.ts';
 import type { Endpoint, Listener, ProxySpec } from './proxy/types.ts';
-import type { Role } from './resources/types.ts';
+import { type Role } from '../../core/modes.ts';
 
 /** The modes of the local runtime, each the shape of a real mesh data path. */
 export const LOCAL_MODES = ['baseline', 'baseline-aa', 'sidecar', 'node-proxy', 'node-proxy-waypoint'] as const;

@@ -1,6 +1,7 @@
-import { encodeHistogram, newHistogram, recordUs } from '../../../src/loadgen/histogram.ts';
-import { mulberry32 } from '../../../src/loadgen/schedule.ts';
+import { encodeHistogram, newHistogram, recordUs } from '../../../src/core/histogram.ts';
+import { mulberry32 } from '../../../src/core/random.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../../src/results/schema.ts';
+import { localDescription } from '../../helpers/runtime-descriptions.ts';
 
 export const INJECTED = '<script>alert("pwned")</script>';
 
@@ -126,7 +127,7 @@ export function syntheticRun(): RunDocument {
       cpus: { count: 8, model: 'Test CPU' },
       memoryBytes: 16 * 2 ** 30,
       loadAverage: [0.1, 0.1, 0.1],
-      runtime: { name: 'local', proxy: { kind: 'envoy', version: '1.31.2' }, mtls: true },
+      runtime: localDescription(),
     },
     scenario: { metadata: { name: 'sidecar vs ambient <demo>' } },
     scenarioSource: 'scenarios/demo.yaml',

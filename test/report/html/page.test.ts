@@ -10,7 +10,7 @@ describe('the HTML report page', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(html).toContain('<title>meshtax: sidecar vs ambient &lt;demo&gt; (20261122-100000-abc123)</title>');
     expect(html).toContain('status-completed');
-    expect(html).toContain('proxy: envoy 1.31.2 (mTLS on)');
+    expect(html).toContain('proxy: haproxy 2.8.5 (mTLS on)');
   });
 
   it('escapes text from run.json: a script in a warning or a failure stays text', () => {

@@ -9,6 +9,8 @@ import {
 } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { MeshtaxError } from '../../../core/errors.ts';
+import { EXIT, type ExitCode } from '../../../core/exit-codes.ts';
 
 /** The API clients of one cluster, from the kubeconfig (KUBECONFIG or ~/.kube/config) and a context. */
 export interface Cluster {
@@ -23,13 +25,17 @@ export interface Cluster {
   version: VersionApi;
 }
 
-export class ClusterConfigError extends Error {}
+export class ClusterConfigError extends MeshtaxError {}
 
 /** A context name the kubeconfig does not have: invalid input, said before anything starts. */
-export class UnknownContextError extends ClusterConfigError {}
+export class UnknownContextError extends ClusterConfigError {
+  override readonly exitCode: ExitCode = EXIT.invalidInput;
+}
 
 /** There is no kubeconfig to read at all: invalid input, not a failed run. */
-export class NoKubeconfigError extends ClusterConfigError {}
+export class NoKubeconfigError extends ClusterConfigError {
+  override readonly exitCode: ExitCode = EXIT.invalidInput;
+}
 
 const NO_KUBECONFIG_HINT = 'create one (kind create cluster writes it) or set KUBECONFIG';
 

@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { MeshtaxError } from '../../../core/errors.ts';
 
 /** The HTTP status of a failed API call, or undefined when the call did not get an answer. */
 export function apiStatus(error: unknown): number | undefined {
@@ -37,7 +38,7 @@ export function apiMessage(error: unknown): string {
 }
 
 /** An API failure with what meshtax was doing when it happened. */
-export class ClusterError extends Error {}
+export class ClusterError extends MeshtaxError {}
 
 export async function during<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {

@@ -2,8 +2,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { MeshtaxError } from '../../../core/errors.ts';
 
-export class LogRequestError extends Error {
+export class LogRequestError extends MeshtaxError {
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);

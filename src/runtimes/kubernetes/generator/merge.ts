@@ -1,8 +1,9 @@
-import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../../../loadgen/histogram.ts';
+import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../../../core/histogram.ts';
 import type { MachineState } from '../../../loadgen/machine.ts';
-import type { PhaseMeasurement, PhaseSpec, Warning } from '../../../loadgen/types.ts';
+import type { PhaseMeasurement, PhaseSpec } from '../../../loadgen/types.ts';
 import { generatorWarnings } from '../../../loadgen/warnings.ts';
-import { round } from '../../../numbers.ts';
+import { round } from '../../../core/numbers.ts';
+import { type Warning } from '../../../core/warning.ts';
 
 /**
  * One phase's measurement from its shards: histograms merged exactly (HdrHistogram addition), counts and rates

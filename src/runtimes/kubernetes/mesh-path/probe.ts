@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Warning } from '../../../loadgen/types.ts';
+import type { Warning } from '../../../core/warning.ts';
 import type { MeshHopRecord } from '../../../results/schema.ts';
 import type { MeshPathOutcome, MeshPathProbe } from '../../types.ts';
 import type { Cluster } from '../client/connect.ts';

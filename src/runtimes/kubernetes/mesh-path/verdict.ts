@@ -1,4 +1,4 @@
-import type { Warning } from '../../../loadgen/types.ts';
+import type { Warning } from '../../../core/warning.ts';
 import type { MeshHopRecord } from '../../../results/schema.ts';
 import type { HopSpec } from './hops.ts';
 

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Warning } from '../../../loadgen/types.ts';
-import { round } from '../../../numbers.ts';
-import type { ResourceRecord, Role } from '../../../results/schema.ts';
+import { round } from '../../../core/numbers.ts';
+import type { ResourceRecord } from '../../../results/schema.ts';
 import type { PhaseResources, SampledResources } from '../../types.ts';
 import { apiMessage } from '../client/errors.ts';
 import { containerKey } from './kubelet-metrics.ts';
 import type { MetricsSource, Samples } from './sources.ts';
+import { type Role } from '../../../core/modes.ts';
+import { type Warning } from '../../../core/warning.ts';
 
 /** A container whose CPU and memory a phase records, and what it does. */
 export interface ResourceTarget {

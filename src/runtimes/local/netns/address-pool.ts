@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { hostCommand } from './host-command.ts';
+import { MeshtaxError } from '../../../core/errors.ts';
 
 /**
  * Addresses of the namespaces: link-local 169.254.77.0/24 only, cut into 64 /30s, one per veth pair (.1 on the
@@ -21,7 +22,7 @@ export interface Block {
   far: string;
 }
 
-export class PoolExhausted extends Error {}
+export class PoolExhausted extends MeshtaxError {}
 
 /** Blocks this process holds, so two modes of one run never share one (far links are not visible from root). */
 const held = new Set<number>();

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { execa } from 'execa';
+import { MeshtaxError } from '../../../core/errors.ts';
 
 /** A host networking command (ip, iptables) takes milliseconds; this bounds one that hangs. */
 const COMMAND_TIMEOUT_MS = 10_000;
 
-export class HostCommandError extends Error {}
+export class HostCommandError extends MeshtaxError {}
 
 /** Runs `command args…` and returns its stdout; rejects with the command line and its stderr when it fails. */
 export async function hostCommand(command: string, args: readonly string[]): Promise<string> {

@@ -4,6 +4,7 @@ import { hostCommand, hostCommandSync } from './host-command.ts';
 import { modeNames } from './names.ts';
 import { addRedirect, redirectRuleArgs, removeRules, removeRulesSync, runRules, type Redirect } from './redirect.ts';
 import { UndoStack, type UndoStep } from './undo-stack.ts';
+import type { LocalModeNetwork } from '../description.ts';
 
 /** A pod with its own network namespace. */
 export interface PodNetwork {
@@ -26,7 +27,7 @@ export interface ModeNetwork {
   /** Sends the root namespace's TCP to `destination:port` to local port `toPort` instead (iptables REDIRECT). */
   intercept(redirect: Redirect): Promise<void>;
   /** What run.json records. */
-  describe(): Record<string, unknown>;
+  describe(): LocalModeNetwork;
   /** Removes the rules, links and namespaces; safe to call twice. Stop the processes inside first. */
   remove(): Promise<void>;
 }

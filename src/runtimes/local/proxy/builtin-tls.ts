@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { ClientTls, ServerTls } from './types.ts';
+import { MeshtaxError } from '../../../core/errors.ts';
 
 /** A spec the built-in proxy cannot run: unreadable certificate files, bad PEM. */
-export class ProxyConfigError extends Error {}
+export class ProxyConfigError extends MeshtaxError {}
 
 function read(file: string, what: string): Buffer {
   try {

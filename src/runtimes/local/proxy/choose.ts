@@ -1,8 +1,9 @@
 import { builtinProxy } from './builtin.ts';
 import { detectHaproxy } from './haproxy.ts';
 import type { ProxyImplementation } from './implementation.ts';
+import { MeshtaxError } from '../../../core/errors.ts';
 
-export class ProxyUnavailable extends Error {}
+export class ProxyUnavailable extends MeshtaxError {}
 
 /**
  * The proxy a run uses: `haproxy` insists on HAProxy, `builtin` on meshtax's own Node proxy, `auto` takes HAProxy

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import type { ClientTls, Endpoint, Listener, ProxySpec, ServerTls } from './types.ts';
+import { MeshtaxError } from '../../../core/errors.ts';
 
 /**
  * HAProxy configuration for one proxy process, written for HAProxy 2.6 (Debian 12's; every keyword below is in
@@ -36,7 +37,7 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
 /** Path characters HAProxy reads literally outside quotes. */
 const PLAIN_PATH = /^[A-Za-z0-9._/+=@:,~-]+$/;
 
-export class HaproxyConfigError extends Error {}
+export class HaproxyConfigError extends MeshtaxError {}
 
 export function renderHaproxyConfig(spec: ProxySpec, options: HaproxyConfigOptions = {}): string {
   const threads = options.threads ?? HAPROXY_DEFAULT_THREADS;

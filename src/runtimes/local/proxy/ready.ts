@@ -2,6 +2,7 @@ import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ownedListeners, socketKey } from '../proc-sockets.ts';
 import type { Endpoint } from './types.ts';
+import { MeshtaxError } from '../../../core/errors.ts';
 
 /** How often listeners are probed while a proxy starts. */
 const POLL_MS = 20;
@@ -20,7 +21,7 @@ export interface WaitForListenersOptions {
   owner?: number;
 }
 
-export class ListenersNotReady extends Error {}
+export class ListenersNotReady extends MeshtaxError {}
 
 /**
  * Resolves once every endpoint accepts TCP connections (and, with `owner`, is held by that process), polling

@@ -1,8 +1,8 @@
-import type { Warning } from '../../../loadgen/types.ts';
 import type { ResourceRecord } from '../../../results/schema.ts';
 import type { PhaseResources } from '../../types.ts';
 import { ResourceSampler } from './sampler.ts';
 import type { ResourceTarget } from './types.ts';
+import { type Warning } from '../../../core/warning.ts';
 
 /** The local runtime's resource measurement of a phase: /proc per process, as run.json records it. */
 export function procfsPhaseResources(targets: readonly ResourceTarget[]): PhaseResources {

@@ -1,4 +1,4 @@
-import { round } from '../../../numbers.ts';
+import { round } from '../../../core/numbers.ts';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { clockTicksPerSecond } from './procfs.ts';

@@ -1,5 +1,5 @@
+import type { Role } from '../../../core/modes.ts';
 /** What a process is for, which decides whether its cost counts as the app's, the mesh's or the generator's. */
-export type Role = 'app' | 'sidecar' | 'node-proxy' | 'waypoint' | 'loadgen';
 
 /** One process ("container") of a local "pod" whose CPU and memory are measured. */
 export interface ResourceTarget {

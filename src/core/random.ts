@@ -1,5 +1,3 @@
-import { mulberry32 } from '../../loadgen/schedule.ts';
-
 /** A seeded source of uniform random numbers for resampling. Same seed, same sequence, on every platform. */
 export interface Random {
   /** A float in [0, 1). */
@@ -12,9 +10,9 @@ export interface Random {
 }
 
 /**
- * Seeded PRNG for the statistics layer: mulberry32 (the generator the load schedule uses, imported from
- * `src/loadgen/schedule.ts`). The seed must be an integer; mulberry32 keeps its low 32 bits (`seed >>> 0`), so seeds
- * that agree modulo 2^32 give the same sequence.
+ * Seeded PRNG for the statistics layer: mulberry32 (below; the load schedule draws its Poisson gaps from it too).
+ * The seed must be an integer; mulberry32 keeps its low 32 bits (`seed >>> 0`), so seeds that agree modulo 2^32 give
+ * the same sequence.
  *
  * @throws RangeError when the seed is not an integer.
  */
@@ -29,5 +27,17 @@ export function seededRandom(seed: number): Random {
       }
       return Math.floor(next() * bound);
     },
+  };
+}
+
+/** Small, well-known 32-bit PRNG (mulberry32); returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

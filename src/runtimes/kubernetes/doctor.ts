@@ -1,17 +1,17 @@
-import { plannedModes } from '../pipeline/plan.ts';
-import { placementCapacityProblem } from '../runtimes/kubernetes/capacity.ts';
-import { cleanupHint } from '../runtimes/kubernetes/cleanup-hint.ts';
-import type { Cluster } from '../runtimes/kubernetes/client/connect.ts';
-import { apiMessage, apiStatus } from '../runtimes/kubernetes/client/errors.ts';
-import { kubernetesVersion } from '../runtimes/kubernetes/environment.ts';
-import { managedSelector } from '../runtimes/kubernetes/labels.ts';
-import { isKubernetesMode } from '../runtimes/kubernetes/modes.ts';
-import { findIstio, findLinkerd, findWaypointClass, findZtunnel } from '../runtimes/kubernetes/mesh-check.ts';
-import { choosePlacement, schedulable, type Placement } from '../runtimes/kubernetes/placement.ts';
-import { kubernetesSchema, type KubernetesSettings } from '../scenario/kubernetes-schema.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import { kubeletSource, metricsApiSource } from '../runtimes/kubernetes/resources/sources.ts';
-import type { Check } from './check.ts';
+import { plannedModes } from '../../scenario/plan.ts';
+import { placementCapacityProblem } from './capacity.ts';
+import { cleanupHint } from './cleanup-hint.ts';
+import type { Cluster } from './client/connect.ts';
+import { apiMessage, apiStatus } from './client/errors.ts';
+import { kubernetesVersion } from './environment.ts';
+import { managedSelector } from './labels.ts';
+import { isKubernetesMode } from './modes.ts';
+import { findIstio, findLinkerd, findWaypointClass, findZtunnel } from './mesh-check.ts';
+import { choosePlacement, schedulable, type Placement } from './placement.ts';
+import { kubernetesSchema, type KubernetesSettings } from '../../scenario/kubernetes-schema.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { kubeletSource, metricsApiSource } from './resources/sources.ts';
+import type { Check } from '../check.ts';
 
 /** Everything `run` does in a cluster, as access reviews: verb, API group, resource (subresource after a slash). */
 const NEEDED: [verb: string, group: string, resource: string][] = [

@@ -1,6 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import { checkHistogramPayload, type HistogramSettings } from './histogram-payload.ts';
+import { perPercentile, type PercentileKey } from './percentiles.ts';
 
 /** Every latency histogram in meshtax: values in microseconds, 1 µs to 60 s, 3 significant digits. */
 export const HISTOGRAM_LOWEST_US = 1;
@@ -26,8 +27,6 @@ export interface LatencySummary {
 /** A percentile p is reported only when at least this many samples lie above it: count × (1 − p) ≥ 10. */
 export const MIN_TAIL_SAMPLES = 10;
 
-export const PERCENTILES = { p50: 50, p90: 90, p95: 95, p99: 99, p999: 99.9 } as const;
-export type PercentileKey = keyof typeof PERCENTILES;
 
 /** Fewest samples that support percentile `percent` (e.g. 99.9 → 10 000). */
 export function samplesNeeded(percent: number): number {
@@ -129,7 +128,7 @@ export function pooledPercentilesOf(encoded: readonly string[]): Record<Percenti
       }
       return null;
     };
-    return { p50: at(PERCENTILES.p50), p90: at(PERCENTILES.p90), p95: at(PERCENTILES.p95), p99: at(PERCENTILES.p99), p999: at(PERCENTILES.p999) };
+    return perPercentile((_key, percent) => at(percent));
   } finally {
     for (const bucket of touched) counts[bucket] = 0;
   }
@@ -168,11 +167,7 @@ export function summarize(histogram: Histogram): LatencySummary {
   const at = (percent: number): number | null =>
     count >= samplesNeeded(percent) ? histogram.getValueAtPercentile(percent) : null;
   return {
-    p50: at(PERCENTILES.p50),
-    p90: at(PERCENTILES.p90),
-    p95: at(PERCENTILES.p95),
-    p99: at(PERCENTILES.p99),
-    p999: at(PERCENTILES.p999),
+    ...perPercentile((_key, percent) => at(percent)),
     max: count === 0 ? 0 : histogram.maxValue,
     mean: count === 0 ? 0 : Math.round(histogram.mean * 1000) / 1000,
   };

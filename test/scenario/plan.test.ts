@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plannedModes, planPhases } from '../../src/pipeline/plan.ts';
+import { plannedModes, planPhases } from '../../src/scenario/plan.ts';
 import { loadScenarioText } from '../../src/scenario/load.ts';
 
 const scenario = (load: string, modes = '[baseline, sidecar, node-proxy]') =>

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { execa } from 'execa';
-import { builtinProxy } from '../runtimes/local/proxy/builtin.ts';
-import { detectHaproxy } from '../runtimes/local/proxy/haproxy.ts';
-import type { Check } from './check.ts';
+import { builtinProxy } from './proxy/builtin.ts';
+import { detectHaproxy } from './proxy/haproxy.ts';
+import type { Check } from '../check.ts';
 
 /** What makes the local runtime work, and what would make its numbers less trustworthy. */
 export async function localChecks(): Promise<Check[]> {

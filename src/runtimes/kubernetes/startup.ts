@@ -1,35 +1,28 @@
 import * as k8s from '@kubernetes/client-node';
-import type { Scenario } from '../scenario/schema.ts';
-import { applyObjects } from '../runtimes/kubernetes/client/apply.ts';
-import { connect, type Cluster } from '../runtimes/kubernetes/client/connect.ts';
-import { during } from '../runtimes/kubernetes/client/errors.ts';
-import { cleanupRuns } from '../runtimes/kubernetes/cleanup.ts';
-import { loadCodeBundle } from '../runtimes/kubernetes/code-bundle.ts';
-import { namespaceName, ROLE_LABEL, runLabels } from '../runtimes/kubernetes/labels.ts';
-import { modeContext, type RenderContext } from '../runtimes/kubernetes/manifests/context.ts';
-import { modeNamespace } from '../runtimes/kubernetes/manifests/namespace.ts';
-import { waypointGateway } from '../runtimes/kubernetes/manifests/waypoint.ts';
-import { codeConfigMap, echoDeployment } from '../runtimes/kubernetes/manifests/workload.ts';
-import { requireMeshes } from '../runtimes/kubernetes/mesh-check.ts';
-import { waitFor } from '../runtimes/kubernetes/wait.ts';
-import { isKubernetesMode, modeFacts, type KubernetesMode } from '../runtimes/kubernetes/modes.ts';
-import { choosePlacement } from '../runtimes/kubernetes/placement.ts';
-import { waitForWaypoint } from '../runtimes/kubernetes/readiness.ts';
-import { parseQuantity } from '../runtimes/kubernetes/resources/quantity.ts';
-import { effectiveAmounts, injectedContainers, podsThatFit, type PodAmounts } from './pod-requests.ts';
-import type { StartupMode, StartupResult } from './schema.ts';
-import { startupTimes } from './stats.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import { applyObjects } from './client/apply.ts';
+import { connect, type Cluster } from './client/connect.ts';
+import { during } from './client/errors.ts';
+import { cleanupRuns } from './cleanup.ts';
+import { loadCodeBundle } from './code-bundle.ts';
+import { namespaceName, ROLE_LABEL, runLabels } from './labels.ts';
+import { modeContext, type RenderContext } from './manifests/context.ts';
+import { modeNamespace } from './manifests/namespace.ts';
+import { waypointGateway } from './manifests/waypoint.ts';
+import { codeConfigMap, echoDeployment } from './manifests/workload.ts';
+import { requireMeshes } from './mesh-check.ts';
+import { waitFor } from './wait.ts';
+import { isKubernetesMode, modeFacts, type KubernetesMode } from './modes.ts';
+import { choosePlacement } from './placement.ts';
+import { waitForWaypoint } from './readiness.ts';
+import { parseQuantity } from './resources/quantity.ts';
+import { effectiveAmounts, injectedContainers, podsThatFit, type PodAmounts } from '../../startup/pod-requests.ts';
+import type { StartupMeasured, StartupMode, StartupOptions, StartupResult } from '../../startup/schema.ts';
+import { startupTimes } from '../../startup/stats.ts';
 
 /** Pods of the start-up measurement: not the echo Deployment's (its ReplicaSet would adopt pods its selector matches). */
 const STARTUP_APP = 'echo-startup';
 
-export interface StartupOptions {
-  pods: number;
-  rounds: number;
-  signal: AbortSignal;
-  /** The node size for pods-per-node; default: the allocatable of the node the pods are placed on. */
-  node?: { name: string; cpuCores: number; memoryBytes: number; maxPods: number };
-}
 
 interface PodTiming {
   readyMs: number[];
@@ -45,7 +38,7 @@ interface PodTiming {
  * to each pod, read from the pods as admitted; and how many such pods fit on the node. The pods of a round are
  * deleted before the next; every namespace is removed at the end, also on failure and Ctrl-C.
  */
-export async function kubernetesStartup(scenario: Scenario, runId: string, options: StartupOptions): Promise<Omit<StartupResult, 'startedAt' | 'finishedAt' | 'scenarioSource'>> {
+export async function kubernetesStartup(scenario: Scenario, runId: string, options: StartupOptions): Promise<StartupMeasured> {
   const settings = scenario.kubernetes;
   const modes = scenario.modes.filter(isKubernetesMode);
   const cluster = connect(settings.context);

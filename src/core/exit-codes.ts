@@ -21,8 +21,3 @@ Exit codes:
   2    invalid input (scenario, flag or argument); nothing was started
   3    a threshold or regression gate failed
   130  interrupted (Ctrl-C or SIGTERM), after clean-up`;
-
-/** An error the user can fix, carrying the exit code it maps to. */
-export class UsageError extends Error {
-  readonly exitCode: ExitCode = EXIT.invalidInput;
-}

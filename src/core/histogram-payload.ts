@@ -1,4 +1,5 @@
 import { inflateSync } from 'node:zlib';
+import { InputError } from './errors.ts';
 
 /**
  * Checks an HdrHistogram in its compressed base64 form (V2 encoding) before hdr-histogram-js sees it. Histograms
@@ -16,7 +17,7 @@ import { inflateSync } from 'node:zlib';
  *                 positive value the count of the next bucket, a negative one a run of that many empty buckets.
  */
 
-export class HistogramPayloadError extends Error {}
+export class HistogramPayloadError extends InputError {}
 
 export interface HistogramSettings {
   lowest: number;

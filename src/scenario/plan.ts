@@ -1,6 +1,7 @@
-import { AA_MODE } from '../analysis/comparisons.ts';
-import { seededRandom } from '../analysis/statistics/random.ts';
-import type { Scenario } from '../scenario/schema.ts';
+import { seededRandom } from '../core/random.ts';
+import type { PhaseSpec } from '../loadgen/types.ts';
+import type { Scenario } from './schema.ts';
+import { AA_MODE } from '../core/modes.ts';
 
 /** One measured phase to run: a mode at a rate (null: closed loop), in a given repetition. */
 export interface PlannedPhase {
@@ -50,11 +51,24 @@ export function planPhases(scenario: Scenario): PlannedPhase[] {
   return phases;
 }
 
-/**
- * Rough wall time of a plan in seconds: warmup + window + a start-up allowance per phase; on Kubernetes also the
- * idle measurement and a generator pod's start per phase.
- */
-export function estimateSeconds(scenario: Scenario, phases: number): number {
-  const perPhaseMs = scenario.runtime === 'kubernetes' ? scenario.kubernetes.idleWindow + 5000 : 200;
+/** Rough wall time of a plan in seconds: warmup + window + what the runtime adds per phase (start-up, idle measurement). */
+export function estimateSeconds(scenario: Scenario, phases: number, perPhaseMs: number): number {
   return (phases * (scenario.load.warmup + scenario.load.duration + perPhaseMs)) / 1000;
+}
+
+/** The load generator's settings for one planned phase, sending to `url`. */
+export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string): PhaseSpec {
+  const { load } = scenario;
+  return {
+    url,
+    loop: load.loop,
+    arrival: load.arrival,
+    rate: phase.rate,
+    connections: load.connections,
+    workers: load.workers,
+    durationMs: load.duration,
+    warmupMs: load.warmup,
+    timeoutMs: load.timeout,
+    seed: load.seed ?? 1,
+  };
 }

@@ -43,13 +43,18 @@ export function formatBytes(bytes: number | null): string {
   return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(value >= 10 ? 1 : 2)} ${units[unit]}`;
 }
 
-/** The scenario's metadata.name as run.json recorded it, or its file when the name is missing. */
-export function scenarioName(run: { scenario: Record<string, unknown>; scenarioSource: string }): string {
+/** The scenario's metadata.name as run.json recorded it; undefined when it has none. */
+export function metadataName(run: { scenario: Record<string, unknown> }): string | undefined {
   const metadata = run.scenario['metadata'];
   if (metadata && typeof metadata === 'object' && 'name' in metadata && typeof metadata.name === 'string' && metadata.name !== '') {
     return metadata.name;
   }
-  return run.scenarioSource;
+  return undefined;
+}
+
+/** The scenario's metadata.name as run.json recorded it, or its file when the name is missing. */
+export function scenarioName(run: { scenario: Record<string, unknown>; scenarioSource: string }): string {
+  return metadataName(run) ?? run.scenarioSource;
 }
 
 /** A mode as reports name it: `sidecar`, or with a call chain the depth measured, `sidecar (depth 2)`. */

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { localRuntime } from '../runtimes/local/runtime.ts';
-import type { Scenario } from '../scenario/schema.ts';
-import type { StartupMode, StartupResult } from './schema.ts';
-import { startupTimes } from './stats.ts';
+import { localRuntime } from './runtime.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { StartupMeasured, StartupMode, StartupOptions } from '../../startup/schema.ts';
+import { startupTimes } from '../../startup/stats.ts';
 
 /** How long a new "pod" has to answer, and how often it is asked meanwhile. */
 const ANSWER_TIMEOUT_MS = 30_000;
@@ -16,8 +16,8 @@ const POLL_MS = 5;
 export async function localStartup(
   scenario: Scenario,
   runId: string,
-  options: { pods: number; rounds: number; signal: AbortSignal },
-): Promise<Omit<StartupResult, 'startedAt' | 'finishedAt' | 'scenarioSource'>> {
+  options: StartupOptions,
+): Promise<StartupMeasured> {
   const times = new Map<string, { ms: number[]; failed: number }[]>();
   for (let round = 1; round <= options.rounds; round++) {
     for (const mode of scenario.modes) {
