@@ -4,6 +4,7 @@ import { BASELINE_MODE } from '../analysis/comparisons.ts';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
 import { kubernetesSchema } from './kubernetes-schema.ts';
 import { showValue } from './show.ts';
+import { workloadSchema } from './workload-schema.ts';
 
 /**
  * The scenario file: the one source of truth for its shape, defaults and limits. schemas/scenario.schema.json is
@@ -16,7 +17,6 @@ export const API_VERSION = 'meshtax.dev/v1alpha1';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const MIB = 1024 * 1024;
 
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -68,18 +68,6 @@ const localSchema = z
   .prefault({})
   .describe('Settings for runtime: local');
 
-
-const workloadSchema = z
-  .strictObject({
-    payloadBytes: size({ min: 0, max: 64 * MIB })
-      .prefault(1024)
-      .describe('Response body size, bytes: whole bytes or 512B, 4KiB, 4KB (= 4000), 1MiB; 0 to 64 MiB'),
-    responseDelay: duration({ min: 0, max: 60 * SECOND })
-      .prefault('0ms')
-      .describe('Time the echo server waits before responding, as 250us, 5ms, 1s; 0 to 60s'),
-  })
-  .prefault({})
-  .describe('What the echo server does per request');
 
 const rateError = (iss: { input?: unknown }) => `must be greater than 0 and at most 1000000 requests/second; got ${showValue(iss.input)}`;
 const rate = z
@@ -214,6 +202,18 @@ export const scenarioSchema = z
   // Runs even when other fields failed, like the load checks above.
   .superRefine(
     (scenario, ctx) => {
+      const runtime = scenario.runtime === 'kubernetes' ? 'kubernetes' : 'local';
+      const workload: Record<string, unknown> = isRecord(scenario.workload) ? scenario.workload : {};
+      // Each runtime runs one kind of server of the team's own: a process here, a container in a cluster.
+      const misplaced = runtime === 'local' ? 'image' : 'command';
+      if (workload[misplaced] !== undefined) {
+        addProblem(
+          ctx,
+          `applies to runtime: ${runtime === 'local' ? 'kubernetes' : 'local'}, but this scenario runs on runtime: ${runtime}`,
+          runtime === 'local' ? 'run your server locally with workload.command, or set runtime: kubernetes' : 'deploy your server with workload.image, or set runtime: local',
+          ['workload', misplaced],
+        );
+      }
       const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
       const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];
       thresholds.forEach((threshold, i) => {

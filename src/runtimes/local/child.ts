@@ -41,6 +41,8 @@ export interface StartChildOptions {
    * forking, so the pid meshtax holds, signals and measures in /proc is still the command's own.
    */
   netns?: string;
+  /** Environment variables added to meshtax's own for the child. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export class ChildStartError extends Error {}
@@ -68,6 +70,7 @@ export function startChild(
     reject: false,
     cleanup: true,
     forceKillAfterDelay: KILL_GRACE_MS,
+    ...(options.env ? { env: { ...options.env } } : {}),
   });
   let stderr = '';
   let exitedAs: string | undefined;

@@ -13,8 +13,14 @@ import { procfsPhaseResources } from './resources/phase-resources.ts';
 import type { ResourceTarget } from './resources/types.ts';
 import { script } from './scripts.ts';
 import { createWorkDir, type WorkDir } from './work-dir.ts';
+import { echoModel } from './echo-model.ts';
+import { setprivWorks } from './parent-death.ts';
+import { freePort } from './proxy/free-port.ts';
+import { startCommand } from './workload/command.ts';
+import { describeReadiness } from './workload/ready.ts';
 import {
   APP_PLACEMENT,
+  COMMAND_PLACEMENT,
   LOADGEN_PLACEMENT,
   LOCAL_MODES,
   identitiesOf,
@@ -30,6 +36,8 @@ interface RunningProcess {
   name: string;
   placement: Placement;
   child: StartedChild;
+  /** Measure the process with everything it started (the team's own server may run helpers). */
+  includeDescendants?: boolean;
 }
 
 interface RunningMode {
@@ -53,6 +61,8 @@ class LocalRuntime implements Runtime {
   readonly name = 'local';
   private readonly modes = new Map<string, RunningMode>();
   private proxy: ProxyImplementation | undefined;
+  /** Whether the team's server runs under a parent-death signal; decided when the first one starts. */
+  private stopsWithParent: boolean | undefined;
   private readonly scenario: Scenario;
   private readonly runId: string;
 
@@ -77,7 +87,9 @@ class LocalRuntime implements Runtime {
       ...(this.netns ? { namespaces: Object.fromEntries(networks) } : {}),
       mtls: local.mtls,
       proxy: this.proxy ? { ...this.proxy.identity } : { kind: local.proxy, version: 'not started' },
-      echoServer: `node:http on Node ${process.version}`,
+      ...(this.scenario.workload.command
+        ? { workload: { kind: 'command', argv: this.scenario.workload.command.argv, ready: describeReadiness(this.scenario.workload.command.ready) } }
+        : { echoServer: `node:http on Node ${process.version}`, workload: { kind: 'echo', ...echoModel(this.scenario.workload) } }),
       hostname: os.hostname(),
     };
   }
@@ -111,19 +123,14 @@ class LocalRuntime implements Runtime {
       ? await createModeNetwork({ runId: this.runId, mode, withWaypoint: podsOf(mode).includes('waypoint'), signal })
       : undefined;
     running.network = network;
-    const app = await startChild(`echo server (${mode})`, process.execPath, this.echoArgs(network), {
-      signal,
-      netns: network?.server.namespace,
-    });
-    running.processes.push({ name: 'echo', placement: APP_PLACEMENT, child: app });
+    const app = await this.startApp(mode, network, signal);
+    running.processes.push(app);
     const identities = identitiesOf(mode);
     const pki =
       local.mtls && identities.length > 0
         ? await createRunPki(running.workDir.path, this.runId, mode, identities)
         : undefined;
-    const addressing = network
-      ? netnsAddressing(network, local.bindAddress)
-      : loopbackAddressing({ host: local.bindAddress, port: Number(app.announcement.port) });
+    const addressing = network ? netnsAddressing(network, local.bindAddress, app.port) : loopbackAddressing({ host: local.bindAddress, port: app.port });
     const topology = await planChain(mode, addressing, pki);
     for (const planned of topology.proxies) {
       const namespace = network ? podNamespace(planned.placement.pod, network) : undefined;
@@ -132,7 +139,7 @@ class LocalRuntime implements Runtime {
     }
     // Interception last, once every hop listens: until then the server pod's port 8080 is the app itself.
     if (network && topology.outbound) {
-      await network.intercept({ destination: network.server.ip, port: APP_PORT, toPort: topology.outbound.port });
+      await network.intercept({ destination: network.server.ip, port: app.port, toPort: topology.outbound.port });
     }
     return { mode, targetUrl: url(topology.entry) };
   }
@@ -151,9 +158,10 @@ class LocalRuntime implements Runtime {
   resources(mode: string): PhaseResources {
     const targets: ResourceTarget[] = [{ ...LOADGEN_PLACEMENT, pid: process.pid }];
     for (const running of this.modes.get(mode)?.processes ?? []) {
-      // No process here forks (HAProxy runs with -db, without master-worker), so no /proc scan for descendants.
-      // `ip netns exec` exec()s its command, so a namespaced child's pid is the process itself.
-      targets.push({ ...running.placement, pid: running.child.pid });
+      // Neither the echo server nor a proxy forks (HAProxy runs with -db, without master-worker), so only the team's
+      // own server is measured with its descendants. `ip netns exec` and setpriv exec() their command, so a child's
+      // pid is the process itself.
+      targets.push({ ...running.placement, pid: running.child.pid, ...(running.includeDescendants ? { includeDescendants: true } : {}) });
     }
     return procfsPhaseResources(targets);
   }
@@ -193,19 +201,29 @@ class LocalRuntime implements Runtime {
     }
   }
 
-  private echoArgs(network: ModeNetwork | undefined): string[] {
+  /**
+   * Starts the mode's app in the server pod: the team's own server (workload.command) or the echo server. With netns
+   * the app binds 0.0.0.0 in the pod's namespace (the pod address for baseline, loopback for a server-side proxy) on
+   * port 8080 unless the scenario fixes one; on loopback it binds local.bindAddress on a free port.
+   */
+  private async startApp(mode: LocalMode, network: ModeNetwork | undefined, signal: AbortSignal): Promise<RunningProcess & { port: number }> {
     const { local, workload } = this.scenario;
-    return [
-      script('echo-server'),
-      '--host',
-      network ? APP_BIND_HOST : local.bindAddress,
-      '--port',
-      network ? String(APP_PORT) : '0',
-      '--payload-bytes',
-      String(workload.payloadBytes),
-      '--delay-ms',
-      String(workload.responseDelay),
-    ];
+    const host = network ? APP_BIND_HOST : local.bindAddress;
+    if (workload.command) {
+      const port = workload.command.port ?? (network ? APP_PORT : await freePort(local.bindAddress));
+      this.stopsWithParent ??= await setprivWorks();
+      const child = await startCommand(`workload.command (${mode})`, workload.command, {
+        host,
+        port,
+        probe: { host: network ? network.server.ip : local.bindAddress, port },
+        ...(network ? { netns: network.server.namespace } : {}),
+        stopsWithParent: this.stopsWithParent,
+      }, signal);
+      return { name: 'app', placement: COMMAND_PLACEMENT, child, port, includeDescendants: true };
+    }
+    const args = [script('echo-server'), '--host', host, '--port', network ? String(APP_PORT) : '0', '--model', JSON.stringify(echoModel(workload))];
+    const child = await startChild(`echo server (${mode})`, process.execPath, args, { signal, netns: network?.server.namespace });
+    return { name: 'echo', placement: APP_PLACEMENT, child, port: network ? APP_PORT : Number(child.announcement.port) };
   }
 }
 

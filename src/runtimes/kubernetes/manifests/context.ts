@@ -1,4 +1,5 @@
 import type { KubernetesSettings } from '../../../scenario/kubernetes-schema.ts';
+import type { Workload } from '../../../scenario/workload-schema.ts';
 import type { CodeBundle } from '../code-bundle.ts';
 import type { KubernetesMode } from '../modes.ts';
 
@@ -7,8 +8,8 @@ export interface RenderContext {
   runId: string;
   mode: KubernetesMode;
   settings: KubernetesSettings;
-  payloadBytes: number;
-  responseDelayMs: number;
+  /** The scenario's workload section: the echo server's model, or the team's own image that takes its place. */
+  workload: Workload;
   code: CodeBundle;
   /** Nodes chosen for the server and the client (placement.ts); absent when rendering without a cluster. */
   serverNode?: string;
