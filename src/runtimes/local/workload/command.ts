@@ -10,6 +10,8 @@ import { accepting, waitUntilReady } from './ready.ts';
 
 /** How long the server's own children have to exit after a SIGTERM before they are killed. */
 const DESCENDANT_GRACE_MS = 2000;
+/** How often the processes a server started are looked for while it runs. */
+const TRACK_INTERVAL_MS = 500;
 
 /** Where meshtax puts the team's server, and where it checks that it is ready. */
 export interface CommandPlacement {
@@ -39,7 +41,8 @@ export function commandEnv(command: WorkloadCommand, placement: Pick<CommandPlac
  * Starts the team's own server (`workload.command`) as the app of a mode's server pod and waits for its readiness
  * check. It is supervised like the echo server: a death during the run fails the phase with its stderr, and stop()
  * sends SIGTERM (SIGKILL after 2 s). A server may start helpers of its own (a shell, a process manager, worker
- * processes): those are measured with it (role app) and are sent SIGTERM with it, then SIGKILL if they outlive it.
+ * processes): those are measured with it (role app) and are sent SIGTERM with it, then SIGKILL if they outlive it
+ * by 2 s, also when the server itself died first.
  */
 export async function startCommand(name: string, command: WorkloadCommand, placement: CommandPlacement, signal: AbortSignal): Promise<StartedChild> {
   const fixed = command.port !== undefined;
@@ -50,31 +53,65 @@ export async function startCommand(name: string, command: WorkloadCommand, place
   }
   const [program, ...args] = command.argv.map((arg) => substitute(arg, placement));
   const [file, argv] = withParentDeath(placement.stopsWithParent, program!, args);
-  const child = await startChild(name, file, argv, {
-    signal,
-    env: commandEnv(command, placement),
-    // The readiness check gives up first, with what its last probe saw.
-    timeoutMs: command.startTimeout + 1000,
-    ...(placement.netns === undefined ? {} : { netns: placement.netns }),
-    ready: ({ signal: readySignal }) => waitUntilReady(placement.probe, command.ready, { timeoutMs: command.startTimeout, signal: readySignal }),
-  });
-  return { pid: child.pid, announcement: child.announcement, stderrTail: () => child.stderrTail(), exited: () => child.exited(), stop: () => stopTree(child) };
+  // The tracker starts with the process, so helpers it starts are stopped too when it never gets ready.
+  let tracker: ReturnType<typeof descendantTracker> | undefined;
+  let child: StartedChild;
+  try {
+    child = await startChild(name, file, argv, {
+      signal,
+      env: commandEnv(command, placement),
+      // The readiness check gives up first, with what its last probe saw.
+      timeoutMs: command.startTimeout + 1000,
+      ...(placement.netns === undefined ? {} : { netns: placement.netns }),
+      ready: async ({ pid, signal: readySignal }) => {
+        tracker = descendantTracker(pid);
+        await waitUntilReady(placement.probe, command.ready, { timeoutMs: command.startTimeout, signal: readySignal });
+        tracker.scan();
+      },
+    });
+  } catch (error) {
+    // startChild stopped the server itself; what it started goes too.
+    await tracker?.stopTree(async () => {});
+    throw error;
+  }
+  const started = child;
+  const tree = tracker ?? descendantTracker(child.pid);
+  return {
+    pid: started.pid,
+    announcement: started.announcement,
+    stderrTail: () => started.stderrTail(),
+    exited: () => started.exited(),
+    stop: () => tree.stopTree(() => started.stop()),
+  };
 }
 
-/** Stops a server and every process it started, by pid and start time (a pid reused meanwhile is left alone). */
-async function stopTree(child: StartedChild): Promise<void> {
-  const descendants = readProcessTree(child.pid)
-    .slice(1)
-    .flatMap((pid) => {
+interface Known {
+  pid: number;
+  startTime: number;
+}
+
+/**
+ * The processes a server started, remembered as they appear: read at once, when it is ready and then every 500 ms while it runs, so
+ * a helper still counts after the server died and it was re-parented (the tree by parent pid no longer shows it
+ * then). A pid counts only with the start time it had when seen, so a pid reused since is left alone.
+ */
+function descendantTracker(root: number): { scan: () => void; stopTree: (stopRoot: () => Promise<void>) => Promise<void> } {
+  const known = new Map<number, Known>();
+  const scan = (): void => {
+    for (const pid of readProcessTree(root).slice(1)) {
       const stat = readStat(pid);
-      return stat ? [{ pid, startTime: stat.startTime }] : [];
-    });
-  const alive = (process: { pid: number; startTime: number }): boolean => {
+      if (stat && !known.has(pid)) known.set(pid, { pid, startTime: stat.startTime });
+    }
+  };
+  scan();
+  const timer = setInterval(scan, TRACK_INTERVAL_MS);
+  timer.unref();
+  const alive = (process: Known): boolean => {
     const stat = readStat(process.pid);
     return stat !== undefined && stat.startTime === process.startTime && stat.state !== 'Z';
   };
   const signalAll = (name: NodeJS.Signals): void => {
-    for (const descendant of descendants.filter(alive)) {
+    for (const descendant of [...known.values()].filter(alive)) {
       try {
         process.kill(descendant.pid, name);
       } catch {
@@ -82,9 +119,16 @@ async function stopTree(child: StartedChild): Promise<void> {
       }
     }
   };
-  signalAll('SIGTERM');
-  await child.stop();
-  const deadline = performance.now() + DESCENDANT_GRACE_MS;
-  while (descendants.some(alive) && performance.now() < deadline) await sleep(50);
-  signalAll('SIGKILL');
+  return {
+    scan,
+    stopTree: async (stopRoot) => {
+      clearInterval(timer);
+      scan();
+      signalAll('SIGTERM');
+      await stopRoot();
+      const deadline = performance.now() + DESCENDANT_GRACE_MS;
+      while ([...known.values()].some(alive) && performance.now() < deadline) await sleep(50);
+      signalAll('SIGKILL');
+    },
+  };
 }
