@@ -1,73 +1,16 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { ANY_MACHINE, readRun, runCli, startCli, tempDir } from '../helpers/cli.ts';
 import { poll } from '../helpers/poll.ts';
-import { scopePids, type ProcessScope } from '../helpers/processes.ts';
+import { alive, leftovers, MODES, scenarioFile, starts } from './own-server-helpers.ts';
 
 /**
  * workload.command: a server the test wrote (fixtures/own-server.mjs, not meshtax's echo server) measured in every
  * local mode, and stopped with the helper process it starts on success, on failure and on Ctrl-C.
  */
-
-const SERVER = path.join(import.meta.dirname, 'fixtures', 'own-server.mjs');
-const MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-waypoint'];
-
-function scenarioFile(dir: string, state: string, options: { env?: Record<string, string>; duration?: string; modes?: string[]; isolation?: string } = {}): string {
-  const env = { STATE_DIR: state, ...options.env };
-  const file = path.join(dir, 'own.yaml');
-  writeFileSync(
-    file,
-    [
-      'apiVersion: meshtax.dev/v1alpha1',
-      'kind: Scenario',
-      'metadata: {name: own-server}',
-      `modes: [${(options.modes ?? MODES).join(', ')}]`,
-      `local: {proxy: builtin, isolation: ${options.isolation ?? 'loopback'}}`,
-      'workload:',
-      '  command:',
-      `    argv: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SERVER)}, --port, "{port}"]`,
-      `    env: ${JSON.stringify(env)}`,
-      '    ready: {httpGet: /healthz}',
-      `load: {rates: [200], duration: ${options.duration ?? '1s'}, warmup: 200ms, repetitions: 1}`,
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
-
-interface Started {
-  server: number;
-  helper: number;
-  port: number;
-}
-
-function starts(state: string): Started[] {
-  const file = path.join(state, 'pids');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split(' ').map(Number))
-    .map(([server, helper, port]) => ({ server: server!, helper: helper!, port: port! }));
-}
-
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-
-/** The servers and helpers the run started that are still there, after up to 3 s for them to go. */
-async function leftovers(state: string, scope: ProcessScope): Promise<string[]> {
-  return poll(
-    () => [
-      ...starts(state).flatMap(({ server, helper }) => [server, helper]).filter(alive).map((pid) => `started ${pid}`),
-      ...scopePids(scope).map((pid) => `in the run's session ${pid}`),
-    ],
-    (left) => left.length === 0,
-    3000,
-    100,
-  );
-}
 
 describe('meshtax run with workload.command', () => {
   it('measures the team\'s server in every mode, as role app with its helper, and stops both', async () => {
@@ -94,7 +37,7 @@ describe('meshtax run with workload.command', () => {
     const served = started.map(({ server }) => Number(readFileSync(path.join(state, `served-${server}`), 'utf8')));
     run.phases.forEach((phase, i) => expect(served[i]).toBeGreaterThanOrEqual(phase.counts.ok));
     expect(await leftovers(state, result.scope)).toEqual([]);
-  });
+  }, 180_000);
 
   it('fails the run when the server dies mid-phase, naming it with its stderr, and stops its helper', async () => {
     const dir = tempDir();
@@ -106,7 +49,7 @@ describe('meshtax run with workload.command', () => {
     expect(readRun(out).run.status).toBe('failed');
     expect(readdirSync(state).filter((name) => name.startsWith('served-'))).toEqual([]);
     expect(await leftovers(state, result.scope)).toEqual([]);
-  });
+  }, 180_000);
 
   it('fails before any phase when the server never passes its readiness check, saying what the check saw', async () => {
     const dir = tempDir();
@@ -117,7 +60,7 @@ describe('meshtax run with workload.command', () => {
     expect(result.code, result.stderr).toBe(1);
     expect(`${result.stdout}${result.stderr}`).toMatch(/workload\.command \(baseline\) did not start: not ready within 1000 ms: waited for GET \/missing answering 2xx on 127\.0\.0\.1:\d+; the last probe: GET \/missing answered 404/);
     expect(await leftovers(state, result.scope)).toEqual([]);
-  });
+  }, 180_000);
 
   it('exits 130 on Ctrl-C during a phase, keeps what was measured and leaves neither server nor helper', async () => {
     const dir = tempDir();
@@ -140,5 +83,5 @@ describe('meshtax run with workload.command', () => {
     expect(result.code, result.stderr).toBe(130);
     expect(readRun(out).run.status).toBe('interrupted');
     expect(await leftovers(state, result.scope)).toEqual([]);
-  });
+  }, 180_000);
 });
