@@ -21,6 +21,8 @@ export interface RuntimeEntry {
   load(): Promise<RuntimeFactory>;
   /** Its doctor, cleanup and render (when it has manifests). */
   commands(): Promise<RuntimeCommands>;
+  /** The team's own server it can run in the echo server's place: a process on this host, or a container image. */
+  readonly ownWorkload: 'command' | 'image';
 }
 
 const hintOf = (hint: string | undefined): { hint?: string } => (hint === undefined ? {} : { hint });
@@ -33,6 +35,7 @@ const runtimes: Record<string, RuntimeEntry> = {
     // Processes on this host start in a fraction of a second.
     phaseOverheadMs: () => 200,
     load: () => Promise.resolve(localRuntime),
+    ownWorkload: 'command',
     commands: async () => (await import('./local/commands.ts')).localCommands,
   },
   kubernetes: {
@@ -41,6 +44,7 @@ const runtimes: Record<string, RuntimeEntry> = {
     // The idle measurement before each phase, and a generator pod's start.
     phaseOverheadMs: (scenario) => scenario.kubernetes.idleWindow + 5000,
     load: async () => (await import('./kubernetes/runtime.ts')).kubernetesRuntime,
+    ownWorkload: 'image',
     commands: async () => (await import('./kubernetes/commands.ts')).kubernetesCommands,
   },
 };
@@ -85,6 +89,15 @@ export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeEn
       });
     }
   });
+  // Each runtime runs one kind of server of the team's own: a process here, a container in a cluster.
+  for (const [name, entry] of Object.entries(runtimes)) {
+    if (name === scenario.runtime || entry.ownWorkload === factory.ownWorkload || scenario.workload[entry.ownWorkload] === undefined) continue;
+    problems.push({
+      ...loaded.where(['workload', entry.ownWorkload]),
+      message: `workload.${entry.ownWorkload}: applies to runtime: ${name}, but this scenario runs on runtime: ${scenario.runtime}`,
+      hint: `${factory.ownWorkload === 'command' ? 'run your server locally with workload.command' : 'deploy your server with workload.image'}, or set runtime: ${name}`,
+    });
+  }
   if (scenario.load.noiseFloor && !scenario.modes.includes('baseline')) {
     problems.push({
       ...loaded.where(['load', 'noiseFloor']),

@@ -8,7 +8,7 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 /** A Kubernetes resource quantity such as 500m, 1, 1.5, 256Mi or 1G (the API server's own grammar, simplified). */
-const quantity = (what: string, example: string) =>
+export const quantity = (what: string, example: string) =>
   z
     .union([z.string(), z.number()], { error: (iss) => `${what} must be a Kubernetes quantity such as ${example}; got ${showValue(iss.input)}` })
     .transform((value) => String(value))
@@ -47,6 +47,12 @@ export const kubernetesSchema = z
       .default('docker.io/library/node:24-alpine')
       .describe('Stock Node.js image that runs meshtax\'s echo server and load generator (its code is delivered in a ConfigMap); override for a private registry mirror'),
     imagePullSecrets: z.array(z.string().min(1)).default([]).describe('Secrets in each mode namespace are not created by meshtax; names listed here are referenced by the pods'),
+    podSecurity: z
+      .enum(['restricted', 'baseline'])
+      .default('restricted')
+      .describe(
+        'Pod Security Standard that meshtax\'s pods and your workload.image are made to meet, enforced on the namespaces that hold only meshtax\'s pods and warned on the others: restricted (non-root, no capabilities), or baseline for an image that needs root; run.json records a relaxed level',
+      ),
     istio: z
       .strictObject({
         revision: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).optional().describe('Istio revision for istio-sidecar (label istio.io/rev) instead of istio-injection=enabled'),

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
 import { kubernetesSchema } from './kubernetes-schema.ts';
 import { showValue } from './show.ts';
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 import { BASELINE_MODE } from '../core/modes.ts';
+import { workloadSchema } from './workload-schema.ts';
 
 /**
  * The scenario file: the one source of truth for its shape, defaults and limits. schemas/scenario.schema.json is
@@ -16,7 +19,6 @@ export const API_VERSION = 'meshtax.dev/v1alpha1';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const MIB = 1024 * 1024;
 
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -68,46 +70,6 @@ const localSchema = z
   .prefault({})
   .describe('Settings for runtime: local');
 
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Calls a request fans out to at the last service of the deepest chain: fanOut^(depth-1), kept small enough to measure. */
-export const MAX_CHAIN_CALLS = 256;
-
-const chainSchema = z
-  .strictObject({
-    depth: integer(1, 8).describe('Services on the call chain, 1 to 8: the generator calls service 1, which calls service 2, … to service depth; every depth from 1 to this one is measured, so the per-hop tax can be fitted'),
-    fanOut: integer(1, 16).default(1).describe('Parallel calls each service makes to the next one per request it serves, 1 to 16'),
-  })
-  .superRefine(
-    (chain, ctx) => {
-      if (typeof chain.depth !== 'number' || typeof chain.fanOut !== 'number') return;
-      const calls = chain.fanOut ** (chain.depth - 1);
-      if (calls > MAX_CHAIN_CALLS) {
-        addProblem(
-          ctx,
-          `fanOut ${chain.fanOut} at depth ${chain.depth} makes ${calls} calls to the last service per request; at most ${MAX_CHAIN_CALLS}`,
-          'lower workload.chain.fanOut or workload.chain.depth',
-          ['fanOut'],
-        );
-      }
-    },
-    { when: (payload) => isRecord(payload.value) },
-  )
-  .describe('A call chain instead of one service: each service forwards every request to the next through the mode\'s data path (its own sidecar, the node proxies, a waypoint) and answers when the next one has');
-
-const workloadSchema = z
-  .strictObject({
-    payloadBytes: size({ min: 0, max: 64 * MIB })
-      .prefault(1024)
-      .describe('Response body size, bytes: whole bytes or 512B, 4KiB, 4KB (= 4000), 1MiB; 0 to 64 MiB'),
-    responseDelay: duration({ min: 0, max: 60 * SECOND })
-      .prefault('0ms')
-      .describe('Time the echo server waits before responding, as 250us, 5ms, 1s; 0 to 60s'),
-    chain: chainSchema.optional(),
-  })
-  .prefault({})
-  .describe('What the echo server does per request');
 
 const rateError = (iss: { input?: unknown }) => `must be greater than 0 and at most 1000000 requests/second; got ${showValue(iss.input)}`;
 const rate = z

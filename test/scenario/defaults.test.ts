@@ -12,6 +12,7 @@ it('gives a minimal file exactly the documented defaults, in milliseconds and by
     kubernetes: {
       image: 'docker.io/library/node:24-alpine',
       imagePullSecrets: [],
+      podSecurity: 'restricted',
       istio: {},
       resources: { app: { cpu: '1', memory: '256Mi' }, loadgen: { cpu: '1', memory: '512Mi' } },
       generator: { maxRatePerPod: 2000, startDelay: 15_000 },

@@ -6,6 +6,7 @@ import { apiMessage, apiStatus, ClusterError, during } from './client/errors.ts'
 import { modeFacts, type KubernetesMode } from './modes.ts';
 import { parseQuantity } from './resources/quantity.ts';
 import { MeshtaxError } from '../../core/errors.ts';
+import { appResources } from './manifests/workload.ts';
 
 /** CPU in cores and memory in bytes that pods request of a node. */
 export interface Requests {
@@ -42,8 +43,8 @@ function sidecarOf(mode: KubernetesMode): Requests {
 }
 
 /** The echo pod of one mode, on the server node. */
-export function serverRequests(settings: KubernetesSettings, mode: KubernetesMode): Requests {
-  return add(containerRequests(settings.resources.app), sidecarOf(mode));
+export function serverRequests(settings: KubernetesSettings, mode: KubernetesMode, app = settings.resources.app): Requests {
+  return add(containerRequests(app), sidecarOf(mode));
 }
 
 /** The generator pods of the busiest phase of a mode, on the client node (one phase runs at a time). */
@@ -117,7 +118,7 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   const clientNeed = modes.map((mode) => clientRequests(scenario, mode)).reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
   const shared = server.node === client.node;
   const fits = (group: readonly KubernetesMode[]): { need: Requests; ok: boolean } => {
-    const serverNeed = group.map((mode) => serverRequests(settings, mode)).reduce(add, NONE);
+    const serverNeed = group.map((mode) => serverRequests(settings, mode, appResources({ settings, workload: scenario.workload }))).reduce(add, NONE);
     const need = shared ? add(serverNeed, clientNeed) : serverNeed;
     const room = { cpu: server.allocatable.cpu - server.requested.cpu, memory: server.allocatable.memory - server.requested.memory };
     return { need, ok: need.cpu <= room.cpu + 1e-9 && need.memory <= room.memory };
@@ -133,7 +134,7 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   for (const mode of modes) {
     const one = fits([mode]);
     if (!one.ok) {
-      return `mode ${mode} does not fit even alone: its pods ${describe(server, one.need)}; lower kubernetes.resources.app${shared ? ' and kubernetes.resources.loadgen' : ''}, or use a larger node`;
+      return `mode ${mode} does not fit even alone: its pods ${describe(server, one.need)}; lower ${scenario.workload.image?.resources ? 'workload.image.resources' : 'kubernetes.resources.app'}${shared ? ' and kubernetes.resources.loadgen' : ''}, or use a larger node`;
     }
   }
   for (const group of modeGroups(modes, settings.modesAtOnce)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RuntimeFacts } from '../facts.ts';
+import { echoWorkloadSchema } from '../workload-description.ts';
 
 const nullableString = (what: string) => z.string().nullable().describe(`${what}; null when unknown`);
 
@@ -28,6 +29,26 @@ export const kubernetesDescriptionSchema = z
     cni: nullableString('CNI, guessed from the DaemonSets'),
     metricsSource: nullableString('where CPU and memory came from: kubelet or metrics.k8s.io'),
     image: z.string().describe('the image running the echo server and the load generator'),
+    workload: z
+      .discriminatedUnion('kind', [
+        echoWorkloadSchema,
+        z.strictObject({
+          kind: z.literal('image'),
+          image: z.string().describe('the team\'s image, as workload.image named it'),
+          port: z.number().int().describe('the port it listens on'),
+        }),
+      ])
+      .optional()
+      .describe('the server under test; absent in runs written before it was recorded'),
+    podSecurity: z
+      .strictObject({
+        level: z.enum(['restricted', 'baseline']).describe('the Pod Security level the run\'s pods were made to meet'),
+        relaxed: z.boolean().describe('true when the scenario relaxed it from restricted'),
+        enforcedIn: z.array(z.string()).describe('namespaces that enforced the level'),
+        warnedIn: z.array(z.string()).describe('namespaces that only warned (the mesh adds containers the level may refuse)'),
+      })
+      .optional()
+      .describe('absent in runs written before it was recorded'),
     namespaces: z.array(z.string()).describe('the namespaces the run created, one per mode'),
     kept: z.boolean().describe('true when run --keep left the namespaces in place'),
   })

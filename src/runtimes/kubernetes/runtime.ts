@@ -10,7 +10,9 @@ import { KubernetesPhaseDriver } from './generator/driver.ts';
 import { CapacityError, modeGroups, placementCapacityProblem } from './capacity.ts';
 import { HealthWatch, type WatchedMode } from './health.ts';
 import { namespaceName } from './labels.ts';
+import { echoModel } from '../local/echo-model.ts';
 import type { RenderContext } from './manifests/context.ts';
+import { enforcesPodSecurity } from './manifests/namespace.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
 import { requireMeshes, type MeshInstall } from './mesh-check.ts';
@@ -75,8 +77,27 @@ class KubernetesRuntime implements Runtime {
       cni: this.cni,
       metricsSource: this.source?.name ?? null,
       image: this.scenario.kubernetes.image,
+      workload: this.scenario.workload.image
+        ? { kind: 'image', image: this.scenario.workload.image.name, port: this.scenario.workload.image.port }
+        : { kind: 'echo', ...echoModel(this.scenario.workload) },
+      podSecurity: this.podSecurity(),
       namespaces: [...this.contexts.keys()].map((mode) => namespaceName(this.runId, mode)),
       kept: this.options.keep,
+    };
+  }
+
+  /**
+   * The Pod Security level the run's pods were made to meet, the namespaces that enforced it and those that only
+   * warned (see enforcesPodSecurity), and whether the scenario relaxed it from `restricted`.
+   */
+  private podSecurity(): NonNullable<KubernetesDescription['podSecurity']> {
+    const level = this.scenario.kubernetes.podSecurity;
+    const modes = [...this.contexts.keys()].filter(isKubernetesMode);
+    return {
+      level,
+      relaxed: level !== 'restricted',
+      enforcedIn: modes.filter((mode) => enforcesPodSecurity(mode)).map((mode) => namespaceName(this.runId, mode)),
+      warnedIn: modes.filter((mode) => !enforcesPodSecurity(mode)).map((mode) => namespaceName(this.runId, mode)),
     };
   }
 
@@ -98,8 +119,7 @@ class KubernetesRuntime implements Runtime {
         runId: this.runId,
         mode,
         settings,
-        payloadBytes: this.scenario.workload.payloadBytes,
-        responseDelayMs: this.scenario.workload.responseDelay,
+        workload: this.scenario.workload,
         code,
         serverNode: this.placement.serverNode,
         clientNode: this.placement.clientNode,
@@ -185,6 +205,13 @@ class KubernetesRuntime implements Runtime {
 
   warnings(): Warning[] {
     const warnings = [...(this.placement?.warnings ?? [])];
+    if (this.scenario.kubernetes.podSecurity !== 'restricted') {
+      warnings.push({
+        code: 'pod-security-relaxed',
+        message: `the scenario relaxed Pod Security to ${this.scenario.kubernetes.podSecurity}: the workload may run as root with the default capabilities`,
+        hint: 'set kubernetes.podSecurity: restricted (the default) once the image runs as a non-root user (workload.image.runAsUser)',
+      });
+    }
     const shared = sharedComponents([...this.contexts.keys()].filter(isKubernetesMode), this.meshes);
     if (shared.length > 0) {
       const idle = this.scenario.kubernetes.idleWindow > 0;

@@ -42,6 +42,8 @@ export interface StartChildOptions {
    * forking, so the pid meshtax holds, signals and measures in /proc is still the command's own.
    */
   netns?: string;
+  /** Environment variables added to meshtax's own for the child. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export class ChildStartError extends MeshtaxError {}
@@ -69,6 +71,7 @@ export function startChild(
     reject: false,
     cleanup: true,
     forceKillAfterDelay: KILL_GRACE_MS,
+    ...(options.env ? { env: { ...options.env } } : {}),
   });
   let stderr = '';
   let exitedAs: string | undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RuntimeFacts } from '../facts.ts';
+import { echoWorkloadSchema } from '../workload-description.ts';
 
 const modeNetworkSchema = z
   .strictObject({
@@ -26,7 +27,18 @@ export const localDescriptionSchema = z
         version: z.string(),
       })
       .describe('the proxy that carried the traffic in sidecars, node proxies and waypoints'),
-    echoServer: z.string().describe('the server answering the requests'),
+    echoServer: z.string().optional().describe('the echo server answering the requests; absent when the workload is the team\'s own command'),
+    workload: z
+      .discriminatedUnion('kind', [
+        echoWorkloadSchema,
+        z.strictObject({
+          kind: z.literal('command'),
+          argv: z.array(z.string()).describe('the team\'s server, as workload.command ran it'),
+          ready: z.string().describe('its readiness check'),
+        }),
+      ])
+      .optional()
+      .describe('the server under test; absent in runs written before it was recorded'),
     hostname: z.string(),
   })
   .describe('Runtime local: processes on this host');

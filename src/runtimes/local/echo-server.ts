@@ -1,13 +1,17 @@
 /**
- * The echo server the local runtime runs as a "pod": answers every request with 200 and a body of
- * `--payload-bytes` bytes after `--delay-ms`, on HTTP/1.1 keep-alive; with `--forward URL` (a service of a call chain)
- * only after `--fan-out` calls to the next service have come back. Started as its own process; prints one JSON
- * line `{"port":N}` on stdout once it listens so the parent learns the port it was given. The Kubernetes runtime
- * runs the same file, bundled, in its echo pods (`--pod`).
+ * The echo server the local runtime runs as a "pod": answers every request on HTTP/1.1 keep-alive, with the
+ * per-request behaviour of its model (echo-model.ts): a body of a drawn size, after a drawn delay and a drawn amount
+ * of busy CPU work, with status 500 for a drawn fraction of requests. `--model` takes the model as JSON;
+ * `--payload-bytes` and `--delay-ms` set a fixed size and delay for callers that need nothing else. Started as its
+ * own process; prints one JSON line `{"port":N}` on stdout once it listens so the parent learns the port it was
+ * given. With `--forward URL` (a service of a call chain) it answers only after `--fan-out` calls to the next service
+ * have come back. The Kubernetes runtime runs the same file, bundled, in its echo pods (`--pod`).
  */
 import http from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { forwarder } from './echo-forward.ts';
+import { DEFAULT_ECHO_SEED, echoDraws, type EchoModel } from './echo-model.ts';
 
 const { values } = parseArgs({
   options: {
@@ -18,24 +22,45 @@ const { values } = parseArgs({
     // A service of a call chain: forward each request to the next service first (see echo-forward.ts).
     forward: { type: 'string' },
     'fan-out': { type: 'string', default: '1' },
+    model: { type: 'string' },
     // In a Kubernetes pod stdin is closed from the start, and the kubelet stops the server with SIGTERM.
     pod: { type: 'boolean', default: false },
   },
 });
 
-const body = Buffer.alloc(Number(values['payload-bytes']), 'x');
-const delayMs = Number(values['delay-ms']);
-const headers = { 'content-type': 'application/octet-stream', 'content-length': String(body.length) };
+const model: EchoModel = values.model
+  ? (JSON.parse(values.model) as EchoModel)
+  : { payloadBytes: Number(values['payload-bytes']), delayMs: Number(values['delay-ms']), cpuMs: 0, errorRate: 0, seed: DEFAULT_ECHO_SEED };
+const draw = echoDraws(model);
+
+/** One buffer of 'x', grown to the largest body drawn so far; each response sends a prefix of it. */
+let filler = Buffer.alloc(0);
+function bodyOf(bytes: number): Buffer {
+  if (bytes > filler.length) filler = Buffer.alloc(Math.max(bytes, filler.length * 2), 'x');
+  return filler.subarray(0, bytes);
+}
+
+/** Keeps this thread busy for `ms`: the CPU a heavy handler spends, which queues the requests behind it. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
 const forward = values.forward === undefined ? undefined : forwarder(values.forward, Number(values['fan-out']));
 
 const server = http.createServer((request, response) => {
   request.resume();
   request.on('end', () => {
+    const { status, bodyBytes, delayMs, cpuMs } = draw();
     const reply = (): void => {
-      response.writeHead(200, headers);
+      const body = bodyOf(bodyBytes);
+      response.writeHead(status, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
       response.end(body);
     };
     const respond = (): void => {
+      if (cpuMs > 0) busy(cpuMs);
       if (delayMs > 0) setTimeout(reply, delayMs);
       else reply();
     };

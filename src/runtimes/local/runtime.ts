@@ -17,8 +17,13 @@ import type { ResourceTarget } from './resources/types.ts';
 import { script } from './scripts.ts';
 import { createWorkDir, type WorkDir } from './work-dir.ts';
 import type { LocalDescription } from './description.ts';
+import { echoModel } from './echo-model.ts';
+import { setprivWorks } from './parent-death.ts';
+import { startCommand } from './workload/command.ts';
+import { describeReadiness } from './workload/ready.ts';
 import {
   APP_PLACEMENT,
+  COMMAND_PLACEMENT,
   LOADGEN_PLACEMENT,
   LOCAL_MODES,
   identitiesOf,
@@ -36,6 +41,8 @@ interface RunningProcess {
   child: StartedChild;
   /** In a call chain: the service whose pod it is in (its app or its sidecar). */
   service?: number;
+  /** Measure the process with everything it started (the team's own server may run helpers). */
+  includeDescendants?: boolean;
 }
 
 interface RunningMode {
@@ -61,6 +68,8 @@ class LocalRuntime implements Runtime {
   readonly name = 'local';
   private readonly modes = new Map<string, RunningMode>();
   private proxy: ProxyImplementation | undefined;
+  /** Whether the team's server runs under a parent-death signal; decided when the first one starts. */
+  private stopsWithParent: boolean | undefined;
   private readonly scenario: Scenario;
   private readonly runId: string;
 
@@ -85,7 +94,9 @@ class LocalRuntime implements Runtime {
       ...(this.netns ? { namespaces: Object.fromEntries(networks) } : {}),
       mtls: local.mtls,
       proxy: this.proxy ? { ...this.proxy.identity } : { kind: local.proxy, version: 'not started' },
-      echoServer: `node:http on Node ${process.version}`,
+      ...(this.scenario.workload.command
+        ? { workload: { kind: 'command', argv: this.scenario.workload.command.argv, ready: describeReadiness(this.scenario.workload.command.ready) } }
+        : { echoServer: `node:http on Node ${process.version}`, workload: { kind: 'echo', ...echoModel(this.scenario.workload) } }),
       hostname: os.hostname(),
     };
   }
@@ -120,19 +131,14 @@ class LocalRuntime implements Runtime {
       ? await createModeNetwork({ runId: this.runId, mode, withWaypoint: podsOf(mode).includes('waypoint'), signal })
       : undefined;
     running.network = network;
-    const app = await startChild(`echo server (${mode})`, process.execPath, this.echoArgs(network), {
-      signal,
-      netns: network?.server.namespace,
-    });
-    running.processes.push({ name: 'echo', placement: APP_PLACEMENT, child: app });
+    const app = await this.startApp(mode, network, signal);
+    running.processes.push(app);
     const identities = identitiesOf(mode);
     const pki =
       local.mtls && identities.length > 0
         ? await createRunPki(running.workDir.path, this.runId, mode, identities)
         : undefined;
-    const addressing = network
-      ? netnsAddressing(network, local.bindAddress)
-      : loopbackAddressing({ host: local.bindAddress, port: Number(app.announcement.port) });
+    const addressing = network ? netnsAddressing(network, local.bindAddress, app.port) : loopbackAddressing({ host: local.bindAddress, port: app.port });
     const topology = await planChain(mode, addressing, pki);
     for (const planned of topology.proxies) {
       const namespace = network ? podNamespace(planned.placement.pod, network) : undefined;
@@ -141,7 +147,7 @@ class LocalRuntime implements Runtime {
     }
     // Interception last, once every hop listens: until then the server pod's port 8080 is the app itself.
     if (network && topology.outbound) {
-      await network.intercept({ destination: network.server.ip, port: APP_PORT, toPort: topology.outbound.port });
+      await network.intercept({ destination: network.server.ip, port: app.port, toPort: topology.outbound.port });
     }
     return { mode, targetUrl: url(topology.entry) };
   }
@@ -159,7 +165,7 @@ class LocalRuntime implements Runtime {
     const topology = await planServiceChain(mode, chain.depth, local.bindAddress, pki, () => freePort(local.bindAddress));
     running.chain = { depth: chain.depth, clientNodes: topology.clientNodes };
     for (const service of [...topology.services].reverse()) {
-      const args = this.echoArgs(undefined, service.listen.port);
+      const args = this.echoArgs(local.bindAddress, service.listen.port);
       if (service.forward) args.push('--forward', url(service.forward), '--fan-out', String(chain.fanOut));
       const child = await startChild(`echo server ${service.pod} (${mode})`, process.execPath, args, { signal });
       const placement = { ...APP_PLACEMENT, pod: service.pod, node: service.node };
@@ -190,12 +196,13 @@ class LocalRuntime implements Runtime {
     const first = chain && depth !== undefined ? chain.depth - depth + 1 : 1;
     const clientNode = chain && depth !== undefined ? chain.clientNodes[depth - 1] : singleHopNode(LOADGEN_PLACEMENT.pod);
     const targets: ResourceTarget[] = [{ ...LOADGEN_PLACEMENT, ...nodeOf(clientNode), pid: process.pid }];
-    for (const { placement, child, service } of running?.processes ?? []) {
+    for (const { placement, child, service, includeDescendants } of running?.processes ?? []) {
       if (service !== undefined && service < first) continue;
-      // No process here forks (HAProxy runs with -db, without master-worker), so no /proc scan for descendants.
-      // `ip netns exec` exec()s its command, so a namespaced child's pid is the process itself.
+      // Neither the echo server nor a proxy forks (HAProxy runs with -db, without master-worker), so only the team's
+      // own server is measured with its descendants. `ip netns exec` and setpriv exec() their command, so a child's
+      // pid is the process itself.
       const node = placement.pod === LOADGEN_PLACEMENT.pod && clientNode ? clientNode : (placement.node ?? singleHopNode(placement.pod));
-      targets.push({ ...placement, ...nodeOf(node), pid: child.pid });
+      targets.push({ ...placement, ...nodeOf(node), pid: child.pid, ...(includeDescendants ? { includeDescendants: true } : {}) });
     }
     return procfsPhaseResources(targets);
   }
@@ -235,19 +242,34 @@ class LocalRuntime implements Runtime {
     }
   }
 
-  private echoArgs(network: ModeNetwork | undefined, port = 0): string[] {
+  /**
+   * Starts the mode's app in the server pod: the team's own server (workload.command) or the echo server. With netns
+   * the app binds 0.0.0.0 in the pod's namespace (the pod address for baseline, loopback for a server-side proxy) on
+   * port 8080 unless the scenario fixes one; on loopback it binds local.bindAddress on a free port.
+   */
+  private async startApp(mode: LocalMode, network: ModeNetwork | undefined, signal: AbortSignal): Promise<RunningProcess & { port: number }> {
     const { local, workload } = this.scenario;
-    return [
-      script('echo-server'),
-      '--host',
-      network ? APP_BIND_HOST : local.bindAddress,
-      '--port',
-      network ? String(APP_PORT) : String(port),
-      '--payload-bytes',
-      String(workload.payloadBytes),
-      '--delay-ms',
-      String(workload.responseDelay),
-    ];
+    const host = network ? APP_BIND_HOST : local.bindAddress;
+    if (workload.command) {
+      const port = workload.command.port ?? (network ? APP_PORT : await freePort(local.bindAddress));
+      this.stopsWithParent ??= await setprivWorks();
+      const child = await startCommand(`workload.command (${mode})`, workload.command, {
+        host,
+        port,
+        probe: { host: network ? network.server.ip : local.bindAddress, port },
+        ...(network ? { netns: network.server.namespace } : {}),
+        stopsWithParent: this.stopsWithParent,
+      }, signal);
+      return { name: 'app', placement: COMMAND_PLACEMENT, child, port, includeDescendants: true };
+    }
+    const args = this.echoArgs(host, network ? APP_PORT : 0);
+    const child = await startChild(`echo server (${mode})`, process.execPath, args, { signal, netns: network?.server.namespace });
+    return { name: 'echo', placement: APP_PLACEMENT, child, port: network ? APP_PORT : Number(child.announcement.port) };
+  }
+
+  /** The echo server's command line: its address (port 0: any free one, announced on stdout) and its model. */
+  private echoArgs(host: string, port: number): string[] {
+    return [script('echo-server'), '--host', host, '--port', String(port), '--model', JSON.stringify(echoModel(this.scenario.workload))];
   }
 }
 

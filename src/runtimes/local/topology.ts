@@ -55,6 +55,8 @@ export function hopsOf(mode: LocalMode): readonly Hop[] {
 }
 
 export const APP_PLACEMENT: Placement = { pod: 'server', container: 'echo', role: 'app' };
+/** The team's own server (workload.command) in the echo server's place. */
+export const COMMAND_PLACEMENT: Placement = { pod: 'server', container: 'app', role: 'app' };
 export const LOADGEN_PLACEMENT: Placement = { pod: 'client', container: 'meshtax', role: 'loadgen' };
 
 export function isLocalMode(mode: string): mode is LocalMode {

@@ -1,5 +1,6 @@
 import type { KubernetesSettings } from '../../../scenario/kubernetes-schema.ts';
 import type { Scenario } from '../../../scenario/schema.ts';
+import type { Workload } from '../../../scenario/workload-schema.ts';
 import type { CodeBundle } from '../code-bundle.ts';
 import type { KubernetesMode } from '../modes.ts';
 
@@ -8,8 +9,8 @@ export interface RenderContext {
   runId: string;
   mode: KubernetesMode;
   settings: KubernetesSettings;
-  payloadBytes: number;
-  responseDelayMs: number;
+  /** The scenario's workload section: the echo server's model, or the team's own image that takes its place. */
+  workload: Workload;
   code: CodeBundle;
   /** Nodes chosen for the server and the client (placement.ts); absent when rendering without a cluster. */
   serverNode?: string;
@@ -30,8 +31,7 @@ export function modeContext(
     runId,
     mode,
     settings: scenario.kubernetes,
-    payloadBytes: scenario.workload.payloadBytes,
-    responseDelayMs: scenario.workload.responseDelay,
+    workload: scenario.workload,
     code,
     ...(nodes.serverNode ? { serverNode: nodes.serverNode } : {}),
     ...(nodes.clientNode ? { clientNode: nodes.clientNode } : {}),

@@ -8,7 +8,7 @@ import { codeConfigMap, echoDeployment, echoService } from './workload.ts';
 /** Every object `run` applies for a mode before its first phase, in apply order (generator pods come per phase). */
 export function renderMode(context: RenderContext): KubernetesObject[] {
   const objects: KubernetesObject[] = [
-    modeNamespace(context.runId, context.mode, context.settings.istio.revision),
+    modeNamespace(context.runId, context.mode, context.settings.istio.revision, context.settings.podSecurity),
     codeConfigMap(context),
     echoDeployment(context),
     echoService(context),

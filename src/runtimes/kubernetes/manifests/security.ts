@@ -21,3 +21,22 @@ export function containerSecurity(): V1SecurityContext {
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
+
+export type PodSecurityLevel = 'restricted' | 'baseline';
+
+/**
+ * The pod security of the team's own image (workload.image). Under `restricted` it must run as non-root with every
+ * capability dropped and no privilege escalation, with the runtime's default seccomp profile; its user is the
+ * image's own (or `runAsUser`), never meshtax's uid 1000, and its root filesystem stays writable, as the image
+ * expects. Under `baseline` (a scenario's explicit choice, for an image that needs root) nothing is imposed: the
+ * baseline standard forbids only what a pod would have to ask for (privileged, host namespaces, added capabilities).
+ */
+export function workloadPodSecurity(level: PodSecurityLevel, runAsUser: number | undefined): V1PodSecurityContext {
+  if (level === 'baseline') return {};
+  return { runAsNonRoot: true, ...(runAsUser === undefined ? {} : { runAsUser }), seccompProfile: { type: 'RuntimeDefault' } };
+}
+
+export function workloadContainerSecurity(level: PodSecurityLevel): V1SecurityContext | undefined {
+  if (level === 'baseline') return undefined;
+  return { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+}

@@ -1,8 +1,11 @@
-import type { V1ConfigMap, V1Deployment, V1Service } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Container, V1Deployment, V1PodSpec, V1Probe, V1Service } from '@kubernetes/client-node';
+import type { Readiness, WorkloadImage } from '../../../scenario/workload-schema.ts';
+import { echoModel } from '../../local/echo-model.ts';
 import { APP_NAME, APP_PORT, CODE_CONFIGMAP, namespaceName, ROLE_LABEL, runLabels } from '../labels.ts';
 import { CODE_MOUNT } from '../code-bundle.ts';
 import type { RenderContext } from './context.ts';
 import { meshPodAnnotations, nodeContainer, podSpecBase } from './pod-parts.ts';
+import { workloadContainerSecurity, workloadPodSecurity } from './security.ts';
 
 /** The bundled in-cluster code, mounted read-only by every meshtax pod of the mode. */
 export function codeConfigMap(context: RenderContext): V1ConfigMap {
@@ -16,24 +19,65 @@ export function codeConfigMap(context: RenderContext): V1ConfigMap {
 
 const appSelector = { 'app.kubernetes.io/name': APP_NAME };
 
-/** The echo server: meshtax's own, answering with workload.payloadBytes after workload.responseDelay. */
-export function echoDeployment(context: RenderContext): V1Deployment {
-  const labels = { ...runLabels(context.runId, context.mode), ...appSelector, [ROLE_LABEL]: 'app' };
+/** Requests and limits of the app container: workload.image.resources, else kubernetes.resources.app. */
+export function appResources(context: Pick<RenderContext, 'settings' | 'workload'>): { cpu: string; memory: string } {
+  return context.workload.image?.resources ?? context.settings.resources.app;
+}
+
+function readinessProbe(check: Readiness): V1Probe {
+  return check === 'tcp' ? { tcpSocket: { port: 'http' }, periodSeconds: 2 } : { httpGet: { path: check.httpGet, port: 'http' }, periodSeconds: 2 };
+}
+
+/** meshtax's echo server, running the bundled echo.js with the scenario's echo model. */
+function echoContainer(context: RenderContext): V1Container {
   const container = nodeContainer(
     APP_NAME,
     context.settings.image,
-    [
-      `${CODE_MOUNT}/echo.js`,
-      '--pod',
-      '--host=0.0.0.0',
-      `--port=${APP_PORT}`,
-      `--payload-bytes=${context.payloadBytes}`,
-      `--delay-ms=${context.responseDelayMs}`,
-    ],
+    [`${CODE_MOUNT}/echo.js`, '--pod', '--host=0.0.0.0', `--port=${APP_PORT}`, `--model=${JSON.stringify(echoModel(context.workload))}`],
     context.settings.resources.app,
   );
   container.ports = [{ name: 'http', containerPort: APP_PORT, protocol: 'TCP' }];
-  container.readinessProbe = { tcpSocket: { port: 'http' }, periodSeconds: 2 };
+  container.readinessProbe = readinessProbe('tcp');
+  return container;
+}
+
+/** The team's own container (workload.image), under the name and port name the echo server's place has. */
+function imageContainer(image: WorkloadImage, context: RenderContext): V1Container {
+  const resources = appResources(context);
+  const security = workloadContainerSecurity(context.settings.podSecurity);
+  const env = Object.entries(image.env).map(([name, value]) => ({ name, value }));
+  return {
+    name: APP_NAME,
+    image: image.name,
+    ...(image.command ? { command: image.command } : {}),
+    ...(image.args ? { args: image.args } : {}),
+    ...(env.length > 0 ? { env } : {}),
+    ports: [{ name: 'http', containerPort: image.port, protocol: 'TCP' }],
+    readinessProbe: readinessProbe(image.ready),
+    resources: { requests: { ...resources }, limits: { ...resources } },
+    ...(security ? { securityContext: security } : {}),
+  };
+}
+
+/**
+ * The server under test: meshtax's echo server, answering as the scenario's workload section models it, or the
+ * team's own image (workload.image) in its place. Either way it is the Deployment, Service and container `echo` with
+ * role label `app`, so placement, the proof that the mode is in effect and resource attribution apply unchanged.
+ */
+export function echoDeployment(context: RenderContext): V1Deployment {
+  const labels = { ...runLabels(context.runId, context.mode), ...appSelector, [ROLE_LABEL]: 'app' };
+  const image = context.workload.image;
+  const base = podSpecBase(context, context.serverNode, context.settings.placement.server.selector);
+  const spec: V1PodSpec = image
+    ? {
+        ...base,
+        // The team's image needs none of meshtax's code, and runs as its own user, not meshtax's uid 1000.
+        volumes: [],
+        securityContext: workloadPodSecurity(context.settings.podSecurity, image.runAsUser),
+        ...pullSecrets([...context.settings.imagePullSecrets, ...image.imagePullSecrets]),
+        containers: [imageContainer(image, context)],
+      }
+    : { ...base, containers: [echoContainer(context)] };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -43,13 +87,15 @@ export function echoDeployment(context: RenderContext): V1Deployment {
       selector: { matchLabels: appSelector },
       template: {
         metadata: { labels, annotations: { 'kubectl.kubernetes.io/default-container': APP_NAME, ...meshPodAnnotations(context) } },
-        spec: {
-          ...podSpecBase(context, context.serverNode, context.settings.placement.server.selector),
-          containers: [container],
-        },
+        spec,
       },
     },
   };
+}
+
+function pullSecrets(names: readonly string[]): Pick<V1PodSpec, 'imagePullSecrets'> {
+  const unique = [...new Set(names)];
+  return unique.length > 0 ? { imagePullSecrets: unique.map((name) => ({ name })) } : {};
 }
 
 export function echoService(context: RenderContext): V1Service {

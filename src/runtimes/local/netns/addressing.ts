@@ -34,19 +34,20 @@ export function podNamespace(pod: string, network: ModeNetwork): string | undefi
 }
 
 /**
- * Addresses in network namespaces: the generator sends to the server pod's address on port 8080 in every mode
+ * Addresses in network namespaces: the generator sends to the server pod's address on the app's port (8080 unless
+ * workload.command fixes another) in every mode
  * (intercepted to the first hop when there is one); hops in the root namespace listen on `rootHost` (127.0.0.1,
  * where REDIRECT delivers) on a free port; hops in a pod listen on the pod's address on a fixed port; the last hop
  * reaches the app on the pod's loopback.
  */
-export function netnsAddressing(network: ModeNetwork, rootHost: string): Addressing {
+export function netnsAddressing(network: ModeNetwork, rootHost: string, appPort = APP_PORT): Addressing {
   const at = (host: string, port: number): HopAddress => {
     const endpoint: Endpoint = { host, port };
     return { listen: endpoint, dial: endpoint };
   };
   return {
-    app: { host: '127.0.0.1', port: APP_PORT },
-    entry: { host: network.server.ip, port: APP_PORT },
+    app: { host: '127.0.0.1', port: appPort },
+    entry: { host: network.server.ip, port: appPort },
     hop: async (hop) => {
       switch (hop.pod) {
         case 'client':

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { startChild, type StartedChild } from '../child.ts';
 import { waitForOwnedListeners } from '../netns/listening.ts';
+import { setprivWorks, withParentDeath } from '../parent-death.ts';
 import { renderHaproxyConfig, type HaproxyConfigOptions } from './haproxy-config.ts';
 import type { ProxyImplementation } from './implementation.ts';
 import { waitForListeners } from './ready.ts';
@@ -15,8 +16,6 @@ import type { ProxySpec } from './types.ts';
 const SBIN_CANDIDATES = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'];
 /** How long a started HAProxy has to listen on every endpoint. */
 const START_TIMEOUT_MS = 10_000;
-/** Sent to HAProxy when the process that started it dies: an immediate stop, like meshtax's own stop(). */
-const PARENT_DEATH_SIGNAL = 'TERM';
 
 export interface HaproxyImplementation extends ProxyImplementation {
   /** The haproxy executable that will be run. */
@@ -74,16 +73,6 @@ async function haproxyVersion(command: string): Promise<string | undefined> {
   return parseHaproxyVersion(`${result.stdout}\n${result.stderr}`);
 }
 
-/** Whether `setpriv --pdeathsig` exists and works here (util-linux 2.33 and later, Linux). */
-async function setprivWorks(): Promise<boolean> {
-  const result = await execa('setpriv', ['--pdeathsig', PARENT_DEATH_SIGNAL, '--', 'true'], {
-    reject: false,
-    timeout: 5000,
-    stdin: 'ignore',
-  });
-  return !result.failed;
-}
-
 function haproxyImplementation(
   command: string,
   version: string,
@@ -100,9 +89,7 @@ function haproxyImplementation(
       await writeFile(file, text, { mode: 0o600 });
       // -db: stay in the foreground (no daemon, no master process), so the pid started is the one serving.
       const haproxyArgs = ['-db', '-f', file];
-      const [program, args] = stopsWithParent
-        ? ['setpriv', ['--pdeathsig', PARENT_DEATH_SIGNAL, '--', command, ...haproxyArgs]]
-        : [command, haproxyArgs];
+      const [program, args] = withParentDeath(stopsWithParent, command, haproxyArgs);
       const endpoints = spec.listeners.map((listener) => listener.listen);
       // Ready once HAProxy itself listens on every endpoint: a port taken by another process since it was chosen
       // accepts connections too, while HAProxy is on its way out with "cannot bind socket". In a network
