@@ -215,7 +215,7 @@ const IGNORED_SETTINGS = new Set(['metadata.description', 'output.dir', 'load.se
  * the proxy that carried the traffic (`proxy.kind`, `proxy.version`: `local.proxy: auto` picks HAProxy on one
  * machine and the built-in proxy on another).
  */
-export function flatSettings(run: Pick<RunDocument, 'scenario' | 'environment'>): Map<string, string> {
+export function flatSettings(run: Pick<RunDocument, 'scenario'> & { environment: Pick<RunDocument['environment'], 'runtime'> }): Map<string, string> {
   const { proxy } = runtimeFacts(run.environment.runtime);
   const settings = proxy === undefined ? run.scenario : { ...run.scenario, proxy };
   const flat = (value: unknown, prefix: string, into: Map<string, string>): Map<string, string> => {

@@ -1,14 +1,14 @@
-import type { RunDocument } from '../results/schema.ts';
+import type { HistoryRun } from '../results/history-schema.ts';
 import { pooledPercentilesOf } from '../core/histogram.ts';
 import { groupByModeAndRate } from './phase-groups.ts';
-import { scenarioGroup } from './scenario-fingerprint.ts';
+import { scenarioGroup, type ScenarioGroup } from './scenario-fingerprint.ts';
 import { comparisonValidityOf, validityText } from './validity.ts';
 
 /** One point of a trend: a mode at a rate in one run. Latency in µs, CPU in cores. */
 export interface TrendPoint {
   runId: string;
   startedAt: string;
-  status: RunDocument['status'];
+  status: HistoryRun['status'];
   tool: string;
   /** The scenario's name and the fingerprint of its settings that change the numbers: runs on one trend share both. */
   scenario: string;
@@ -27,11 +27,15 @@ export interface TrendPoint {
   invalid: string | null;
 }
 
-/** Trend points of several runs, oldest first, one per run, mode and rate (pooled over repetitions). */
-export function trend(runs: readonly RunDocument[]): TrendPoint[] {
+/**
+ * Trend points of several runs, oldest first, one per run, mode and rate (pooled over repetitions). A run needs only
+ * the fields history reads (HistoryRun); a whole RunDocument is one too. `groupOf` places a run on its trend (a
+ * scenarioGrouper() when reading many runs).
+ */
+export function trend(runs: readonly HistoryRun[], groupOf: (run: HistoryRun) => ScenarioGroup = scenarioGroup): TrendPoint[] {
   const points: TrendPoint[] = [];
   for (const run of [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt))) {
-    const group = scenarioGroup(run);
+    const group = groupOf(run);
     for (const { mode, rate, phases } of groupByModeAndRate(run.phases)) {
       // What the table needs and no more: one repetition's percentiles are in its record; several are pooled from
       // their histograms' non-empty buckets. Decoding every histogram whole made history take minutes.

@@ -27,11 +27,14 @@ const IGNORED = [
 ];
 const ignored = (path: string): boolean => IGNORED.some((prefix) => path === prefix || path.startsWith(`${prefix}.`));
 
+/** A run as far as its runtime's description goes. */
+type Described = { environment: Pick<RunDocument['environment'], 'runtime'> };
+
 const record = (value: unknown): Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** The proxy that really carried the traffic and whether mTLS was on: `proxy: auto` resolves per machine. */
-function resolvedRuntime(run: Pick<RunDocument, 'environment'>): { proxy: string | null; mtls: boolean | null } {
+function resolvedRuntime(run: Described): { proxy: string | null; mtls: boolean | null } {
   const { proxy, mtls } = runtimeFacts(run.environment.runtime);
   return { proxy: proxy === undefined ? null : `${proxy.kind} ${proxy.version}`, mtls: mtls ?? null };
 }
@@ -54,11 +57,29 @@ function settingsLine(scenario: Record<string, unknown>, resolved: { proxy: stri
     .join(', ');
 }
 
-export function scenarioGroup(run: Pick<RunDocument, 'scenario' | 'scenarioSource' | 'environment'>): ScenarioGroup {
+export function scenarioGroup(run: Described & Pick<RunDocument, 'scenario' | 'scenarioSource'>): ScenarioGroup {
   const resolved = resolvedRuntime(run);
   const hash = createHash('sha256');
   const settings = flatSettings(run);
   settings.set('resolved.mtls', JSON.stringify(resolved.mtls));
   for (const path of [...settings.keys()].sort()) if (!ignored(path)) hash.update(`${path}=${settings.get(path)}\n`);
   return { scenario: scenarioName(run), fingerprint: hash.digest('hex').slice(0, 8), settings: settingsLine(run.scenario, resolved) };
+}
+
+/**
+ * scenarioGroup, remembered by what it is computed from (the scenario, its source and the runtime's description, as
+ * JSON): a results directory holds thousands of runs of a few settings, and flattening and hashing each one's
+ * scenario cost more than reading it.
+ */
+export function scenarioGrouper(): (run: Described & Pick<RunDocument, 'scenario' | 'scenarioSource'>) => ScenarioGroup {
+  const known = new Map<string, ScenarioGroup>();
+  return (run) => {
+    const key = JSON.stringify([run.scenarioSource, run.scenario, run.environment.runtime]);
+    let group = known.get(key);
+    if (!group) {
+      group = scenarioGroup(run);
+      known.set(key, group);
+    }
+    return group;
+  };
 }

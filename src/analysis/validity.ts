@@ -15,6 +15,8 @@ export const GENERATOR_TAIL = 'generator-tail';
 
 type Reason = Validity['reasons'][number];
 type Judged = Pick<PhaseRecord, 'loop' | 'rate' | 'achievedRps' | 'counts' | 'warnings'>;
+/** What a phase's mark is read or worked out from, and what names it. */
+type Marked = Judged & Pick<PhaseRecord, 'mode' | 'repetition' | 'validity' | 'depth'>;
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
@@ -54,7 +56,7 @@ export function phaseValidity(phase: Judged): Validity {
 }
 
 /** The mark a phase carries, or, for a run.json written before phases carried one, the mark worked out from it. */
-export function validityOf(phase: PhaseRecord): Validity {
+export function validityOf(phase: Judged & Pick<PhaseRecord, 'validity'>): Validity {
   return phase.validity ?? phaseValidity(phase);
 }
 
@@ -68,7 +70,7 @@ type Compared = Pick<Comparison, 'mode' | 'baseline' | 'rate'> & { depth?: numbe
  * A comparison's mark: invalid when any phase of the mode or of its baseline at that rate (and chain depth) is, each
  * reason naming its phase.
  */
-export function comparisonValidity(comparison: Compared, phases: readonly PhaseRecord[]): Validity {
+export function comparisonValidity(comparison: Compared, phases: readonly Marked[]): Validity {
   const sides = phases.filter(
     (p) => (p.mode === comparison.mode || p.mode === comparison.baseline) && p.rate === comparison.rate && p.depth === comparison.depth,
   );
@@ -82,7 +84,7 @@ export function comparisonValidity(comparison: Compared, phases: readonly PhaseR
 }
 
 /** The mark a comparison carries, or the one worked out from its phases (run.json written before comparisons carried one). */
-export function comparisonValidityOf(comparison: Compared, phases: readonly PhaseRecord[]): Validity {
+export function comparisonValidityOf(comparison: Compared, phases: readonly Marked[]): Validity {
   return comparison.validity ?? comparisonValidity(comparison, phases);
 }
 

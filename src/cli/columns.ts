@@ -8,15 +8,28 @@ export function boxTable(head: readonly string[], rows: readonly (readonly strin
   for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, width(cell))));
   const rule = (left: string, middle: string, right: string): string => `${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`;
   const line = (cells: readonly string[]): string => `│${widths.map((w, column) => ` ${pad(cells[column] ?? '', w)} `).join('│')}│`;
+  const between = rule('├', '┼', '┤');
   const lines = [rule('┌', '┬', '┐'), line(head)];
-  for (const row of rows) lines.push(rule('├', '┼', '┤'), line(row));
+  for (const row of rows) lines.push(between, line(row));
   lines.push(rule('└', '┴', '┘'));
   return lines.join('\n');
 }
 
-/** Width in terminal columns; the cells meshtax prints hold no wide or combining characters. */
+/**
+ * Width in terminal columns: code points (as `[...text].length` counts them, without building the array); the cells
+ * meshtax prints hold no wide or combining characters.
+ */
 function width(text: string): number {
-  return [...text].length;
+  let points = text.length;
+  for (let i = 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // A low surrogate after a high one ends a pair: one code point in two UTF-16 units.
+    if (code >= 0xdc00 && code <= 0xdfff) {
+      const before = text.charCodeAt(i - 1);
+      if (before >= 0xd800 && before <= 0xdbff) points--;
+    }
+  }
+  return points;
 }
 
 function pad(text: string, to: number): string {

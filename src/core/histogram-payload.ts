@@ -34,7 +34,6 @@ const HEADER_BYTES = 40;
 const MAX_VARINT_BYTES = 9;
 /** The decoder stores counts in 32-bit buckets (meshtax decodes with bitBucketSize 32). */
 const MAX_BUCKET_COUNT = 2 ** 32 - 1;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function cookieBase(cookie: number): number {
   return (cookie & ~COOKIE_FLAG_BITS) >>> 0;
@@ -48,8 +47,11 @@ function cookieBase(cookie: number): number {
  */
 export function checkHistogramPayload(base64: string, settings: HistogramSettings, onCount?: (bucket: number, count: number) => void): number {
   const text = base64.trim();
-  if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) throw new HistogramPayloadError('not base64');
+  if (text.length === 0 || text.length % 4 !== 0) throw new HistogramPayloadError('not base64');
+  // Node's decoder skips what is not base64 (and takes the URL alphabet too); only text that encodes back to itself
+  // is canonical base64. Cheaper than a pattern over the text, which history does for thousands of histograms.
   const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) throw new HistogramPayloadError('not base64');
   if (bytes.length < 8) throw new HistogramPayloadError(`${bytes.length} bytes, too short for a histogram`);
   const cookie = bytes.readInt32BE(0);
   if (cookieBase(cookie) !== COMPRESSED_COOKIE_BASE) {

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import { checkHistogramPayload, type HistogramSettings } from './histogram-payload.ts';
-import { perPercentile, type PercentileKey } from './percentiles.ts';
+import { perPercentile, PERCENTILE_KEYS, PERCENTILES, type PercentileKey } from './percentiles.ts';
 
 /** Every latency histogram in meshtax: values in microseconds, 1 µs to 60 s, 3 significant digits. */
 export const HISTOGRAM_LOWEST_US = 1;
@@ -97,40 +97,46 @@ export function decodeHistogram(base64: string): Histogram {
 
 /**
  * Percentiles of several encoded histograms pooled, as summarize(mergeHistograms(decoded)) gives them, without
- * building a histogram per part: only the non-empty buckets are read and added. For reading many runs at once
- * (history), where decoding every histogram whole costs milliseconds each.
+ * building a histogram per part: each part's non-empty buckets are added into one array of counts, and one pass over
+ * the buckets between the lowest and highest used finds every percentile. For reading many runs at once (history),
+ * where decoding every histogram whole costs milliseconds each.
  */
 export function pooledPercentilesOf(encoded: readonly string[]): Record<PercentileKey, number | null> {
   const { buckets } = histogramSettings();
   if (scratch?.length !== buckets) scratch = new Float64Array(buckets);
   const counts = scratch;
-  const touched: number[] = [];
+  let lowest = buckets;
+  let highest = -1;
   let total = 0;
   try {
     for (const part of encoded) {
       total += checkHistogramPayload(part, histogramSettings(), (bucket, count) => {
-        if (counts[bucket] === 0) touched.push(bucket);
         counts[bucket]! += count;
+        if (bucket < lowest) lowest = bucket;
+        if (bucket > highest) highest = bucket;
       });
     }
-    const order = Uint32Array.from(touched).sort();
-    const shape = bucketShape();
-    const at = (percent: number): number | null => {
-      if (total < samplesNeeded(percent)) return null;
-      // hdr-histogram-js's getValueAtPercentile (JsHistogram.js): the first bucket whose cumulative count reaches
-      // ceil(percent × total), rounded down by one ulp first; its highest equivalent value.
+    const keys = PERCENTILE_KEYS;
+    const found = perPercentile((): number | null => null);
+    // hdr-histogram-js's getValueAtPercentile (JsHistogram.js): the first bucket whose cumulative count reaches
+    // ceil(percent × total), rounded down by one ulp first; its highest equivalent value. Percentiles rise with
+    // their key, so one pass finds them in order.
+    const wanted = keys.map((key) => {
+      const percent = PERCENTILES[key];
+      if (total < samplesNeeded(percent)) return Infinity;
       const exact = (percent / 100) * total;
-      const wanted = Math.max(Math.ceil(exact - 2 ** (Math.floor(Math.log2(exact)) - 52)), 1);
-      let cumulative = 0;
-      for (const bucket of order) {
-        cumulative += counts[bucket]!;
-        if (cumulative >= wanted) return shape.highestEquivalentValue(shape.valueFromIndex(bucket));
-      }
-      return null;
-    };
-    return perPercentile((_key, percent) => at(percent));
+      return Math.max(Math.ceil(exact - 2 ** (Math.floor(Math.log2(exact)) - 52)), 1);
+    });
+    const shape = bucketShape();
+    let next = 0;
+    let cumulative = 0;
+    for (let bucket = lowest; bucket <= highest && next < keys.length; bucket++) {
+      cumulative += counts[bucket]!;
+      while (next < keys.length && cumulative >= wanted[next]!) found[keys[next++]!] = shape.highestEquivalentValue(shape.valueFromIndex(bucket));
+    }
+    return found;
   } finally {
-    for (const bucket of touched) counts[bucket] = 0;
+    if (highest >= lowest) counts.fill(0, lowest, highest + 1);
   }
 }
 

@@ -1,6 +1,7 @@
 import { checkEncodedHistogram } from '../core/histogram.ts';
 import { HistogramPayloadError } from '../core/histogram-payload.ts';
-import { NotRegularFile, readRegularFile } from './regular-file.ts';
+import { NotRegularFile, readRegularFile, readRegularFileSync } from './regular-file.ts';
+import type { z } from 'zod';
 import { runSchema, type PhaseRecord, type RunDocument } from './schema.ts';
 import { InputError } from '../core/errors.ts';
 
@@ -21,20 +22,38 @@ export async function readRunText(file: string): Promise<string> {
   try {
     return await readRegularFile(file);
   } catch (error) {
-    if (error instanceof NotRegularFile) throw new RunFileError(`${error.message}; give a run.json written by meshtax run`);
-    throw new RunFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw unreadable(file, error);
   }
 }
 
-/** Parses and validates run.json's text against the schema this version reads. */
-export function parseRunText(file: string, text: string): RunDocument {
+/** readRunText, synchronously: for reading many run.json files in a row. */
+export function readRunTextSync(file: string): string {
+  try {
+    return readRegularFileSync(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+function unreadable(file: string, error: unknown): RunFileError {
+  if (error instanceof NotRegularFile) return new RunFileError(`${error.message}; give a run.json written by meshtax run`);
+  return new RunFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+}
+
+/**
+ * Parses run.json's text and validates it against the schema this version reads: the whole document by default, or
+ * the part of it a command reads (history's).
+ */
+export function parseRunText(file: string, text: string): RunDocument;
+export function parseRunText<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S>;
+export function parseRunText(file: string, text: string, schema: z.ZodType = runSchema): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new RunFileError(`${file} is not JSON; give a run.json written by meshtax run`);
   }
-  const parsed = runSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new RunFileError(`${file} is not a meshtax run.json this version reads: ${first?.path.join('.') ?? ''} ${first?.message ?? ''}`.trim());
@@ -42,21 +61,26 @@ export function parseRunText(file: string, text: string): RunDocument {
   return parsed.data;
 }
 
+/** What naming and checking a phase's histograms needs; a phase read without its service-time histogram has it unchecked. */
+type CheckedPhase = Pick<PhaseRecord, 'mode' | 'rate' | 'repetition' | 'counts' | 'histogram'> & { serviceTimeHistogram?: string };
+
 /**
  * Every phase's histograms are meshtax's compressed V2 HdrHistograms, within its buckets, and hold no more samples
  * than the phase has outcomes; the first that is not is named with its file and phase.
  */
-export function checkRunHistograms(file: string, run: RunDocument): void {
+export function checkRunHistograms(file: string, run: { phases: readonly CheckedPhase[] }): void {
   for (const [index, phase] of run.phases.entries()) {
     const outcomes = phase.counts.ok + phase.counts.non2xx + phase.counts.errors + phase.counts.timeouts;
     for (const [field, what] of [
       ['histogram', 'latency histogram'],
       ['serviceTimeHistogram', 'service-time histogram'],
     ] as const) {
+      const encoded = phase[field];
+      if (encoded === undefined) continue;
       const where = `${file}: phase ${index + 1} (${phaseName(phase)}): ${what}`;
       let total: number;
       try {
-        total = checkEncodedHistogram(phase[field]);
+        total = checkEncodedHistogram(encoded);
       } catch (error) {
         if (error instanceof HistogramPayloadError) throw new RunFileError(`${where}: ${error.message}; the file is damaged or was not written by meshtax`);
         throw error;
@@ -68,6 +92,6 @@ export function checkRunHistograms(file: string, run: RunDocument): void {
   }
 }
 
-function phaseName(phase: PhaseRecord): string {
+function phaseName(phase: CheckedPhase): string {
   return `${phase.mode} @ ${phase.rate === null ? 'closed loop' : `${phase.rate} rps`} rep ${phase.repetition}`;
 }
