@@ -4,14 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { runProcessPids, readRun, startCli, tempDir } from '../helpers/cli.ts';
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
+import { waitFor } from '../helpers/poll.ts';
 
 /** A quick start of nine 1-second phases, long enough to be interrupted after its first. */
 function startNinePhases(out: string) {
@@ -33,7 +26,7 @@ describe('Ctrl-C during a run', () => {
   it('exits 130 after clean-up, keeps the completed phases and leaves no process', async () => {
     const out = tempDir();
     const { child, done } = startNinePhases(out);
-    await waitFor(() => phasesDone(out) >= 1, 20_000);
+    await waitFor('the first phase', 20_000, () => phasesDone(out) >= 1, 50);
     await sleep(300);
     child.kill('SIGINT');
     const result = await done;
@@ -49,7 +42,7 @@ describe('Ctrl-C during a run', () => {
   it('a double Ctrl-C (a second SIGINT while it cleans up) still ends run.json interrupted, with its reports, exit 130', async () => {
     const out = tempDir();
     const { child, done } = startNinePhases(out);
-    await waitFor(() => phasesDone(out) >= 1, 60_000);
+    await waitFor('the first phase', 60_000, () => phasesDone(out) >= 1, 50);
     await sleep(300);
     // The second signal follows the first as soon as meshtax says it is cleaning up (a fixed 100 ms could land
     // after a fast clean-up had already finished, and prove nothing about a second signal during it).

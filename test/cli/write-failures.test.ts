@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { runCli, startCli, tempDir } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/poll.ts';
 
 /** Mount points this file made; unmounted after each test. */
 const mounts: string[] = [];
@@ -21,16 +21,6 @@ function mountTmpfs(options: string): string {
   execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'meshtax-test', dir]);
   mounts.push(dir);
   return dir;
-}
-
-async function waitFor<T>(find: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = find();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
 }
 
 function runDirOf(out: string): string | undefined {
@@ -93,8 +83,8 @@ describe('write failures', () => {
   it('a disk that fills mid-run: the write failure is named, run.json ends failed with it, exit 1', async () => {
     const small = mountTmpfs('size=4m');
     const { child, done } = startCli(['run', '--out', small, ...quick]);
-    const runDir = await waitFor(() => runDirOf(small), 60_000);
-    await waitFor(() => (phasesWritten(runDir) >= 1 ? true : undefined), 60_000);
+    const runDir = await waitFor('the run directory', 60_000, () => runDirOf(small), 50);
+    await waitFor('a phase written', 60_000, () => phasesWritten(runDir) >= 1, 50);
     fill(small);
     const result = await done;
     void child;
@@ -111,7 +101,7 @@ describe('write failures', () => {
   it('a report that cannot be written: named, run.json ends failed, exit 1', async () => {
     const out = tempDir();
     const { done } = startCli(['run', '--out', out, ...quick]);
-    const runDir = await waitFor(() => runDirOf(out), 60_000);
+    const runDir = await waitFor('the run directory', 60_000, () => runDirOf(out), 50);
     // A directory where report.md goes: its rename fails.
     mkdirSync(path.join(runDir, 'report.md'));
     const result = await done;

@@ -2,6 +2,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANY_MACHINE, readRun, runCli, startCli, tempDir } from '../helpers/cli.ts';
 import { startCluster, type TestCluster } from '../helpers/kube/cluster.ts';
+import { poll } from '../helpers/poll.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
 import { besidesProgress } from '../helpers/progress.ts';
@@ -134,8 +135,7 @@ describe('meshtax run on a real API server', () => {
     const out = tempDir();
     const before = pods.logRequests.length;
     const { child, done } = startCli(['run', 'scenarios/kubernetes/baseline.yaml', '--out', out, ...SHORT, '--set', 'load.duration=30s'], undefined, env);
-    const deadline = Date.now() + 60_000;
-    while (pods.logRequests.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await poll(() => pods.logRequests.length, (length) => length !== before, 60_000, 200);
     expect(pods.logRequests.length).toBeGreaterThan(before);
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGINT');
@@ -144,8 +144,7 @@ describe('meshtax run on a real API server', () => {
     expect(readRun(out).run.status).toBe('interrupted');
     expect(await meshtaxNamespaces()).toEqual([]);
     // The generator's log stream closed when its pod was deleted, which stopped the "container".
-    const deadline2 = Date.now() + 10_000;
-    while (pods.running() > 0 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 200));
+    await poll(() => pods.running(), (running) => running === 0, 10_000, 200);
     expect(pods.running()).toBe(0);
   });
 

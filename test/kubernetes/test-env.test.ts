@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster } from '../helpers/kube/cluster.ts';
 import type { TestCluster } from '../helpers/kube/cluster.ts';
+import { waitFor } from '../helpers/poll.ts';
 
 /**
  * Proves the test Kubernetes environment (test/helpers/kube): a real API server, controller manager and
@@ -26,25 +26,10 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
-}
-
 async function namespace(name: string, labels: Record<string, string> = {}): Promise<void> {
   await core.createNamespace({ body: { metadata: { name, labels } } });
   // The ServiceAccount admission plugin refuses pods until the controller manager made `default`.
-  await until(`default service account in ${name}`, 20_000, () => core.readNamespacedServiceAccount({ name: 'default', namespace: name }));
+  await waitFor(`default service account in ${name}`, 20_000, () => core.readNamespacedServiceAccount({ name: 'default', namespace: name }));
 }
 
 /** The HTTP code and the Status message of an API error. */
@@ -94,7 +79,7 @@ describe('kube test cluster', () => {
         },
       },
     });
-    const pod = await until('a Running, Ready pod', 30_000, async () => {
+    const pod = await waitFor('a Running, Ready pod', 30_000, async () => {
       const pods = await core.listNamespacedPod({ namespace: 'deploy', labelSelector: 'app=echo' });
       return pods.items.find((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
     });
@@ -104,7 +89,7 @@ describe('kube test cluster', () => {
       ['sidecar', true],
     ]);
     expect(pod.status?.initContainerStatuses?.[0]?.state?.terminated?.reason).toBe('Completed');
-    const deployment = await until('the Deployment to count the pod available', 30_000, async () => {
+    const deployment = await waitFor('the Deployment to count the pod available', 30_000, async () => {
       const d = await apps.readNamespacedDeployment({ name: 'echo', namespace: 'deploy' });
       return d.status?.availableReplicas === 1 ? d : undefined;
     });
@@ -187,7 +172,7 @@ describe('kube test cluster', () => {
     await core.deleteNamespace({ name: 'doomed' });
     const terminating = await core.readNamespace({ name: 'doomed' }).catch(() => undefined);
     if (terminating) expect(terminating.status?.phase).toBe('Terminating');
-    await until('namespace doomed to be gone', 45_000, async () => {
+    await waitFor('namespace doomed to be gone', 45_000, async () => {
       try {
         await core.readNamespace({ name: 'doomed' });
         return undefined;

@@ -3,17 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { startCli, tempDir } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/poll.ts';
 import { currentRun, netnsRunArgs, requireRoot, runProcessesAfter, scrub, tracesAfter } from './helpers.ts';
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
 
 function namespacesOf(runId: string): string[] {
   const tag = runTag(runId);
@@ -64,7 +55,7 @@ describe('Ctrl-C during a netns run', () => {
       const { child, done } = startCli(netnsRunArgs(out, 'haproxy'));
       let runId: string;
       try {
-        runId = (await waitFor(moment.name, () => moment.reached(out))).runId;
+        runId = (await waitFor(moment.name, 30_000, () => moment.reached(out), 20)).runId;
         started = runId;
       } catch (error) {
         child.kill('SIGKILL');

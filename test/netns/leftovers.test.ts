@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { leftoverLinks, leftoverNamespaces, leftoverWorkDirs, ruleRunIds } from '../../src/runtimes/local/netns/leftovers.ts';
 import { runTag } from '../../src/runtimes/local/netns/names.ts';
 import { runCli, startCli, tempDir } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/poll.ts';
 import { currentRun, freshRunId, netnsRunArgs, requireRoot, runProcessesAfter, scrub, traces } from './helpers.ts';
 
 describe('finding what a netns run left', () => {
@@ -42,22 +43,15 @@ describe('meshtax cleanup --runtime local after a SIGKILL of meshtax', () => {
     const out = tempDir();
     const { child, done } = startCli([...netnsRunArgs(out, 'builtin'), '--set', 'load.duration=20s']);
     // Killed hard once its first phase runs: nothing of meshtax's own clean-up gets to run.
-    const deadline = Date.now() + 60_000;
-    let runId: string | undefined;
-    while (Date.now() < deadline) {
-      const run = currentRun(out);
-      if (run && run.runId && traces(run.runId).some((line) => line.includes('meshtax:'))) {
-        runId = run.runId;
-        break;
-      }
-      await sleep(100);
-    }
-    expect(runId).toBeDefined();
+    const runId = await waitFor('the run\'s first phase with its rules in place', 60_000, () => {
+      const id = currentRun(out)?.runId;
+      return id && traces(id).some((line) => line.includes('meshtax:')) ? id : undefined;
+    });
     started = runId;
     await sleep(1500);
     child.kill('SIGKILL');
     const killed = await done;
-    expect(traces(runId!).length).toBeGreaterThan(0);
+    expect(traces(runId).length).toBeGreaterThan(0);
 
     // A namespace of another run (made here for the test, under a tag no namespace on this host has yet, so that
     // a concurrent test run cannot be using it) must survive a clean-up of this one.
@@ -66,7 +60,7 @@ describe('meshtax cleanup --runtime local after a SIGKILL of meshtax', () => {
     let result;
     try {
       // The same TMPDIR as the killed run: its work directories are there.
-      result = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId!], undefined, { TMPDIR: killed.tmpDir });
+      result = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId], undefined, { TMPDIR: killed.tmpDir });
       expect(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })).toContain(other);
     } finally {
       execFileSync('ip', ['netns', 'del', other]);
@@ -74,13 +68,13 @@ describe('meshtax cleanup --runtime local after a SIGKILL of meshtax', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`deleted directory meshtax-${runId}-sidecar-`));
-    expect(result.stdout).toMatch(new RegExp(`deleted network namespace mtx-${runId!.slice(-4)}-`));
+    expect(result.stdout).toMatch(new RegExp(`deleted network namespace mtx-${runId.slice(-4)}-`));
     expect(readdirSync(killed.tmpDir).filter((name) => name.startsWith(`meshtax-${runId}-`))).toEqual([]);
     expect(result.stdout).toMatch(new RegExp(`deleted \\d+ iptables rule\\(s\\) of run ${runId}`));
-    expect(traces(runId!)).toEqual([]);
+    expect(traces(runId)).toEqual([]);
     // Its processes died with it (their stdin closed); none waits in a namespace that is gone.
     expect(await runProcessesAfter(killed.scope)).toEqual([]);
-    const again = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId!], undefined, { TMPDIR: killed.tmpDir });
+    const again = await runCli(['cleanup', '--runtime', 'local', '--run-id', runId], undefined, { TMPDIR: killed.tmpDir });
     expect(again.stdout).toBe(`nothing to clean up on this host for run ${runId}\n`);
   });
 });

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { modeNames } from '../../src/runtimes/local/netns/names.ts';
 import { localRuntime } from '../../src/runtimes/local/runtime.ts';
 import type { Runtime } from '../../src/runtimes/types.ts';
 import { loadScenarioText } from '../../src/scenario/load.ts';
+import { waitFor } from '../helpers/poll.ts';
 import { freshRunId, requireRoot, runProcessesAfter, scrub, traces, tracesAfter } from './helpers.ts';
 
 const SCENARIO = 'apiVersion: meshtax.dev/v1alpha1\nkind: Scenario\nmetadata: { name: netns-test }\n';
@@ -34,11 +34,7 @@ describe('a mode whose set-up fails halfway', () => {
     const controller = new AbortController();
     const preparing = runtime.prepare(loaded.scenario.modes, controller.signal);
     // Interrupt as soon as the sidecar mode's namespace exists: baseline is up, the sidecar mode halfway.
-    const deadline = Date.now() + 20_000;
-    while (!namespaceExists(names.sidecar.server)) {
-      if (Date.now() > deadline) throw new Error('the sidecar namespace never appeared');
-      await sleep(5);
-    }
+    await waitFor('the sidecar namespace', 20_000, () => namespaceExists(names.sidecar.server), 5);
     controller.abort();
     await expect(preparing).rejects.toThrow();
     // At once, without waiting: nothing of the sidecar mode is left, baseline's namespace and link are.

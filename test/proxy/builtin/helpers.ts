@@ -4,7 +4,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type StartedChild } from '../../../src/runtimes/local/child.ts';
 import { createRunPki, type RunPki } from '../../../src/runtimes/local/pki/run-pki.ts';
 import { builtinProxy } from '../../../src/runtimes/local/proxy/builtin.ts';
@@ -159,15 +158,4 @@ export const BIG_BODY = Buffer.from(Array.from({ length: 64 * 1024 }, (_value, i
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** Polls `read` every 20 ms until `predicate` holds or `timeoutMs` passes; returns the last value read. */
-export async function eventually<T>(read: () => T, predicate: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = read();
-  while (!predicate(value) && Date.now() < deadline) {
-    await sleep(20);
-    value = read();
-  }
-  return value;
 }

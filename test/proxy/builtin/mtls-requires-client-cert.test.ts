@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../src/runtimes/local/proxy/types.ts';
-import { echoHandler, eventually, Fixture, serverTls } from './helpers.ts';
+import { echoHandler, Fixture, serverTls } from './helpers.ts';
+import { poll } from '../../helpers/poll.ts';
 
 /** An HTTPS request that trusts the run's CA but presents no client certificate. */
 function requestWithoutCertificate(endpoint: Endpoint, ca: Buffer, serverName: string): Promise<number> {
@@ -39,9 +40,11 @@ describe('builtin proxy, mTLS listener', () => {
     const attempt = requestWithoutCertificate(listen, ca, pki.identity('server-sidecar').dnsName);
     await expect(attempt).rejects.toThrow(/certificate required|ECONNRESET|socket hang up/i);
     expect(server.connections()).toBe(0);
-    const stderr = await eventually(
+    const stderr = await poll(
       () => proxy.stderrTail(),
       (text) => text.includes('rejected a client'),
+      3000,
+      20,
     );
     expect(stderr).toMatch(/listener 'inbound': rejected a client: .*(certificate|PEER_DID_NOT_RETURN)/i);
   });

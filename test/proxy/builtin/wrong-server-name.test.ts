@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clientTls, echoHandler, eventually, fetchOnce, Fixture, serverTls } from './helpers.ts';
+import { clientTls, echoHandler, fetchOnce, Fixture, serverTls } from './helpers.ts';
+import { poll } from '../../helpers/poll.ts';
 
 describe('builtin proxy, upstream mTLS', () => {
   let fixture: Fixture | undefined;
@@ -42,9 +43,11 @@ describe('builtin proxy, upstream mTLS', () => {
     expect(reply.body.toString()).toMatch(/^bad gateway: upstream 127\.0\.0\.1:\d+: ERR_TLS_CERT_ALTNAME_INVALID /);
     expect(reply.body.toString()).toContain('client-sidecar.test.meshtax.local');
     expect(server.connections()).toBe(0);
-    const stderr = await eventually(
+    const stderr = await poll(
       () => client.stderrTail(),
       (text) => text.includes('ERR_TLS_CERT_ALTNAME_INVALID'),
+      3000,
+      20,
     );
     expect(stderr).toContain("builtin proxy client-sidecar: listener 'outbound': upstream 127.0.0.1:");
     expect(stderr).toContain('ERR_TLS_CERT_ALTNAME_INVALID');

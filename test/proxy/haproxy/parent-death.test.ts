@@ -1,9 +1,9 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../../../src/runtimes/local/proxy/free-port.ts';
+import { poll } from '../../helpers/poll.ts';
 import { Cleanup, requireHaproxy, tempDir } from './helpers.ts';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'start-haproxy.ts');
@@ -54,7 +54,6 @@ it('HAProxy exits within 3 s when the process that started it is killed with SIG
 
   parent.kill('SIGKILL');
   await parent;
-  const deadline = performance.now() + 3000;
-  while (running(pid) && performance.now() < deadline) await sleep(20);
+  await poll(() => running(pid), (alive) => !alive, 3000, 20);
   expect(running(pid)).toBe(false);
 });
