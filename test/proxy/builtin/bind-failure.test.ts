@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildStartError } from '../../../src/runtimes/local/child.ts';
-import { Fixture, HOST } from './helpers.ts';
+import { Fixture, HOST } from '../fixture.ts';
 
 describe('builtin proxy start', () => {
   let fixture: Fixture | undefined;

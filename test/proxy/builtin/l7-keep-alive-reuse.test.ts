@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { echoHandler, fetchOnce, Fixture } from './helpers.ts';
+import { echoHandler, fetchOnce, Fixture } from '../fixture.ts';
 
 const REQUESTS = 200;
 

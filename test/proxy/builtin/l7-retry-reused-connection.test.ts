@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchOnce, Fixture, HOST } from './helpers.ts';
+import { fetchOnce, Fixture, HOST } from '../fixture.ts';
 
 /**
  * An upstream that answers the first request on each connection with keep-alive, then drops the connection when a

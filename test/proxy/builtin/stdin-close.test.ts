@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { script } from '../../../src/runtimes/local/scripts.ts';
 import type { ProxySpec } from '../../../src/runtimes/local/proxy/types.ts';
-import { Fixture, HOST } from './helpers.ts';
+import { Fixture, HOST } from '../fixture.ts';
 
 describe('builtin proxy process', () => {
   let fixture: Fixture | undefined;

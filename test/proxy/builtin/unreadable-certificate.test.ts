@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Fixture, HOST } from './helpers.ts';
+import { Fixture, HOST } from '../fixture.ts';
 
 describe('builtin proxy start', () => {
   let fixture: Fixture | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort } from '../../helpers/servers.ts';
-import { fetchOnce, Fixture, HOST } from './helpers.ts';
+import { fetchOnce, Fixture, HOST } from '../fixture.ts';
 
 describe('builtin proxy, L7', () => {
   let fixture: Fixture | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchOnce, Fixture } from './helpers.ts';
+import { fetchOnce, Fixture } from '../fixture.ts';
 
 describe('builtin proxy, L7', () => {
   let fixture: Fixture | undefined;

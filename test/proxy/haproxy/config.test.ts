@@ -2,17 +2,19 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHaproxyConfig } from '../../../src/runtimes/local/proxy/haproxy-config.ts';
 import type { HaproxyImplementation } from '../../../src/runtimes/local/proxy/haproxy.ts';
+import { createRunPki, type RunPki } from '../../../src/runtimes/local/pki/run-pki.ts';
 import type { Listener, ProxySpec } from '../../../src/runtimes/local/proxy/types.ts';
-import { checkConfig, clientTls, requireHaproxy, serverTls, tempDir, testPki, type TestPki } from './helpers.ts';
+import { clientTls, serverTls } from '../fixture.ts';
+import { checkConfig, requireHaproxy, tempDir } from './helpers.ts';
 
 let haproxy: HaproxyImplementation;
 let dir: string;
-let pki: TestPki;
+let pki: RunPki;
 
 beforeAll(async () => {
   haproxy = await requireHaproxy();
   dir = tempDir();
-  pki = await testPki(dir, ['client-sidecar', 'server-sidecar']);
+  pki = await createRunPki(dir, 'haproxy-test', 'test', ['client-sidecar', 'server-sidecar']);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
