@@ -30,7 +30,7 @@ describe('meshtax history', () => {
       const page = await openReport(browser, html);
       expect(page.problems).toEqual([]);
       expect(page.requests).toEqual([]);
-      // Baseline-only runs have no mesh tax to plot (test/cli/history-scenarios.test.ts draws the charts): the page says so.
+      // Baseline-only runs have no mesh tax to plot (test/cli/history-scenarios.integration.test.ts draws the charts): the page says so.
       expect(page.canvases).toEqual([]);
       expect(page.chartsRendered).toBe('0');
       expect(readFileSync(html, 'utf8')).toContain('No mode was compared with a baseline in these runs: no mesh tax to plot.');
