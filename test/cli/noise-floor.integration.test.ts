@@ -15,7 +15,7 @@ describe('an A/A run', () => {
     expect(rest).toEqual([]);
     expect(aa!.mode).toBe('baseline-aa');
     expect(aa!.noiseFloorUs).not.toBeNull();
-    // Calibrated intervals call about 1 in 20 A/A deltas significant by chance (test/statistics/aa-calibration.test.ts
+    // Calibrated intervals call about 1 in 20 A/A deltas significant by chance (test/analysis/statistics/aa-calibration.test.ts
     // proves the rate); what must hold in every run is that the verdict comes from the A/A pair's own interval.
     for (const key of ['p50', 'p90', 'p95'] as const) {
       const interval = aa!.intervals.latencyDeltaUs[key]!;
