@@ -1,20 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freshRunId, requireRoot, scrub, tracesAfter } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { netnsRuns, tracesAfter } from './helpers.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/exit-midway.ts', import.meta.url));
 
 describe('a meshtax process that crashes with its network up', () => {
-  beforeAll(requireRoot);
-  let runId: string | undefined;
-  afterEach(() => {
-    scrub(runId);
-    runId = undefined;
-  });
+  const runs = netnsRuns();
 
   it('still removes its namespaces, veth pairs and rules, synchronously on exit', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const result = spawnSync(process.execPath, [FIXTURE, runId], { encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('crashed on purpose');

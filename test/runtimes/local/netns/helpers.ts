@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { afterEach, beforeAll } from 'vitest';
 import { newRunId } from '../../../../src/results/run-id.ts';
 import type { RunDocument } from '../../../../src/results/schema.ts';
 import { runTag } from '../../../../src/runtimes/local/netns/names.ts';
@@ -20,6 +21,25 @@ export function requireRoot(): void {
         'Run the suite as root (CI does); these tests do not skip.',
     );
   }
+}
+
+/**
+ * Registers what every netns test of a describe block needs: root, and after each test the removal of every trace
+ * of the run ids `fresh()` handed out (a failed test leaves no namespace, link or rule behind).
+ */
+export function netnsRuns(): { fresh(): string } {
+  const handedOut: string[] = [];
+  beforeAll(requireRoot);
+  afterEach(() => {
+    for (const runId of handedOut.splice(0)) scrub(runId);
+  });
+  return {
+    fresh: () => {
+      const runId = freshRunId();
+      handedOut.push(runId);
+      return runId;
+    },
+  };
 }
 
 /** A run id for a test, with a tag no other namespace, interface or rule on this host carries yet. */

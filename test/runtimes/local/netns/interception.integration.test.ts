@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import tls from 'node:tls';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../../../src/runtimes/types.ts';
 import { localRuntime } from '../../../../src/runtimes/local/runtime.ts';
 import { loadScenarioText } from '../../../../src/scenario/load.ts';
-import { freshRunId, requireRoot, runProcessesAfter, scrub, tracesAfter } from './helpers.ts';
+import { netnsRuns, runProcessesAfter, tracesAfter } from './helpers.ts';
 
 const SCENARIO = 'apiVersion: meshtax.dev/v1alpha1\nkind: Scenario\nmetadata: { name: netns-test }\n';
 
@@ -51,12 +51,7 @@ function processesIn(namespace: string): string[] {
 }
 
 describe('netns isolation: transparent interception into the sidecar topology', () => {
-  beforeAll(requireRoot);
-  let runId: string | undefined;
-  afterEach(() => {
-    scrub(runId);
-    runId = undefined;
-  });
+  const runs = netnsRuns();
   let runtime: Runtime | undefined;
   afterEach(async () => {
     await runtime?.cleanup();
@@ -64,7 +59,7 @@ describe('netns isolation: transparent interception into the sidecar topology', 
   });
 
   it('a GET to the server pod on :8080 from the root namespace goes through both builtin sidecars, with mTLS between them', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const loaded = loadScenarioText(SCENARIO, 'netns.yaml', [
       'local.isolation=netns',
       'local.proxy=builtin',
@@ -126,7 +121,7 @@ describe('netns isolation: transparent interception into the sidecar topology', 
   });
 
   it('HAProxy in the namespaces: started, found ready and carrying traffic through node-proxy and the waypoint', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const loaded = loadScenarioText(SCENARIO, 'netns.yaml', [
       'local.isolation=netns',
       'local.proxy=haproxy',

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { modeNames } from '../../../../src/runtimes/local/netns/names.ts';
 import { localRuntime } from '../../../../src/runtimes/local/runtime.ts';
 import type { Runtime } from '../../../../src/runtimes/types.ts';
 import { loadScenarioText } from '../../../../src/scenario/load.ts';
 import { waitFor } from '../../../helpers/poll.ts';
-import { freshRunId, requireRoot, runProcessesAfter, scrub, traces, tracesAfter } from './helpers.ts';
+import { netnsRuns, runProcessesAfter, traces, tracesAfter } from './helpers.ts';
 
 const SCENARIO = 'apiVersion: meshtax.dev/v1alpha1\nkind: Scenario\nmetadata: { name: netns-test }\n';
 
@@ -14,12 +14,7 @@ function namespaceExists(name: string): boolean {
 }
 
 describe('a mode whose set-up fails halfway', () => {
-  beforeAll(requireRoot);
-  let runId: string | undefined;
-  afterEach(() => {
-    scrub(runId);
-    runId = undefined;
-  });
+  const runs = netnsRuns();
   let runtime: Runtime | undefined;
   afterEach(async () => {
     await runtime?.cleanup();
@@ -27,7 +22,7 @@ describe('a mode whose set-up fails halfway', () => {
   });
 
   it('is removed before the error reaches the caller; modes set up before it stay for cleanup()', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const names = { baseline: modeNames(runId, 'baseline'), sidecar: modeNames(runId, 'sidecar') };
     const loaded = loadScenarioText(SCENARIO, 'netns.yaml', ['local.isolation=netns', 'local.proxy=haproxy', 'modes=[baseline,sidecar]']);
     runtime = localRuntime.create(loaded.scenario, runId, { keep: false });

@@ -1,20 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createModeNetwork, type ModeNetwork } from '../../../../src/runtimes/local/netns/mode-network.ts';
 import { modeNames } from '../../../../src/runtimes/local/netns/names.ts';
-import { freshRunId, requireRoot, scrub, traces, tracesAfter } from './helpers.ts';
+import { netnsRuns, traces, tracesAfter } from './helpers.ts';
 
 function ip(args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8' });
 }
 
 describe('a mode network: namespaces, veth pairs, rules', () => {
-  beforeAll(requireRoot);
-  let runId: string | undefined;
-  afterEach(() => {
-    scrub(runId);
-    runId = undefined;
-  });
+  const runs = netnsRuns();
   let network: ModeNetwork | undefined;
   afterEach(async () => {
     await network?.remove();
@@ -22,7 +17,7 @@ describe('a mode network: namespaces, veth pairs, rules', () => {
   });
 
   it('creates the server and waypoint pods, links them, and leaves no trace once removed', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const names = modeNames(runId, 'node-proxy-waypoint');
     network = await createModeNetwork({ runId, mode: 'node-proxy-waypoint', withWaypoint: true });
     const { server, waypoint } = network;
@@ -54,7 +49,7 @@ describe('a mode network: namespaces, veth pairs, rules', () => {
   });
 
   it('removes what it made when set-up stops halfway', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const controller = new AbortController();
     controller.abort(new Error('stopped halfway'));
     // The namespace is made before the first check of the signal, so there is something to undo.
@@ -66,7 +61,7 @@ describe('a mode network: namespaces, veth pairs, rules', () => {
   });
 
   it('never takes over (or deletes) a namespace of the same name it did not make', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     const names = modeNames(runId, 'baseline');
     execFileSync('ip', ['netns', 'add', names.server]);
     try {
@@ -80,7 +75,7 @@ describe('a mode network: namespaces, veth pairs, rules', () => {
   });
 
   it('refuses to intercept an address outside 169.254.77.0/24', async () => {
-    runId = freshRunId();
+    const runId = runs.fresh();
     network = await createModeNetwork({ runId, mode: 'sidecar', withWaypoint: false });
     await expect(network.intercept({ destination: '10.0.0.1', port: 8080, toPort: 15001 })).rejects.toThrow(/169\.254\.77/);
     expect(execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' })).not.toContain(`meshtax:${runId}`);
