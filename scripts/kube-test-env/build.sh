@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds (once) the real Kubernetes control plane used by test/kubernetes: kube-apiserver,
+# Builds (once) the real Kubernetes control plane used by test/runtimes/kubernetes: kube-apiserver,
 # kube-controller-manager, kube-scheduler (from k8s.io/kubernetes), etcd (from
 # go.etcd.io/etcd/server/v3) and extracts the Gateway API standard CRDs (from the
 # sigs.k8s.io/gateway-api module zip); and Istio's control plane: pilot-discovery (istiod) from

@@ -13,7 +13,7 @@ export const BIN = path.resolve(import.meta.dirname, '../../bin/meshtax.js');
  * Flags for a real run whose test is about something other than validity. On a crowded machine (a CI runner sharing
  * its cores) a phase can come out invalid, below its rate or with the generator's own lateness as its tail, and the
  * run then exits 1 for a reason that belongs to the machine, not to the logic under test. The phase stays marked
- * in run.json; validity itself is tested on runs built to be invalid (test/cli/validity.test.ts).
+ * in run.json; validity itself is tested on runs built to be invalid (test/cli/validity.integration.test.ts).
  */
 export const ANY_MACHINE = ['--allow-invalid'] as const;
 

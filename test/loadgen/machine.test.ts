@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cpuFractions, parseProcStat, readCpuTimes, sampleMachine, type CpuTimes, type MachineProbe } from '../../src/loadgen/machine.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../fixtures/proc-stat/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`./fixtures/proc-stat/${name}`, import.meta.url), 'utf8');
 
 describe('machine state over the measured window', () => {
   it('reads the aggregate cpu line of /proc/stat: guest time is already in user, iowait is idle', () => {

@@ -16,8 +16,8 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
+import { Fatal, waitFor } from '../poll.ts';
 import { closedPort } from '../servers.ts';
 import { startFakeKubelet, startNodeSimulator } from './kubelet.ts';
 import type { FakeKubelet, KubeletNetwork, NodeSimulator } from './kubelet.ts';
@@ -324,24 +324,6 @@ export async function killChild(child: ChildProcess): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGKILL');
   await exited;
-}
-
-/** An error that ends a wait at once. */
-export class Fatal extends Error {}
-
-export async function waitFor(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      if (error instanceof Fatal) throw error;
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(100);
-  }
 }
 
 /** Creates every CustomResourceDefinition in `yaml` and waits until the API server serves them all. */

@@ -22,7 +22,8 @@ import http from 'node:http';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { closedPort } from '../servers.ts';
-import { applyCrds, Fatal, killChild, waitFor, type TestCluster } from './cluster.ts';
+import { Fatal, waitFor } from '../poll.ts';
+import { applyCrds, killChild, type TestCluster } from './cluster.ts';
 import { findObject, ISTIO_NAMESPACE, istioFiles, renderIstioChart } from './istio-charts.ts';
 import { startIstioCniAgent, type IstioCniAgent } from './istio-cni-agent.ts';
 

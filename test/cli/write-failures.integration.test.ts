@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunDocument } from '../../src/results/schema.ts';
+import { runCli, startCli, tempDir } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/poll.ts';
+
+/** Mount points this file made; unmounted after each test. */
+const mounts: string[] = [];
+
+function requireRoot(): void {
+  if (process.platform !== 'linux' || process.geteuid?.() !== 0) {
+    throw new Error('these tests mount small tmpfs file systems of their own: run them as root on Linux (CI does)');
+  }
+}
+
+function mountTmpfs(options: string): string {
+  const dir = path.join(tempDir(), 'mnt');
+  mkdirSync(dir);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'meshtax-test', dir]);
+  mounts.push(dir);
+  return dir;
+}
+
+function runDirOf(out: string): string | undefined {
+  const entries = existsSync(out) ? readdirSync(out).filter((name) => /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(name)) : [];
+  return entries.length === 1 ? path.join(out, entries[0]!) : undefined;
+}
+
+function phasesWritten(runDir: string): number {
+  try {
+    return (JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunDocument).phases.length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Fills the file system holding `dir` until a write fails for want of space. Bounded by the tmpfs's size. */
+function fill(dir: string): void {
+  const fd = openSync(path.join(dir, 'filler'), 'w');
+  try {
+    for (const size of [1 << 16, 1 << 12, 1 << 9, 1]) {
+      const chunk = Buffer.alloc(size, 120);
+      for (let i = 0; i < 100_000; i++) {
+        try {
+          writeSync(fd, chunk);
+        } catch {
+          break;
+        }
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const quick = ['--set', 'load.duration=1s', '--set', 'load.warmup=0s', '--set', 'load.rates=[200,300]', '--set', 'load.repetitions=2'];
+
+describe('write failures', () => {
+  beforeAll(requireRoot);
+  afterEach(() => {
+    for (const dir of mounts.splice(0)) execFileSync('umount', ['-l', dir]);
+  });
+
+  it('--out that is a file: exit 2, one line, before anything starts', async () => {
+    const file = path.join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    const result = await runCli(['run', '--out', file, ...quick]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`meshtax: --out ${file} is a file, not a directory; give a directory for the results\n`);
+    expect(result.stdout).toBe('');
+  });
+
+  it('--out on a read-only file system: exit 2, one line, nothing written', async () => {
+    const readOnly = mountTmpfs('ro,size=1m');
+    const result = await runCli(['run', '--out', path.join(readOnly, 'results'), ...quick]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`meshtax: cannot write to --out ${path.join(readOnly, 'results')}: read-only file system (EROFS)\n`);
+    expect(readdirSync(readOnly)).toEqual([]);
+  });
+
+  it('a disk that fills mid-run: the write failure is named, run.json ends failed with it, exit 1', async () => {
+    const small = mountTmpfs('size=4m');
+    const { child, done } = startCli(['run', '--out', small, ...quick]);
+    const runDir = await waitFor('the run directory', 60_000, () => runDirOf(small), 50);
+    await waitFor('a phase written', 60_000, () => phasesWritten(runDir) >= 1, 50);
+    fill(small);
+    const result = await done;
+    void child;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).toMatch(/cannot write .*: no space left on the device \(ENOSPC\)/);
+    const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunDocument;
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/cannot write .*run\.json.*: no space left on the device \(ENOSPC\)/);
+    expect(run.finishedAt).not.toBeNull();
+    expect(readdirSync(runDir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a report that cannot be written: named, run.json ends failed, exit 1', async () => {
+    const out = tempDir();
+    const { done } = startCli(['run', '--out', out, ...quick]);
+    const runDir = await waitFor('the run directory', 60_000, () => runDirOf(out), 50);
+    // A directory where report.md goes: its rename fails.
+    mkdirSync(path.join(runDir, 'report.md'));
+    const result = await done;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`meshtax: could not write the reports: cannot write ${path.join(runDir, 'report.md')}: a directory is in the way (EISDIR)`);
+    expect(result.stdout).toMatch(/^reports: not written/m);
+    const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunDocument;
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain(`cannot write ${path.join(runDir, 'report.md')}`);
+  });
+});
