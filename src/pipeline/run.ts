@@ -6,6 +6,7 @@ import { runWarnings, withoutSampleWarning } from '../analysis/run-warnings.ts';
 import { evaluateThresholds } from '../analysis/thresholds.ts';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../loadgen/phase.ts';
 import type { PhaseSpec, ProgressEvent } from '../loadgen/types.ts';
+import { requestMix } from '../scenario/request-mix.ts';
 import { newRunId } from '../results/run-id.ts';
 import { writeFinalRunFile, writeRunFile, writeRunFileSync } from '../results/run-file.ts';
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
@@ -251,5 +252,6 @@ export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string):
     warmupMs: load.warmup,
     timeoutMs: load.timeout,
     seed: load.seed ?? 1,
+    ...requestMix(load),
   };
 }

@@ -26,6 +26,7 @@ export function renderRun(scenario: Scenario, runId: string, modes: readonly Kub
       settings,
       payloadBytes: scenario.workload.payloadBytes,
       responseDelayMs: scenario.workload.responseDelay,
+      protocol: scenario.load.protocol,
       code,
       ...(settings.placement.server.node ? { serverNode: settings.placement.server.node } : {}),
       ...(settings.placement.client.node ? { clientNode: settings.placement.client.node } : {}),

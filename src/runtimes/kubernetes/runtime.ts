@@ -98,6 +98,7 @@ class KubernetesRuntime implements Runtime {
         settings,
         payloadBytes: this.scenario.workload.payloadBytes,
         responseDelayMs: this.scenario.workload.responseDelay,
+        protocol: this.scenario.load.protocol,
         code,
         serverNode: this.placement.serverNode,
         clientNode: this.placement.clientNode,

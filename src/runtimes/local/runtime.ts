@@ -124,7 +124,7 @@ class LocalRuntime implements Runtime {
     const addressing = network
       ? netnsAddressing(network, local.bindAddress)
       : loopbackAddressing({ host: local.bindAddress, port: Number(app.announcement.port) });
-    const topology = await planChain(mode, addressing, pki);
+    const topology = await planChain(mode, addressing, pki, this.scenario.load.protocol !== 'http1');
     for (const planned of topology.proxies) {
       const namespace = network ? podNamespace(planned.placement.pod, network) : undefined;
       const child = await this.proxy!.start(planned.spec, running.workDir.path, signal, namespace);
@@ -205,6 +205,8 @@ class LocalRuntime implements Runtime {
       String(workload.payloadBytes),
       '--delay-ms',
       String(workload.responseDelay),
+      '--protocol',
+      this.scenario.load.protocol,
     ];
   }
 }

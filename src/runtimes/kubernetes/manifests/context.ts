@@ -9,6 +9,8 @@ export interface RenderContext {
   settings: KubernetesSettings;
   payloadBytes: number;
   responseDelayMs: number;
+  /** What the generator speaks to the echo server (load.protocol); absent: HTTP/1.1. */
+  protocol?: 'http1' | 'http2' | 'grpc';
   code: CodeBundle;
   /** Nodes chosen for the server and the client (placement.ts); absent when rendering without a cluster. */
   serverNode?: string;

@@ -76,6 +76,11 @@ function renderListener(listener: Listener): string[] {
   if (listener.tls) bind.push(...serverTlsWords(listener.tls));
   const server = ['server', 'up', address(listener.upstream)];
   if (listener.upstreamTls) server.push(...clientTlsWords(listener.upstreamTls));
+  // HTTP/2 both ways: over TLS negotiated with ALPN (`alpn h2`), in the clear with prior knowledge (`proto h2`).
+  if (http && listener.h2) {
+    bind.push(...(listener.tls ? ['alpn', 'h2'] : ['proto', 'h2']));
+    server.push(...(listener.upstreamTls ? ['alpn', 'h2'] : ['proto', 'h2']));
+  }
   if (http) server.push('pool-purge-delay', '60s');
   return [
     `frontend ${name}`,

@@ -38,6 +38,11 @@ export interface Listener {
    * bytes copied both ways (a node proxy like ztunnel).
    */
   mode: 'http' | 'tcp';
+  /**
+   * `http` listeners only: the traffic is HTTP/2 (plain HTTP/2 or gRPC), spoken both ways (h2c in the clear, ALPN
+   * h2 over TLS). `tcp` listeners carry any protocol as bytes.
+   */
+  h2?: boolean;
   listen: Endpoint;
   tls?: ServerTls;
   upstream: Endpoint;
