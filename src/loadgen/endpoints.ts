@@ -51,13 +51,14 @@ function fmix32(h: number): number {
 }
 
 /**
- * A uniform number in [0, 1) for one request, from the seed and the request's intended send time: a counter-based
- * PRNG keyed by the schedule. Every thread that handles a request (the pacer that writes it, the I/O thread that
- * adopts, retries or expires it) derives the same endpoint from the same time without sharing any state, and a
- * run with the same seed and schedule sends the same mix in the same order.
+ * A uniform number in [0, 1) for one request, from the seed and the request's place in the schedule (microseconds
+ * after the phase's time zero): a counter-based PRNG keyed by the schedule. Every thread that handles a request
+ * derives the same endpoint from the same time without sharing any state, and a run with the same seed and
+ * schedule sends the same mix in the same order. The offset is rounded to 1/16 µs so that the rounding of
+ * `t0 + offset - t0` does not change the draw.
  */
-export function uniformAt(seed: number, intendedUs: number): number {
-  bits[0] = intendedUs;
+export function uniformAt(seed: number, offsetUs: number): number {
+  bits[0] = Math.round(offsetUs * 16);
   const h = fmix32((fmix32(words[0]! ^ seed) + Math.imul(words[1]! ^ 0x9e3779b9, 0x27d4eb2d)) >>> 0);
   return h / 4294967296;
 }
@@ -66,6 +67,8 @@ export function uniformAt(seed: number, intendedUs: number): number {
 export class EndpointPicker {
   private readonly cumulative: Float64Array;
   private readonly seed: number;
+  /** The phase's time zero (µs): draws are keyed by the offset from it, the same in every run. */
+  originUs = 0;
 
   constructor(endpoints: readonly Pick<EndpointSpec, 'weight'>[], seed: number) {
     const total = endpoints.reduce((sum, endpoint) => sum + endpoint.weight, 0);
@@ -78,7 +81,7 @@ export class EndpointPicker {
   pick(intendedUs: number): number {
     const last = this.cumulative.length - 1;
     if (last === 0) return 0;
-    const u = uniformAt(this.seed, intendedUs);
+    const u = uniformAt(this.seed, intendedUs - this.originUs);
     for (let i = 0; i < last; i++) if (u < this.cumulative[i]!) return i;
     return last;
   }

@@ -111,6 +111,7 @@ export class OpenLoop implements ConnectionEvents {
 
   run(t0Us: number): Promise<void> {
     this.t0 = t0Us;
+    this.picker.originUs = t0Us;
     this.measureStart = t0Us + this.spec.warmupMs * 1000;
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
     this.window = { t0Us, measureStartUs: this.measureStart, endUs: this.measureEnd, timeoutUs: this.timeoutUs };

@@ -1,3 +1,4 @@
+import { endpointSection } from './endpoints.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, scenarioName } from './format.ts';
 import { proxyLine } from './terminal.ts';
@@ -294,6 +295,7 @@ function render(run: RunDocument, phaseRows: number): string {
     const { valid } = splitComparisons(run.comparisons, run.phases);
     if (valid.length > 0) sections.push(deltaSection(valid));
   }
+  sections.push(endpointSection(run.phases, mdText));
   sections.push(invalidSection(run.phases));
   sections.push(thresholdSection(run.thresholds));
   sections.push(resourceSection(run.phases));

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
+import { endpointTable } from './endpoints.ts';
 import { formatBytes, formatCores, formatCount, formatRate, formatUs } from './format.ts';
 import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
@@ -167,6 +168,8 @@ export function runSummary(run: RunDocument, runFile: string): string {
     lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
     lines.push(comparisonTable(valid));
   }
+  const endpoints = endpointTable(run.phases);
+  if (endpoints) lines.push(endpoints);
   lines.push(...invalidLines(run.phases, run.comparisons));
   for (const result of run.thresholds) {
     const mark = THRESHOLD_MARK[result.status];

@@ -64,7 +64,7 @@ function readBody(file: string, path: (string | number)[], problems: MixProblem[
  * gRPC: one endpoint, the method's call with its message encoded and framed once. Throws RequestMixError listing
  * every file or definition that does not work.
  */
-export function requestMix(load: Scenario['load']): RequestMix {
+export function requestMix(load: Pick<Scenario['load'], 'protocol' | 'streams' | 'grpc' | 'requests'>): RequestMix {
   const problems: MixProblem[] = [];
   const base = { protocol: load.protocol, streams: load.streams };
   let requests: EndpointSpec[] | undefined;
