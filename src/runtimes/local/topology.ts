@@ -129,7 +129,7 @@ export async function planChain(mode: LocalMode, addressing: Addressing, pki: Ru
       mode: hop.mode,
       listen: addresses[i]!.listen,
       upstream: next ? addresses[i + 1]!.dial : addressing.app,
-      ...(h2 && hop.mode === 'http' ? { h2: true } : {}),
+      ...(h2 ? { h2: true } : {}),
     };
     if (pki && previous) {
       const own = pki.identity(hop.name);

@@ -93,15 +93,15 @@ export function createH2Listener(listener: Listener, report: ReportProblem, upst
     if (!stream.readableEnded) stream.pipe(out);
   };
 
-  const server = listener.tls
-    ? http2.createSecureServer({ ...serverTlsOptions(listener.tls), ALPNProtocols: ['h2'], settings: { maxConcurrentStreams: 10_000 } })
-    : http2.createServer({ settings: { maxConcurrentStreams: 10_000 } });
+  const settings = { maxConcurrentStreams: 10_000 };
+  // Over TLS the client must negotiate h2 with ALPN (Node's secure HTTP/2 server refuses one that does not): the
+  // hops in front offer it, L4 node proxies included (types.ts, Listener.h2).
+  const server = listener.tls ? http2.createSecureServer({ ...serverTlsOptions(listener.tls), ALPNProtocols: ['h2'], settings }) : http2.createServer({ settings });
   server.on('stream', onStream);
   server.on('sessionError', () => {});
-  if (listener.tls) {
-    server.on('tlsClientError', (error) =>
-      report(`tls-client ${listener.name}`, `listener '${listener.name}': rejected a client: ${describeError(error)}`),
-    );
-  }
+  if (!listener.tls) return server;
+  server.on('tlsClientError', (error) =>
+    report(`tls-client ${listener.name}`, `listener '${listener.name}': rejected a client: ${describeError(error)}`),
+  );
   return server;
 }
