@@ -17,6 +17,7 @@ import { PhaseRunner } from '../src/loadgen/phase.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../src/loadgen/types.ts';
 import { HEALTH_METHOD } from '../src/protocols/grpc.ts';
 import { formatUs } from '../src/report/format.ts';
+import { judged, median, medianFigures, printTable, type Figures } from './figures.ts';
 import { startChild } from '../src/runtimes/local/child.ts';
 import { requestMix } from '../src/scenario/request-mix.ts';
 import { FORTIO_INSTALL, fortioCommand, runFortioMeasured, type MeasuredFortio } from './fortio.ts';
@@ -35,12 +36,6 @@ if (!fortio) {
 }
 
 type Protocol = 'http1' | 'http2' | 'grpc';
-interface Figures {
-  p50: number;
-  p99: number;
-  rps: number;
-  cpu: number;
-}
 
 const echoScript = new URL('../src/runtimes/local/echo-server.ts', import.meta.url).pathname;
 const servers = await Promise.all(
@@ -143,31 +138,7 @@ try {
   await Promise.all(servers.map(([, child]) => child.stop()));
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function medianFigures(figures: readonly Figures[]): Figures {
-  return {
-    p50: median(figures.map((f) => f.p50)),
-    p99: median(figures.map((f) => f.p99)),
-    rps: median(figures.map((f) => f.rps)),
-    cpu: median(figures.map((f) => f.cpu)),
-  };
-}
-
-function judged(ratio: number, target: number): string {
-  return `${ratio.toFixed(2)}× ${ratio <= target ? 'ok' : 'MISS'}`;
-}
-
 function judgedRate(rps: number): string {
   const share = rps / rate;
   return `(${(share * 100).toFixed(1)}%${share >= 0.99 ? '' : ' MISS'})`;
-}
-
-function printTable(table: string[][]): void {
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));
-  for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
 }

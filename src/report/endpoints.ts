@@ -45,39 +45,42 @@ function cells(rows: readonly EndpointRow[], delta: (row: EndpointRow, key: Endp
 
 const NOTE = 'per endpoint: histograms pooled over repetitions; Δ against the same endpoint of baseline at the same rate, with its interval over rounds';
 
-/** The terminal's per-endpoint table, or undefined when the run has no request mix. */
-export function endpointTable(phases: readonly PhaseRecord[]): string | undefined {
+/**
+ * The rows of the request mix with each delta written by `format` (given the delta and its footnote mark), and the
+ * footnotes those marks point to; undefined when the run has no request mix.
+ */
+function formatted(phases: readonly PhaseRecord[], format: (delta: ShownDelta, footnote: string) => string): { rows: string[][]; notes: string[] } | undefined {
   const rows = endpointRows(phases);
   if (rows.length === 0) return undefined;
   const missing = new MissingReasons();
   const delta = (row: EndpointRow, key: EndpointKey): string => {
     const d = shown(row, key);
-    if (!d) return '—';
-    return [d.value, d.range, d.mark && `${d.mark}${missing.mark(d)}`].filter(Boolean).join('\n');
+    return d ? format(d, missing.mark(d)) : '—';
   };
+  const cellRows = cells(rows, delta);
+  return { rows: cellRows, notes: missing.notes() };
+}
+
+/** The terminal's per-endpoint table, or undefined when the run has no request mix. */
+export function endpointTable(phases: readonly PhaseRecord[]): string | undefined {
+  const shownRows = formatted(phases, (d, footnote) => [d.value, d.range, d.mark && `${d.mark}${footnote}`].filter(Boolean).join('\n'));
+  if (!shownRows) return undefined;
   const table = new Table({
     head: HEAD,
     style: { head: [], border: [] },
     colAligns: ['left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   });
-  for (const row of cells(rows, delta)) table.push(row);
-  return [NOTE, table.toString(), ...missing.notes()].join('\n');
+  for (const row of shownRows.rows) table.push(row);
+  return [NOTE, table.toString(), ...shownRows.notes].join('\n');
 }
 
 /** report.md's per-endpoint section, or undefined when the run has no request mix. */
 export function endpointSection(phases: readonly PhaseRecord[], text: (value: string) => string): string | undefined {
-  const rows = endpointRows(phases);
-  if (rows.length === 0) return undefined;
-  const missing = new MissingReasons();
-  const delta = (row: EndpointRow, key: EndpointKey): string => {
-    const d = shown(row, key);
-    if (!d) return '—';
-    return `${d.value}${d.range ? ` ${d.range}` : ''}${d.mark ? ` (${d.mark}${missing.mark(d)})` : ''}`;
-  };
-  const body = cells(rows, delta).map((row) => row.map(text));
+  const shownRows = formatted(phases, (d, footnote) => `${d.value}${d.range ? ` ${d.range}` : ''}${d.mark ? ` (${d.mark}${footnote})` : ''}`);
+  if (!shownRows) return undefined;
+  const body = shownRows.rows.map((row) => row.map(text));
   const rule = HEAD.map((_, i) => (i >= 3 ? '---:' : '---'));
   const lines = ['### Per endpoint', '', ...[HEAD, rule, ...body].map((row) => `| ${row.join(' | ')} |`), '', `${text(NOTE[0]!.toUpperCase() + NOTE.slice(1))}.`];
-  const notes = missing.notes();
-  if (notes.length > 0) lines.push('', ...notes.map((note) => `${text(note)}  `));
+  if (shownRows.notes.length > 0) lines.push('', ...shownRows.notes.map((note) => `${text(note)}  `));
   return lines.join('\n');
 }
