@@ -5,12 +5,13 @@ import { builtinRoot, ECHO_METHOD, frame, HEALTH_METHOD, unaryMethod, unframe } 
  * The echo server's HTTP/2 side (h2c with prior knowledge, as the generator and the proxies speak it in the clear):
  * plain HTTP/2 answers every request with 200 and the body; gRPC serves meshtax.echo.v1.Echo/Echo (a reply of
  * `response_bytes`, or of the server's payload size when 0) and grpc.health.v1.Health/Check (SERVING), and answers
- * any other method UNIMPLEMENTED (12).
+ * any other method UNIMPLEMENTED (12). `delayMs`: how long each response waits, fixed or drawn per request.
  */
-export function echoH2Server(protocol: 'http2' | 'grpc', body: Buffer, delayMs: number): http2.Http2Server {
+export function echoH2Server(protocol: 'http2' | 'grpc', body: Buffer, delayMs: number | (() => number)): http2.Http2Server {
   const server = http2.createServer({ settings: { maxConcurrentStreams: 10_000 } });
   const later = (reply: () => void): void => {
-    if (delayMs > 0) setTimeout(reply, delayMs);
+    const ms = typeof delayMs === 'number' ? delayMs : delayMs();
+    if (ms > 0) setTimeout(reply, ms);
     else reply();
   };
   if (protocol === 'http2') {
