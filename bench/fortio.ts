@@ -73,7 +73,8 @@ export interface MeasuredFortio extends FortioResult {
 /**
  * runFortio without blocking this process, reading the fortio process's own CPU (utime+stime of /proc/<pid>/stat)
  * every 50 ms: CPU is the difference between the first reading after `skipSeconds` (connections open, like the
- * warmup meshtax discards) and the last one before it exits, over the time between them.
+ * warmup meshtax discards) and the last one before it exits, over the time between them. `extra`: more flags
+ * before the target (e.g. `-grpc -s 1` with a host:port target).
  */
 export async function runFortioMeasured(
   command: string,
@@ -82,6 +83,7 @@ export async function runFortioMeasured(
   connections: number,
   seconds: number,
   skipSeconds: number,
+  extra: readonly string[] = [],
 ): Promise<MeasuredFortio> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshtax-bench-fortio-'));
   const file = path.join(dir, 'result.json');
@@ -89,7 +91,7 @@ export async function runFortioMeasured(
   try {
     const child = spawn(
       command,
-      ['load', '-quiet', '-uniform', '-qps', String(rate), '-c', String(connections), '-t', `${seconds + skipSeconds}s`, '-r', '0.00001', '-p', '50,90,99', '-json', file, url],
+      ['load', '-quiet', '-uniform', ...extra, '-qps', String(rate), '-c', String(connections), '-t', `${seconds + skipSeconds}s`, '-r', '0.00001', '-p', '50,90,99', '-json', file, url],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -18,6 +18,7 @@ import { realtimePermitted } from '../src/loadgen/priority.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../src/loadgen/types.ts';
 import { startChild } from '../src/runtimes/local/child.ts';
 import { formatUs } from '../src/core/format.ts';
+import { judged, median, medianFigures, printTable, type Figures } from './figures.ts';
 import { FORTIO_INSTALL, fortioCommand, runFortioMeasured, type MeasuredFortio } from './fortio.ts';
 import { runWrk, wrkAvailable } from './wrk.ts';
 
@@ -33,12 +34,6 @@ if (!fortio) {
   process.exit(1);
 }
 
-interface Figures {
-  p50: number;
-  p99: number;
-  rps: number;
-  cpu: number;
-}
 interface Scenario {
   name: string;
   rate: number;
@@ -143,31 +138,7 @@ function startBusyCore(limitS: number): ChildProcess {
   return spawn(process.execPath, ['-e', `const end = Date.now() + ${limitS * 1000}; while (Date.now() < end);`], { stdio: 'ignore' });
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function medianFigures(figures: readonly Figures[]): Figures {
-  return {
-    p50: median(figures.map((f) => f.p50)),
-    p99: median(figures.map((f) => f.p99)),
-    rps: median(figures.map((f) => f.rps)),
-    cpu: median(figures.map((f) => f.cpu)),
-  };
-}
-
-function judged(ratio: number, target: number): string {
-  return `${ratio.toFixed(2)}× ${ratio <= target ? 'ok' : 'MISS'}`;
-}
-
 function judgedRate(rps: number, requested: number): string {
   const share = rps / requested;
   return `${(share * 100).toFixed(1)}%${share >= 0.99 ? '' : ' MISS'}`;
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
 }

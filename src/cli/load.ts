@@ -6,6 +6,7 @@ import { machineWarnings } from '../analysis/machine-warnings.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
 import { loadSummary } from '../report/load-summary.ts';
 import { invalidLines, warningLines } from '../report/terminal.ts';
+import { RequestMixError, requestMix, type RequestMix } from '../scenario/request-mix.ts';
 import { durationFlag } from './duration-flag.ts';
 import { EXIT, type ExitCode } from '../core/exit-codes.ts';
 import { UsageError } from '../core/errors.ts';
@@ -21,6 +22,11 @@ export interface LoadFlags extends ProgressFlags {
   arrival: string;
   timeout: string;
   closedLoop: boolean;
+  protocol: 'http1' | 'http2' | 'grpc';
+  streams: string;
+  grpcMethod: string;
+  proto?: string;
+  grpcMessage: string;
   json: boolean;
 }
 
@@ -79,6 +85,10 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
     throw new UsageError(`--arrival must be uniform or poisson, not '${flags.arrival}'`);
   }
   const durationMs = durationFlag('--duration', flags.duration, 100, 24 * 3600_000);
+  const protocol = flags.protocol ?? 'http1';
+  const streams = number('--streams', flags.streams ?? '1', 1, 1000, true);
+  if (protocol === 'http1' && streams !== 1) throw new UsageError('--streams applies to --protocol http2 and grpc; HTTP/1.1 carries one request at a time per connection');
+  if (protocol !== 'http1' && flags.closedLoop) throw new UsageError('--closed-loop speaks HTTP/1.1 only; drop it, or use --protocol http1');
   return {
     url,
     loop: flags.closedLoop ? 'closed' : 'open',
@@ -91,7 +101,31 @@ export function loadSpec(url: string, flags: LoadFlags): PhaseSpec {
     timeoutMs: durationFlag('--timeout', flags.timeout, 1, 600_000),
     seed: 1,
     settingNames: 'flags',
+    ...loadMix(protocol, streams, flags),
   };
+}
+
+/** The protocol part of the spec; gRPC: the call named by the flags, encoded once. */
+function loadMix(protocol: LoadFlags['protocol'], streams: number, flags: LoadFlags): RequestMix {
+  if (protocol !== 'grpc') return { protocol, streams };
+  let message: unknown;
+  try {
+    message = JSON.parse(flags.grpcMessage ?? '{}');
+  } catch (error) {
+    throw new UsageError(`--grpc-message is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new UsageError('--grpc-message must be a JSON object, such as {"name":"x"}');
+  try {
+    return requestMix({
+      protocol,
+      streams,
+      requests: undefined,
+      grpc: { method: flags.grpcMethod ?? 'meshtax.echo.v1.Echo/Echo', message: message as Record<string, unknown>, metadata: {}, ...(flags.proto ? { proto: flags.proto } : {}) },
+    });
+  } catch (error) {
+    if (error instanceof RequestMixError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function number(flag: string, raw: string, min: number, max: number, integer: boolean): number {

@@ -1,21 +1,24 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { HTTPParser, type ResponseInfo } from 'http-parser-js';
+import type { EndpointPicker } from './endpoints.ts';
+import type { Lane } from './lane.ts';
 import type { Target } from './target.ts';
 
 /** What a connection tells its pool. One handler object per pool: no closure per request. */
 export interface ConnectionEvents {
-  onReady(connection: Connection): void;
-  onResponse(connection: Connection, status: number, bytes: number): void;
+  onReady(connection: Lane): void;
+  /** A complete response; `status` is the HTTP status (gRPC: the grpc-status). */
+  onResponse(connection: Lane, status: number, bytes: number): void;
   /** The request in flight failed (reset, closed early, malformed response) or the connection could not open. */
-  onFailure(connection: Connection, message: string, hadRequest: boolean): void;
+  onFailure(connection: Lane, message: string, hadRequest: boolean): void;
   /**
    * The socket is about to close (by us or by Node itself after a socket error). Another thread that writes on its
    * fd must be done with it first; a request it wrote that this connection has not adopted yet is adopted here.
    */
-  onDetach(connection: Connection): void;
+  onDetach(connection: Lane): void;
   /** Data arrived with no request in flight that this connection knows of: adopt one another thread wrote. */
-  onUnknownData(connection: Connection): void;
+  onUnknownData(connection: Lane): void;
 }
 
 /** The parts of a net.Socket's libuv handle (Node internals, stable since Node 0.x) the pacer's writes need. */
@@ -53,15 +56,18 @@ export function failureKindOf(error: Error): FailureKind {
 /**
  * One keep-alive HTTP/1.1 connection written to directly: the request bytes are prebuilt and the response is
  * parsed with http-parser-js (the parser autocannon uses). The Node http client was measured to add tens of
- * microseconds and millisecond tails per request, which the instrument must not do.
+ * microseconds and millisecond tails per request, which the instrument must not do. With a request mix, each
+ * request's bytes are those of the endpoint picked for its intended time.
  */
-export class Connection {
+export class Connection implements Lane {
   /** Intended send time (µs) of the request in flight. */
   intendedUs = 0;
   /** Actual send time (µs) of the request in flight. */
   sentUs = 0;
   /** Whether the request in flight belongs to the measured window. */
   measured = false;
+  /** Endpoint of the request in flight. */
+  endpoint = 0;
   busy = false;
   ready = false;
   /** Why the connection last failed; cleared once it is up again. */
@@ -80,13 +86,16 @@ export class Connection {
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly target: Target;
-  private readonly request: Buffer;
+  private readonly requests: readonly Buffer[];
+  private readonly picker: EndpointPicker;
   private readonly events: ConnectionEvents;
 
-  constructor(index: number, target: Target, request: Buffer, events: ConnectionEvents) {
+  /** `requests`: the bytes of each endpoint's request; `picker` chooses one per intended time. */
+  constructor(index: number, target: Target, requests: readonly Buffer[], picker: EndpointPicker, events: ConnectionEvents) {
     this.index = index;
     this.target = target;
-    this.request = request;
+    this.requests = requests;
+    this.picker = picker;
     this.events = events;
     this.parser = this.newParser();
   }
@@ -125,7 +134,7 @@ export class Connection {
 
   send(intendedUs: number, sentUs: number, measured: boolean): void {
     this.adopt(intendedUs, sentUs, measured);
-    this.socket?.write(this.request);
+    this.socket?.write(this.requests[this.endpoint]!);
   }
 
   /** Marks a request as in flight: one written by `send`, or by another thread on this socket's fd. */
@@ -133,13 +142,15 @@ export class Connection {
     this.intendedUs = intendedUs;
     this.sentUs = sentUs;
     this.measured = measured;
+    this.endpoint = this.picker.pick(intendedUs);
     this.busy = true;
     this.bytes = 0;
   }
 
   /** Writes the part of the request from `offset` that another thread's write left over. */
   writeRest(offset: number): void {
-    this.socket?.write(this.request.subarray(offset));
+    // Another thread writes only when the phase has a single endpoint (open-loop.ts): its request is the first.
+    this.socket?.write(this.requests[0]!.subarray(offset));
   }
 
   /** The socket's file descriptor, for a writer on another thread; undefined where libuv has none (Windows). */

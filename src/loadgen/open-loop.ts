@@ -1,13 +1,16 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
-import { Connection, FAILURE_KINDS, type ConnectionEvents } from './connection.ts';
+import { FAILURE_KINDS, type ConnectionEvents } from './connection.ts';
+import { defaultEndpoint, EndpointPicker, http1Request, statusCheck } from './endpoints.ts';
+import type { Lane } from './lane.ts';
+import { createLanes } from './lanes.ts';
 import { NumberQueue } from './fifo.ts';
 import { LeadEstimator, takeDue } from './pacer.ts';
 import type { FromPacer, PacerInput, PacerStart } from './pacer-thread.ts';
 import { Recorder } from './recorder.ts';
 import { workerSchedule, type Schedule } from './schedule.ts';
 import { BUSY, SharedSlots } from './slots.ts';
-import { requestBytes, type Target } from './target.ts';
+import type { Target } from './target.ts';
 import type { PhaseSpec } from './types.ts';
 import { expireWaiting, type WriterWindow } from './writing-pacer.ts';
 
@@ -29,11 +32,13 @@ const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts
  * this thread learns of a request from its response (or its failure or timeout), then writes the oldest request
  * waiting in the shared queue on that connection, or frees it for the pacer. TLS targets, and Windows
  * ('hand-off' mode, pacer.ts): the pacer wakes this thread shortly before each send, and this thread writes
- * (encryption lives with the socket).
+ * (encryption lives with the socket). HTTP/2 and gRPC, and HTTP/1.1 with a mix of endpoints, use the hand-off too:
+ * their requests are built and framed on this thread (lanes.ts), and the pacer stays protocol-blind.
  */
 export class OpenLoop implements ConnectionEvents {
-  readonly recorder = new Recorder();
-  private readonly connections: Connection[] = [];
+  readonly recorder: Recorder;
+  private readonly connections: Lane[];
+  private readonly picker: EndpointPicker;
   private readonly spec: PhaseSpec;
   private readonly writes: boolean;
   private readonly slots: SharedSlots;
@@ -56,19 +61,26 @@ export class OpenLoop implements ConnectionEvents {
   private pacerError: Error | undefined;
   // Hand-off mode only: this thread's schedule, free connections, queue and the pacer's lead.
   private readonly schedule: Schedule;
-  private readonly free: Connection[] = [];
+  private readonly free: Lane[] = [];
   private readonly queue = new NumberQueue();
   private readonly lead = new LeadEstimator();
 
   constructor(spec: PhaseSpec, worker: number, target: Target, userAgent: string) {
     this.spec = spec;
     this.timeoutUs = spec.timeoutMs * 1000;
+    const protocol = spec.protocol ?? 'http1';
+    const endpoints = spec.requests ?? [defaultEndpoint(target)];
+    this.recorder = new Recorder(
+      endpoints.map((endpoint) => statusCheck(endpoint, protocol)),
+      spec.requests !== undefined,
+    );
+    this.picker = new EndpointPicker(endpoints, spec.seed);
     // Windows sockets have no POSIX file descriptor to write on from another thread: there the hand-off serves.
-    this.writes = !target.tls && process.platform !== 'win32';
+    this.writes = protocol === 'http1' && endpoints.length === 1 && !target.tls && process.platform !== 'win32';
     const share = shareOf(spec.connections, spec.workers, worker);
     this.schedule = workerSchedule(spec, worker);
-    const request = requestBytes(target, userAgent);
-    for (let i = 0; i < share; i++) this.connections.push(new Connection(i, target, request, this));
+    const request = http1Request(target, endpoints[0]!, userAgent);
+    this.connections = createLanes(spec, share, target, endpoints, this.picker, userAgent, this);
     this.slots = new SharedSlots(share, this.writes ? queueCapacity(spec) : 0);
     this.slots.leadUs = this.lead.leadUs;
     // The pacer starts now, so its thread is up long before the first send.
@@ -99,6 +111,7 @@ export class OpenLoop implements ConnectionEvents {
 
   run(t0Us: number): Promise<void> {
     this.t0 = t0Us;
+    this.picker.originUs = t0Us;
     this.measureStart = t0Us + this.spec.warmupMs * 1000;
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
     this.window = { t0Us, measureStartUs: this.measureStart, endUs: this.measureEnd, timeoutUs: this.timeoutUs };
@@ -121,7 +134,7 @@ export class OpenLoop implements ConnectionEvents {
     this.done();
   }
 
-  onReady(connection: Connection): void {
+  onReady(connection: Lane): void {
     if (this.writes) {
       const fd = connection.fd;
       if (fd === undefined) {
@@ -145,11 +158,11 @@ export class OpenLoop implements ConnectionEvents {
     if (!this.writes) this.release(connection);
   }
 
-  onResponse(connection: Connection, status: number, bytes: number): void {
+  onResponse(connection: Lane, status: number, bytes: number): void {
     const now = nowUs();
     this.inFlight--;
     if (connection.measured) {
-      this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs);
+      this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs, connection.endpoint);
     }
     if (connection.ready) {
       if (this.writes) this.writeWaiting(connection, now);
@@ -163,7 +176,7 @@ export class OpenLoop implements ConnectionEvents {
    * wake-up of the pacer on the way); with none waiting, the connection is freed (SharedSlots.release wakes the pacer
    * only if a request was queued meanwhile).
    */
-  private writeWaiting(connection: Connection, now: number): void {
+  private writeWaiting(connection: Lane, now: number): void {
     expireWaiting(this.slots, now, this.window, (counter) => this.slots.add(counter));
     const next = this.slots.shift();
     if (!next) {
@@ -178,7 +191,7 @@ export class OpenLoop implements ConnectionEvents {
     connection.send(next.intendedUs, sent, measured);
   }
 
-  onFailure(connection: Connection, message: string, hadRequest: boolean): void {
+  onFailure(connection: Lane, message: string, hadRequest: boolean): void {
     if (this.connectFailed) {
       this.connectFailed(`cannot connect to the target: ${message}`);
       this.connectFailed = undefined;
@@ -190,18 +203,18 @@ export class OpenLoop implements ConnectionEvents {
     if (this.writes && !this.connections.some((c) => c.ready)) this.slots.down = 1 + FAILURE_KINDS.indexOf(connection.lastFailure ?? 'other');
     if (hadRequest) {
       this.inFlight--;
-      if (connection.measured) this.recorder.error(connection.lastFailure ?? 'other');
+      if (connection.measured) this.recorder.error(connection.lastFailure ?? 'other', connection.endpoint);
       this.maybeDone();
     }
   }
 
   /** Before a socket closes: the pacer stops using it, and a request it wrote there is adopted (to fail or expire). */
-  onDetach(connection: Connection): void {
+  onDetach(connection: Lane): void {
     if (this.writes && this.slots.close(connection.index) === BUSY && !connection.busy) this.adopt(connection);
   }
 
   /** A response began on a connection the pacer wrote to. */
-  onUnknownData(connection: Connection): void {
+  onUnknownData(connection: Lane): void {
     if (this.writes && this.slots.settled(connection.index) === BUSY) this.adopt(connection);
   }
 
@@ -213,7 +226,7 @@ export class OpenLoop implements ConnectionEvents {
   }
 
   /** Takes over a request the pacer wrote on `connection`: its times, its slip, and that it is in flight. */
-  private adopt(connection: Connection): void {
+  private adopt(connection: Lane): void {
     const { intendedUs, handledUs, writtenUs } = this.slots.stamps(connection.index);
     const measured = intendedUs >= this.measureStart && intendedUs < this.measureEnd;
     if (measured) this.recorder.slipped(handledUs - intendedUs);
@@ -251,7 +264,7 @@ export class OpenLoop implements ConnectionEvents {
     this.drain();
   }
 
-  private release(connection: Connection): void {
+  private release(connection: Lane): void {
     const intended = this.queue.shift();
     if (intended === undefined) {
       this.free.push(connection);
@@ -260,7 +273,7 @@ export class OpenLoop implements ConnectionEvents {
     this.write(connection, intended, nowUs());
   }
 
-  private write(connection: Connection, intended: number, now: number): void {
+  private write(connection: Lane, intended: number, now: number): void {
     const measured = intended >= this.measureStart && intended < this.measureEnd;
     if (measured && now < this.measureEnd) this.recorder.sent++;
     this.inFlight++;
@@ -303,15 +316,15 @@ export class OpenLoop implements ConnectionEvents {
     for (let head = this.queue.peek(); head !== undefined && head < limit; head = this.queue.peek()) {
       this.queue.shift();
       if (head >= this.measureStart && head < this.measureEnd) {
-        if (down) this.recorder.error(down);
-        else this.recorder.counts.timeouts++;
+        if (down) this.recorder.error(down, this.picker.pick(head));
+        else this.recorder.timeout(this.picker.pick(head));
       }
     }
     for (const connection of this.connections) {
       // A request the pacer wrote that has had no response yet.
       if (this.writes && !connection.busy && this.slots.state(connection.index) === BUSY) this.adopt(connection);
       if (connection.busy && connection.intendedUs < limit) {
-        if (connection.measured) this.recorder.counts.timeouts++;
+        if (connection.measured) this.recorder.timeout(connection.endpoint);
         this.inFlight--;
         connection.abandon();
       }
@@ -333,7 +346,7 @@ export class OpenLoop implements ConnectionEvents {
       // The pacer counted what it sent, queued and gave up in its queue.
       this.recorder.sent += this.slots.counter('sent');
       this.recorder.queued += this.slots.counter('queued');
-      this.recorder.counts.timeouts += this.slots.counter('queueTimeouts');
+      for (let i = this.slots.counter('queueTimeouts'); i > 0; i--) this.recorder.timeout();
       const kind = FAILURE_KINDS[this.slots.down - 1] ?? this.connections.find((c) => c.lastFailure)?.lastFailure ?? 'other';
       for (let i = this.slots.counter('queueDown'); i > 0; i--) this.recorder.error(kind);
     }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { round } from '../core/numbers.ts';
 import { nowUs } from './clock.ts';
+import { mergeEndpoints } from './endpoint-merge.ts';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../core/histogram.ts';
 import { sampleMachine, unknownMachine, type MachineState } from './machine.ts';
 import { parseTarget } from './target.ts';
@@ -252,6 +253,8 @@ class WorkerSession {
       histogram: encodeHistogram(latency),
       serviceTimeHistogram: encodeHistogram(serviceTime),
       generator,
+      ...(spec.protocol && spec.protocol !== 'http1' ? { protocol: spec.protocol } : {}),
+      ...(spec.requests ? { endpoints: mergeEndpoints(spec.requests, this.reports.map((r) => r.endpoints ?? [])) } : {}),
       machine,
       warnings: generatorWarnings({ spec, achievedRps, counts, errorKinds, generator, latencyUs, saturated, samples: latency.totalCount }),
     };

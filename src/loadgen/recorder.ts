@@ -1,8 +1,22 @@
-import { encodeHistogram, newHistogram, recordUs } from '../core/histogram.ts';
+import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/histogram.ts';
 import type { FailureKind } from './connection.ts';
-import type { Counts, ErrorKinds, WorkerReport } from './types.ts';
+import type { Counts, EndpointReport, ErrorKinds, WorkerReport } from './types.ts';
 
-/** Accumulates one worker's measured-window outcomes; warmup requests never reach it. */
+/** One endpoint's outcomes and histograms within a worker. */
+class EndpointRecord {
+  readonly counts: Counts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  readonly latency: Histogram = newHistogram();
+  readonly serviceTime: Histogram = newHistogram();
+
+  report(): EndpointReport {
+    return { counts: { ...this.counts }, latency: encodeHistogram(this.latency), serviceTime: encodeHistogram(this.serviceTime) };
+  }
+}
+
+/**
+ * Accumulates one worker's measured-window outcomes; warmup requests never reach it. With a request mix, every
+ * outcome is also recorded under its endpoint, so the endpoints' histograms pool exactly into the total.
+ */
 export class Recorder {
   readonly counts: Counts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
   /** counts.errors by what went wrong. */
@@ -14,19 +28,47 @@ export class Recorder {
   private readonly latency = newHistogram();
   private readonly serviceTime = newHistogram();
   private readonly slip = newHistogram();
+  private readonly endpoints: EndpointRecord[];
+  private readonly expected: readonly ((status: number) => boolean)[];
 
-  response(status: number, bytes: number, latencyUs: number, serviceUs: number): void {
-    if (status >= 200 && status < 300) this.counts.ok++;
+  /**
+   * `expected`: per endpoint, whether a status is a success; `perEndpoint`: keep each endpoint's histograms (a
+   * phase with a request mix). Default: one endpoint, 2xx is success.
+   */
+  constructor(expected: readonly ((status: number) => boolean)[] = [(status) => status >= 200 && status < 300], perEndpoint = false) {
+    this.expected = expected;
+    this.endpoints = perEndpoint ? expected.map(() => new EndpointRecord()) : [];
+  }
+
+  response(status: number, bytes: number, latencyUs: number, serviceUs: number, endpoint = 0): void {
+    const ok = this.expected[endpoint]!(status);
+    if (ok) this.counts.ok++;
     else this.counts.non2xx++;
     this.bytesReceived += bytes;
     if (recordUs(this.latency, latencyUs)) this.saturated++;
     recordUs(this.serviceTime, serviceUs);
+    const record = this.endpoints[endpoint];
+    if (record) {
+      if (ok) record.counts.ok++;
+      else record.counts.non2xx++;
+      recordUs(record.latency, latencyUs);
+      recordUs(record.serviceTime, serviceUs);
+    }
   }
 
   /** A measured request that failed for a connection error of this kind. */
-  error(kind: FailureKind): void {
+  error(kind: FailureKind, endpoint = 0): void {
     this.counts.errors++;
     this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
+    const record = this.endpoints[endpoint];
+    if (record) record.counts.errors++;
+  }
+
+  /** A measured request without a response within the timeout. */
+  timeout(endpoint = 0): void {
+    this.counts.timeouts++;
+    const record = this.endpoints[endpoint];
+    if (record) record.counts.timeouts++;
   }
 
   slipped(us: number): void {
@@ -52,6 +94,7 @@ export class Recorder {
       latency: encodeHistogram(this.latency),
       serviceTime: encodeHistogram(this.serviceTime),
       slip: encodeHistogram(this.slip),
+      ...(this.endpoints.length > 0 ? { endpoints: this.endpoints.map((record) => record.report()) } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { LatencySummary } from '../core/histogram.ts';
+import type { EndpointSpec, Protocol } from './endpoints.ts';
 import type { MachineState } from './machine.ts';
 import type { Warning } from '../core/warning.ts';
 
@@ -15,15 +16,21 @@ export interface PhaseSpec {
   warmupMs: number;
   timeoutMs: number;
   seed: number;
+  /** HTTP/1.1 (default), HTTP/2 (h2c for http://, TLS with ALPN h2 for https://) or gRPC unary calls over HTTP/2. */
+  protocol?: Protocol;
+  /** HTTP/2 and gRPC: concurrent streams per connection (default 1); requests in flight at most connections × streams. */
+  streams?: number;
+  /** The request mix; absent: one GET of the URL's path. With it, results carry a histogram per endpoint. */
+  requests?: EndpointSpec[];
   /** Whose names the warnings' hints use for the settings: a scenario's (load.connections), or `meshtax load`'s flags (--connections). Default: scenario. */
   settingNames?: 'scenario' | 'flags';
 }
 
 /** Outcome counts of the requests whose intended send time fell in the measured window. */
 export interface Counts {
-  /** Responses with a 2xx status. */
+  /** Responses with an expected status (by default 2xx; gRPC: grpc-status 0). */
   ok: number;
-  /** Complete responses with any other status. */
+  /** Complete responses with any other status: they count as failed. */
   non2xx: number;
   /** Connection errors: refused, reset, closed before a complete response, malformed response. */
   errors: number;
@@ -49,6 +56,27 @@ export interface WorkerReport {
   serviceTime: string;
   /** Generator lateness: time from intended send to the moment the scheduler handled the request. */
   slip: string;
+  /** Per endpoint of spec.requests, in its order; absent without spec.requests. */
+  endpoints?: EndpointReport[];
+}
+
+/** One endpoint's share of a worker's report. */
+export interface EndpointReport {
+  counts: Counts;
+  latency: string;
+  serviceTime: string;
+}
+
+/** One endpoint of a phase's request mix: its outcomes and histograms (they pool exactly into the phase's). */
+export interface EndpointMeasurement {
+  name: string;
+  method: string;
+  path: string;
+  counts: Counts;
+  latencyUs: LatencySummary;
+  serviceTimeUs: LatencySummary;
+  histogram: string;
+  serviceTimeHistogram: string;
 }
 
 /** The generator's own health during a phase. */
@@ -81,6 +109,10 @@ export interface PhaseMeasurement {
   /** Service-time HdrHistogram, compressed base64 (values in microseconds). */
   serviceTimeHistogram: string;
   generator: GeneratorStats;
+  /** Protocol spoken; absent means HTTP/1.1. */
+  protocol?: Protocol;
+  /** Per endpoint of the request mix (load.requests); absent when the phase had none. */
+  endpoints?: EndpointMeasurement[];
   /** The generator's machine during the measured window. */
   machine: MachineState;
   warnings: Warning[];

@@ -29,6 +29,8 @@ export function phaseRecord(
     histogram: measurement.histogram,
     serviceTimeHistogram: measurement.serviceTimeHistogram,
     generator: measurement.generator,
+    ...(measurement.protocol && measurement.protocol !== 'http1' ? { protocol: measurement.protocol } : {}),
+    ...(measurement.endpoints ? { endpoints: measurement.endpoints } : {}),
     machine: measurement.machine,
     resources,
     warnings,

@@ -37,6 +37,13 @@ export function loadSummary(spec: PhaseSpec, record: PhaseRecord): string {
         (failed > 0 ? ` (${formatCount(record.counts.non2xx)} non-2xx, ${formatCount(record.counts.errors)} connection errors, ${formatCount(record.counts.timeouts)} timeouts)` : ''),
     ],
   ];
+  if (spec.protocol && spec.protocol !== 'http1') rows.splice(1, 0, ['protocol', spec.protocol === 'grpc' ? `gRPC unary calls over HTTP/2 (${record.endpoints?.[0]?.name ?? ''})` : 'HTTP/2', ]);
+  if ((record.endpoints?.length ?? 0) > 1) {
+    for (const endpoint of record.endpoints!) {
+      const { ok, non2xx, errors, timeouts } = endpoint.counts;
+      rows.push([`  ${endpoint.name}`, `${percentiles(endpoint.latencyUs)}  (${formatCount(ok)} ok, ${formatCount(non2xx + errors + timeouts)} failed)`]);
+    }
+  }
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }

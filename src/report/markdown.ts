@@ -1,3 +1,4 @@
+import { endpointSection } from './endpoints.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
@@ -314,6 +315,7 @@ function render(run: RunDocument, phaseRows: number): string {
     if (valid.length > 0) sections.push(deltaSection(valid));
   }
   sections.push(chainSection(run.chains ?? []));
+  sections.push(endpointSection(run.phases, mdText));
   sections.push(invalidSection(run.phases));
   sections.push(thresholdSection(run.thresholds));
   sections.push(resourceSection(run.phases));

@@ -1,10 +1,11 @@
 import Table from 'cli-table3';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
+import { endpointTable } from './endpoints.ts';
+import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from '../core/format.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
 import { runtimeFacts } from '../runtimes/descriptions.ts';
-import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from '../core/format.ts';
 import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
 /**
@@ -170,6 +171,8 @@ export function runSummary(run: RunDocument, runFile: string): string {
     lines.push('call chain: the tax per depth and per hop');
     lines.push(chainTable(run.chains));
   }
+  const endpoints = endpointTable(run.phases);
+  if (endpoints) lines.push(endpoints);
   lines.push(...invalidLines(run.phases, run.comparisons));
   for (const result of run.thresholds) {
     const mark = THRESHOLD_MARK[result.status];

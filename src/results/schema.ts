@@ -47,8 +47,8 @@ export const validitySchema = z
 
 export const countsSchema = z
   .strictObject({
-    ok: z.number().int().nonnegative().describe('responses with a 2xx status'),
-    non2xx: z.number().int().nonnegative().describe('complete responses with another status'),
+    ok: z.number().int().nonnegative().describe('responses with an expected status: 2xx unless load.requests says otherwise; gRPC: grpc-status 0'),
+    non2xx: z.number().int().nonnegative().describe('complete responses with another status; they count as failed'),
     errors: z.number().int().nonnegative().describe('connection errors and malformed responses'),
     timeouts: z.number().int().nonnegative().describe('requests without a response within the timeout, counted from the intended send time'),
   })
@@ -111,6 +111,19 @@ export const meshHopSchema = z
   })
   .describe('What one mesh proxy on the request path counted during a phase');
 
+export const endpointSchema = z
+  .strictObject({
+    name: z.string().describe('the endpoint\'s name (load.requests[].name, or method and path; gRPC: the method)'),
+    method: z.string(),
+    path: z.string(),
+    counts: countsSchema,
+    latencyUs: latencySummarySchema.describe('latency from the intended send time'),
+    serviceTimeUs: latencySummarySchema.describe('service time from the actual send'),
+    histogram: z.string().describe('latency HdrHistogram, compressed base64, microseconds; the endpoints\' histograms add up exactly to the phase\'s'),
+    serviceTimeHistogram: z.string().describe('service-time HdrHistogram, compressed base64, microseconds'),
+  })
+  .describe('One endpoint of the request mix in one phase');
+
 export const phaseSchema = z.strictObject({
   mode: z.string().describe('mesh mode measured (for `meshtax load`, "external")'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
@@ -135,6 +148,8 @@ export const phaseSchema = z.strictObject({
     queued: z.number().int().nonnegative().describe('requests that waited for a free connection'),
     workers: z.number().int().positive().describe('generator worker threads'),
   }),
+  protocol: z.enum(['http2', 'grpc']).optional().describe('protocol the generator spoke; absent: HTTP/1.1'),
+  endpoints: z.array(endpointSchema).optional().describe('per endpoint of the request mix (load.requests; gRPC: the method called); absent without one'),
   machine: machineSchema.optional().describe('the generator\'s machine during the measured window; absent in run.json files written by earlier meshtax versions'),
   resources: z.array(resourceSchema).describe('per process or container, attributed to pod, container and role'),
   meshPath: z

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { type Problem, ScenarioError } from './errors.ts';
 import { describeIssues, errorMap, type PathProblem } from './issues.ts';
@@ -6,6 +7,7 @@ import { find } from './locate.ts';
 import { applyOverride, listSetHint, parseSet, type SetOverride, setSource } from './overrides.ts';
 import { type Scenario, scenarioSchema } from './schema.ts';
 import { nestingProblem, nestingTooDeepAt } from './nesting.ts';
+import { RequestMixError, requestMix, withFilesFrom } from './request-mix.ts';
 import { positions, structureProblems, syntaxProblems } from './yaml-problems.ts';
 
 /** Reading a scenario: YAML with positions, `--set` overrides, validation, every problem at its file:line:col. */
@@ -63,7 +65,22 @@ export async function loadScenarioFile(path: string, sets: string[] = []): Promi
   } catch (error) {
     throw error instanceof ScenarioError ? error : readProblem(path, error);
   }
-  return loadScenarioText(text, path, sets);
+  return withRequestFiles(loadScenarioText(text, path, sets), dirname(path));
+}
+
+/**
+ * The files the load section names (request bodies, a .proto) resolved against the scenario file's directory and
+ * checked now, so a missing file or a method the .proto lacks is a problem at its line, before anything starts.
+ */
+function withRequestFiles(loaded: LoadedScenario, dir: string): LoadedScenario {
+  const load = withFilesFrom(loaded.scenario.load, dir);
+  try {
+    requestMix(load);
+  } catch (error) {
+    if (!(error instanceof RequestMixError)) throw error;
+    fail(error.problems.map((problem) => ({ ...loaded.where(problem.path), message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}) })));
+  }
+  return { ...loaded, scenario: { ...loaded.scenario, load } };
 }
 
 function parseSets(sets: readonly string[], problems: Problem[]): SetOverride[] {

@@ -2,6 +2,7 @@ import { seededRandom } from '../core/random.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
 import type { Scenario } from './schema.ts';
 import { AA_MODE } from '../core/modes.ts';
+import { requestMix } from './request-mix.ts';
 
 /** One measured phase to run: a mode at a rate (null: closed loop), in a given repetition. */
 export interface PlannedPhase {
@@ -70,5 +71,6 @@ export function phaseSpec(scenario: Scenario, phase: PlannedPhase, url: string):
     warmupMs: load.warmup,
     timeoutMs: load.timeout,
     seed: load.seed ?? 1,
+    ...requestMix(load),
   };
 }

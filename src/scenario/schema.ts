@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { addProblem, duration, integer, number, size, uniqueList } from './fields.ts';
 import { kubernetesSchema } from './kubernetes-schema.ts';
+import { grpcSchema, protocolSchema, requestsSchema, streamsSchema } from './requests-schema.ts';
 import { showValue } from './show.ts';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -91,7 +92,11 @@ const loadSchema = z
     rates: uniqueList(rate, 'rate')
       .optional()
       .describe('Open loop only: the request rates to measure, requests/second, each once; default [1000]'),
+    protocol: protocolSchema,
     connections: integer(1, 10_000).default(8).describe('Concurrent HTTP connections, 1 to 10000'),
+    streams: streamsSchema,
+    requests: requestsSchema,
+    grpc: grpcSchema,
     duration: duration({ min: SECOND, max: 24 * HOUR }).prefault('20s').describe('Measured window per phase, as 20s or 1m30s; 1s to 24h'),
     warmup: duration({ min: 0, max: HOUR }).prefault('5s').describe('Load before each measured window, discarded, as 5s; 0 to 1h'),
     repetitions: integer(1, 1000).default(1).describe('Rounds: times each mode and rate is measured (interleaved); each round pairs a mode with the baseline measured next to it, and intervals need at least 2, 1 to 1000'),
@@ -120,6 +125,22 @@ const loadSchema = z
       }
       if (load.loop === 'closed' && load.arrival === 'poisson') {
         addProblem(ctx, 'arrival applies to the open loop; remove load.arrival or set load.loop: open', undefined, ['arrival']);
+      }
+      const protocol = typeof load.protocol === 'string' ? load.protocol : 'http1';
+      if (protocol === 'http1' && typeof load.streams === 'number' && load.streams !== 1) {
+        addProblem(ctx, `streams apply to http2 and grpc; HTTP/1.1 carries one request at a time per connection; got ${load.streams}`, 'remove load.streams, or set load.protocol: http2', ['streams']);
+      }
+      if (protocol === 'grpc' && load.requests !== undefined) {
+        addProblem(ctx, 'requests describe HTTP endpoints; a grpc load calls the method in load.grpc', 'remove load.requests, or set load.protocol: http1 or http2', ['requests']);
+      }
+      if (protocol !== 'grpc' && load.grpc !== undefined) {
+        addProblem(ctx, `grpc applies to load.protocol: grpc; got protocol ${protocol}`, 'set load.protocol: grpc, or remove load.grpc', ['grpc']);
+      }
+      if (load.loop === 'closed' && protocol !== 'http1') {
+        addProblem(ctx, `the closed loop speaks HTTP/1.1 only; got protocol ${protocol}`, 'use the open loop (load.loop: open) for http2 and grpc', ['protocol']);
+      }
+      if (load.loop === 'closed' && load.requests !== undefined) {
+        addProblem(ctx, 'the closed loop sends one request; a request mix needs the open loop', 'remove load.requests, or set load.loop: open', ['requests']);
       }
       const fine = (key: string) => !ctx.issues.some((issue) => issue.path?.[0] === key);
       if (typeof load.workers === 'number' && typeof load.connections === 'number' && fine('workers') && fine('connections')) {
@@ -202,6 +223,19 @@ export const scenarioSchema = z
   // Runs even when other fields failed, like the load checks above.
   .superRefine(
     (scenario, ctx) => {
+      // The HTTP/2 and gRPC echo answers with a fixed size after a drawn delay: the rest of the model is HTTP/1.1's.
+      const load: Record<string, unknown> = isRecord(scenario.load) ? scenario.load : {};
+      const echo: Record<string, unknown> = isRecord(scenario.workload) ? scenario.workload : {};
+      if (load.protocol === 'http2' || load.protocol === 'grpc') {
+        for (const key of ['cpuPerRequest', 'errorRate'].filter((k) => echo[k] !== undefined).concat(isRecord(echo.payloadBytes) ? ['payloadBytes'] : [])) {
+          addProblem(
+            ctx,
+            `is modelled by the echo server over HTTP/1.1 only in this version; load.protocol is ${String(load.protocol)}`,
+            key === 'payloadBytes' ? 'give a fixed size (e.g. 1KiB), or use load.protocol: http1' : `remove workload.${key}, or use load.protocol: http1`,
+            ['workload', key],
+          );
+        }
+      }
       const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
       const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];
       thresholds.forEach((threshold, i) => {

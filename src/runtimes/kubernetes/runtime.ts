@@ -120,6 +120,7 @@ class KubernetesRuntime implements Runtime {
         mode,
         settings,
         workload: this.scenario.workload,
+        protocol: this.scenario.load.protocol,
         code,
         serverNode: this.placement.serverNode,
         clientNode: this.placement.clientNode,

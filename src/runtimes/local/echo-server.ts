@@ -5,11 +5,13 @@
  * `--payload-bytes` and `--delay-ms` set a fixed size and delay for callers that need nothing else. Started as its
  * own process; prints one JSON line `{"port":N}` on stdout once it listens so the parent learns the port it was
  * given. With `--forward URL` (a service of a call chain) it answers only after `--fan-out` calls to the next service
- * have come back. The Kubernetes runtime runs the same file, bundled, in its echo pods (`--pod`).
+ * have come back. With `--protocol http2|grpc` it speaks h2c instead (echo-h2.ts: plain HTTP/2, or meshtax's gRPC
+ * echo and health services). The Kubernetes runtime runs the same file, bundled, in its echo pods (`--pod`).
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { echoH2Server } from './echo-h2.ts';
 import { forwarder } from './echo-forward.ts';
 import { DEFAULT_ECHO_SEED, echoDraws, type EchoModel } from './echo-model.ts';
 
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     forward: { type: 'string' },
     'fan-out': { type: 'string', default: '1' },
     model: { type: 'string' },
+    protocol: { type: 'string', default: 'http1' },
     // In a Kubernetes pod stdin is closed from the start, and the kubelet stops the server with SIGTERM.
     pod: { type: 'boolean', default: false },
   },
@@ -50,7 +53,15 @@ function busy(ms: number): void {
 
 const forward = values.forward === undefined ? undefined : forwarder(values.forward, Number(values['fan-out']));
 
-const server = http.createServer((request, response) => {
+const protocol = values.protocol;
+if (protocol !== 'http1' && protocol !== 'http2' && protocol !== 'grpc') {
+  process.stderr.write(`echo-server: --protocol must be http1, http2 or grpc, not '${protocol}'\n`);
+  process.exit(2);
+}
+// Over HTTP/2 and gRPC the model's size is fixed and only its delay is drawn per request; the scenario refuses the
+// rest of the model (size distributions, CPU cost, error rate) with those protocols.
+const h2 = protocol === 'http1' ? undefined : echoH2Server(protocol, bodyOf(typeof model.payloadBytes === 'number' ? model.payloadBytes : 1024), () => draw().delayMs);
+const h1 = http.createServer((request, response) => {
   request.resume();
   request.on('end', () => {
     const { status, bodyBytes, delayMs, cpuMs } = draw();
@@ -73,8 +84,9 @@ const server = http.createServer((request, response) => {
   });
 });
 // Keep idle connections open through the longest pause between phases.
-server.keepAliveTimeout = 120_000;
-server.headersTimeout = 130_000;
+h1.keepAliveTimeout = 120_000;
+h1.headersTimeout = 130_000;
+const server = h2 ?? h1;
 server.listen(Number(values.port), values.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -83,7 +95,8 @@ server.listen(Number(values.port), values.host, () => {
 
 const shutdown = (): void => {
   server.close(() => process.exit(0));
-  server.closeAllConnections();
+  if (h2) setTimeout(() => process.exit(0), 1000).unref();
+  else h1.closeAllConnections();
 };
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

@@ -139,7 +139,7 @@ class LocalRuntime implements Runtime {
         ? await createRunPki(running.workDir.path, this.runId, mode, identities)
         : undefined;
     const addressing = network ? netnsAddressing(network, local.bindAddress, app.port) : loopbackAddressing({ host: local.bindAddress, port: app.port });
-    const topology = await planChain(mode, addressing, pki);
+    const topology = await planChain(mode, addressing, pki, this.scenario.load.protocol !== 'http1');
     for (const planned of topology.proxies) {
       const namespace = network ? podNamespace(planned.placement.pod, network) : undefined;
       const child = await this.proxy!.start(planned.spec, running.workDir.path, signal, namespace);
@@ -269,7 +269,7 @@ class LocalRuntime implements Runtime {
 
   /** The echo server's command line: its address (port 0: any free one, announced on stdout) and its model. */
   private echoArgs(host: string, port: number): string[] {
-    return [script('echo-server'), '--host', host, '--port', String(port), '--model', JSON.stringify(echoModel(this.scenario.workload))];
+    return [script('echo-server'), '--host', host, '--port', String(port), '--model', JSON.stringify(echoModel(this.scenario.workload)), '--protocol', this.scenario.load.protocol];
   }
 }
 

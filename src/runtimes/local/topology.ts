@@ -122,8 +122,11 @@ export function planTopology(mode: LocalMode, app: Endpoint, pki: RunPki | undef
   return planChain(mode, loopbackAddressing(app), pki);
 }
 
-/** Listeners for a mode with the addresses `addressing` gives; proxies server side first (see planTopology). */
-export async function planChain(mode: LocalMode, addressing: Addressing, pki: RunPki | undefined): Promise<ModeTopology> {
+/**
+ * Listeners for a mode with the addresses `addressing` gives; proxies server side first (see planTopology). `h2`:
+ * the traffic is HTTP/2 or gRPC, which L7 hops speak both ways.
+ */
+export async function planChain(mode: LocalMode, addressing: Addressing, pki: RunPki | undefined, h2 = false): Promise<ModeTopology> {
   const chain = CHAINS[mode];
   const addresses: HopAddress[] = [];
   for (const hop of chain) addresses.push(await addressing.hop(hop));
@@ -135,6 +138,7 @@ export async function planChain(mode: LocalMode, addressing: Addressing, pki: Ru
       mode: hop.mode,
       listen: addresses[i]!.listen,
       upstream: next ? addresses[i + 1]!.dial : addressing.app,
+      ...(h2 ? { h2: true } : {}),
     };
     if (pki && previous) {
       const own = pki.identity(hop.name);

@@ -1,3 +1,4 @@
+import { endpointParts, mergeEndpoints } from '../../../loadgen/endpoint-merge.ts';
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../../../core/histogram.ts';
 import type { MachineState } from '../../../loadgen/machine.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../../../loadgen/types.ts';
@@ -46,6 +47,8 @@ export function mergeShards(spec: PhaseSpec, shards: readonly PhaseMeasurement[]
     histogram: encodeHistogram(latency),
     serviceTimeHistogram: encodeHistogram(serviceTime),
     generator,
+    ...(shards[0]!.protocol ? { protocol: shards[0]!.protocol } : {}),
+    ...(spec.requests ? { endpoints: mergeEndpoints(spec.requests, shards.map((s) => endpointParts(s.endpoints ?? []))) } : {}),
     machine: busiestMachine(shards.map((s) => s.machine)),
     warnings: [...whole, ...own],
   };

@@ -11,6 +11,8 @@ export interface RenderContext {
   settings: KubernetesSettings;
   /** The scenario's workload section: the echo server's model, or the team's own image that takes its place. */
   workload: Workload;
+  /** What the generator speaks to the echo server (load.protocol); absent: HTTP/1.1. */
+  protocol?: 'http1' | 'http2' | 'grpc';
   code: CodeBundle;
   /** Nodes chosen for the server and the client (placement.ts); absent when rendering without a cluster. */
   serverNode?: string;
@@ -32,6 +34,7 @@ export function modeContext(
     mode,
     settings: scenario.kubernetes,
     workload: scenario.workload,
+    protocol: scenario.load.protocol,
     code,
     ...(nodes.serverNode ? { serverNode: nodes.serverNode } : {}),
     ...(nodes.clientNode ? { clientNode: nodes.clientNode } : {}),

@@ -33,7 +33,7 @@ function echoContainer(context: RenderContext): V1Container {
   const container = nodeContainer(
     APP_NAME,
     context.settings.image,
-    [`${CODE_MOUNT}/echo.js`, '--pod', '--host=0.0.0.0', `--port=${APP_PORT}`, `--model=${JSON.stringify(echoModel(context.workload))}`],
+    [`${CODE_MOUNT}/echo.js`, '--pod', '--host=0.0.0.0', `--port=${APP_PORT}`, `--model=${JSON.stringify(echoModel(context.workload))}`, `--protocol=${context.protocol ?? 'http1'}`],
     context.settings.resources.app,
   );
   container.ports = [{ name: 'http', containerPort: APP_PORT, protocol: 'TCP' }];
@@ -105,10 +105,16 @@ export function echoService(context: RenderContext): V1Service {
     metadata: { name: APP_NAME, namespace: namespaceName(context.runId, context.mode), labels: runLabels(context.runId, context.mode) },
     spec: {
       selector: appSelector,
-      // appProtocol tells the meshes it is HTTP, so sidecars and waypoints treat it at L7.
-      ports: [{ name: 'http', port: APP_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }],
+      // appProtocol tells the meshes what the port speaks (http, http2 or grpc), so sidecars and waypoints treat it
+      // at L7 with the right protocol instead of sniffing it or falling back to opaque TCP.
+      ports: [{ name: 'http', port: APP_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: appProtocol(context.protocol) }],
     },
   };
+}
+
+/** The Service port's appProtocol for what the generator speaks. */
+export function appProtocol(protocol: RenderContext['protocol']): 'http' | 'http2' | 'grpc' {
+  return protocol === 'http2' || protocol === 'grpc' ? protocol : 'http';
 }
 
 export function targetUrl(): string {

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { parseArgs } from 'node:util';
+import { createH2Listener } from './builtin-h2.ts';
 import { createHttpListener, UPSTREAM_TIMEOUT_MS } from './builtin-http.ts';
 import { describeError, problemReporter, type ReportProblem } from './builtin-log.ts';
 import { createTcpListener } from './builtin-tcp.ts';
@@ -110,7 +111,9 @@ process.stdin.resume();
 const servers = spec.listeners.map((listener): [net.Server, Listener] => {
   try {
     const server =
-      listener.mode === 'http'
+      listener.mode === 'http' && listener.h2
+        ? createH2Listener(listener, report, upstreamTimeoutMs)
+        : listener.mode === 'http'
         ? createHttpListener(listener, report, upstreamTimeoutMs)
         : createTcpListener(listener, report);
     return [server, listener];

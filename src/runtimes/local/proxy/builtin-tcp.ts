@@ -25,7 +25,9 @@ export function createTcpListener(listener: Listener, report: ReportProblem): ne
   const { host, port } = listener.upstream;
   const upstreamName = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const problemPrefix = `listener '${listener.name}': upstream ${upstreamName}`;
-  const upstreamTls = listener.upstreamTls ? clientTlsOptions(listener.upstreamTls) : undefined;
+  // HTTP/2 traffic: TLS legs negotiate h2 with ALPN, so the L7 hop behind this one knows what it carries.
+  const alpn = listener.h2 ? { ALPNProtocols: ['h2'] } : {};
+  const upstreamTls = listener.upstreamTls ? { ...clientTlsOptions(listener.upstreamTls), ...alpn } : undefined;
   const connect = (): net.Socket =>
     upstreamTls ? tls.connect({ ...upstreamTls, host, port }) : net.connect({ host, port, noDelay: true });
 
@@ -50,7 +52,7 @@ export function createTcpListener(listener: Listener, report: ReportProblem): ne
   };
 
   if (!listener.tls) return net.createServer({ noDelay: true }, onConnection);
-  const server = tls.createServer({ ...serverTlsOptions(listener.tls), noDelay: true }, onConnection);
+  const server = tls.createServer({ ...serverTlsOptions(listener.tls), ...alpn, noDelay: true }, onConnection);
   server.on('tlsClientError', (error) =>
     report(`tls-client ${listener.name}`, `listener '${listener.name}': rejected a client: ${describeError(error)}`),
   );

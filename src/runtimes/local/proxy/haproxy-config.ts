@@ -77,6 +77,16 @@ function renderListener(listener: Listener): string[] {
   if (listener.tls) bind.push(...serverTlsWords(listener.tls));
   const server = ['server', 'up', address(listener.upstream)];
   if (listener.upstreamTls) server.push(...clientTlsWords(listener.upstreamTls));
+  // HTTP/2 traffic: every TLS leg offers h2 with ALPN; an L7 listener speaks HTTP/2 both ways whatever was
+  // negotiated (`proto h2`: prior knowledge in the clear, and over TLS from an L4 hop that may not pass ALPN on).
+  if (listener.h2) {
+    if (listener.tls) bind.push('alpn', 'h2');
+    if (listener.upstreamTls) server.push('alpn', 'h2');
+    if (http) {
+      bind.push('proto', 'h2');
+      server.push('proto', 'h2');
+    }
+  }
   if (http) server.push('pool-purge-delay', '60s');
   return [
     `frontend ${name}`,

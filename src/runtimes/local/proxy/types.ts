@@ -38,6 +38,12 @@ export interface Listener {
    * bytes copied both ways (a node proxy like ztunnel).
    */
   mode: 'http' | 'tcp';
+  /**
+   * The traffic is HTTP/2 (plain HTTP/2 or gRPC). `http` listeners speak it both ways (h2c in the clear, h2 over
+   * TLS); every TLS leg, `tcp` listeners' too, negotiates h2 with ALPN, so an L7 hop behind an L4 tunnel (a waypoint
+   * behind a node proxy) is offered h2 like one reached directly.
+   */
+  h2?: boolean;
   listen: Endpoint;
   tls?: ServerTls;
   upstream: Endpoint;

@@ -111,6 +111,25 @@ describe('renderHaproxyConfig', () => {
     expect(await checkConfig(haproxy, text)).toEqual(VALID);
   });
 
+  it('speaks HTTP/2 at L7 (proto h2) and offers h2 with ALPN on every TLS leg, and HAProxy accepts it', async () => {
+    const tlsBoth = { tls: serverTls(pki, 'client-sidecar'), upstreamTls: clientTls(pki, 'client-sidecar', SERVER_NAME) };
+    const l7 = lines(renderHaproxyConfig(spec(listener('http', { ...tlsBoth, h2: true }))));
+    expect(l7.find((line) => line.startsWith('bind '))).toMatch(/ verify required alpn h2 proto h2$/);
+    expect(l7.find((line) => line.startsWith('server '))).toMatch(/ verifyhost \S+ alpn h2 proto h2 pool-purge-delay 60s$/);
+    const plain = lines(renderHaproxyConfig(spec(listener('http', { h2: true }))));
+    expect(plain).toContain('bind 127.0.0.1:15001 proto h2');
+    expect(plain).toContain('server up 127.0.0.1:15002 proto h2 pool-purge-delay 60s');
+    // L4 carries the bytes; its TLS legs still offer h2, so the L7 hop behind it negotiates HTTP/2.
+    const l4 = lines(renderHaproxyConfig(spec(listener('tcp', { ...tlsBoth, h2: true }))));
+    expect(l4.find((line) => line.startsWith('bind '))).toMatch(/ verify required alpn h2$/);
+    expect(l4.find((line) => line.startsWith('server '))).toMatch(/ alpn h2$/);
+    for (const extra of [{ ...tlsBoth, h2: true }, { h2: true }]) {
+      for (const mode of ['http', 'tcp'] as const) {
+        expect(await checkConfig(haproxy, renderHaproxyConfig(spec(listener(mode, extra))))).toEqual(VALID);
+      }
+    }
+  });
+
   it('writes IPv6 addresses with the ipv6@ prefix, and several listeners', async () => {
     const text = renderHaproxyConfig(
       spec(
