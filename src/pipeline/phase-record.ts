@@ -2,13 +2,14 @@ import { phaseValidity } from '../analysis/validity.ts';
 import type { PhaseMeasurement } from '../loadgen/types.ts';
 import type { PhaseRecord, ResourceRecord } from '../results/schema.ts';
 
-/** A measurement from the engine, labelled with what it measured, as run.json stores it. */
+/** A measurement from the engine, labelled with what it measured, as run.json stores it (`modelledErrorShare`: workload.errorRate). */
 export function phaseRecord(
   mode: string,
   repetition: number,
   measurement: PhaseMeasurement,
   resources: ResourceRecord[] = [],
   depth?: number,
+  modelledErrorShare = 0,
 ): PhaseRecord {
   const { rate, loop, connections, startedAt, durationS, achievedRps, counts, bytesReceived } = measurement;
   const warnings = [...measurement.warnings];
@@ -34,6 +35,6 @@ export function phaseRecord(
     machine: measurement.machine,
     resources,
     warnings,
-    validity: phaseValidity({ loop, rate, achievedRps, counts, warnings }),
+    validity: phaseValidity({ loop, rate, achievedRps, counts, warnings }, modelledErrorShare),
   };
 }

@@ -111,7 +111,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           throw new PhaseFailure(error.message);
         });
         const spec = phaseSpec(scenario, phase, targetOf(targets.get(phase.mode), phase.depth));
-        run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, options.signal, options.observer?.progress)));
+        run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, scenario.workload.errorRate ?? 0, options.signal, options.observer?.progress)));
         options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
@@ -176,6 +176,7 @@ async function measurePhase(
   runner: PhaseRunner,
   phase: PlannedPhase,
   spec: PhaseSpec,
+  modelledErrorShare: number,
   signal: AbortSignal,
   progress?: (event: ProgressEvent) => void,
 ): Promise<PhaseRecord> {
@@ -221,7 +222,7 @@ async function measurePhase(
     const measurement = await driver.run(spec, AbortSignal.any([signal, phaseAbort.signal]));
     const sampled = await sampling;
     healthy();
-    const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? [], phase.depth);
+    const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? [], phase.depth, modelledErrorShare);
     if (sampled && sampled.exited.length > 0) {
       throw new PhaseFailure(`${sampled.exited.join(', ')} exited during the measured window`);
     }
