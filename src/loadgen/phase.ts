@@ -234,6 +234,7 @@ class WorkerSession {
       slipUs: { p50: slipSummary.p50 ?? 0, p99: slipSummary.p99 ?? slipSummary.max, max: slipSummary.max },
       queued,
       workers: spec.workers,
+      ...(spec.loop === 'open' ? { realtime: this.reports.every((report) => report.realtime === true) } : {}),
     };
     const achievedRps = round(sent / durationS, 1);
     const latencyUs = summarize(latency);

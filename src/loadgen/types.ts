@@ -58,6 +58,8 @@ export interface WorkerReport {
   slip: string;
   /** Per endpoint of spec.requests, in its order; absent without spec.requests. */
   endpoints?: EndpointReport[];
+  /** Whether this worker's I/O thread ran under the real-time policy (priority.ts). */
+  realtime?: boolean;
 }
 
 /** One endpoint's share of a worker's report. */
@@ -87,6 +89,8 @@ export interface GeneratorStats {
   slipUs: { p50: number; p99: number; max: number };
   queued: number;
   workers: number;
+  /** Open loop: whether every I/O thread got the real-time policy SCHED_FIFO (root or CAP_SYS_NICE); absent for the closed loop. */
+  realtime?: boolean;
 }
 
 /** One measured phase as the engine reports it (run.json adds mode and repetition). */

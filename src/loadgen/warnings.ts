@@ -114,8 +114,10 @@ export function generatorTail(check: Pick<GeneratorCheck, 'spec' | 'generator' |
     code: 'generator-tail',
     message: `the generator's own lateness is ${Math.round(share * 100)}% of the latency p99 (slip p99 ${Math.round(slip)} µs, latency p99 ${Math.round(p99)} µs, generator CPU ${generator.cpuCores} cores): the tail is the generator's, not the system's under test`,
     hint:
-      spec.workers === 1
+      (spec.workers === 1
         ? 'the machine was too busy for the generator to keep time; stop other work on it, give the generator its own node or cores, or run meshtax doctor'
-        : `the machine was too busy for the generator's ${spec.workers} workers to keep time; stop other work on it, use fewer load.workers or give the generator its own node`,
+        : `the machine was too busy for the generator's ${spec.workers} workers to keep time; stop other work on it, use fewer load.workers or give the generator its own node`) +
+      // Without the real-time policy a busy machine delays the timing threads' wake-ups (priority.ts).
+      (generator.realtime === false ? '; run meshtax as root (or with CAP_SYS_NICE) so its timing threads run under SCHED_FIFO' : ''),
   };
 }

@@ -14,7 +14,7 @@ const post = (message: FromWorker): void => port.postMessage(message);
 // Open loop: this thread reads the responses (their arrival time is the latency) and writes queued requests on the
 // connections they free; read late, a response delays the requests waiting behind it. It runs under the real-time
 // policy where permitted, like the pacer (priority.ts).
-if (input.spec.loop === 'open') raiseThreadPriority();
+const realtime = input.spec.loop === 'open' && raiseThreadPriority();
 
 const target = parseTarget(input.spec.url);
 const loop =
@@ -37,7 +37,7 @@ port.on('message', (message: ToWorker) => {
     .run(message.t0Us)
     .then(() => {
       clearInterval(progressTimer);
-      post({ type: 'report', report: loop.recorder.report() });
+      post({ type: 'report', report: { ...loop.recorder.report(), realtime } });
       loop.close();
       port.close();
     })

@@ -147,6 +147,10 @@ export const phaseSchema = z.strictObject({
       .describe('scheduler lateness: intended send time to the moment the scheduler handled the request, microseconds'),
     queued: z.number().int().nonnegative().describe('requests that waited for a free connection'),
     workers: z.number().int().positive().describe('generator worker threads'),
+    realtime: z
+      .boolean()
+      .optional()
+      .describe('open loop: whether the generator\'s timing threads ran under the real-time policy SCHED_FIFO (it needs root or CAP_SYS_NICE; without it a busy machine delays their wake-ups); absent for the closed loop and in older files'),
   }),
   protocol: z.enum(['http2', 'grpc']).optional().describe('protocol the generator spoke; absent: HTTP/1.1'),
   endpoints: z.array(endpointSchema).optional().describe('per endpoint of the request mix (load.requests; gRPC: the method called); absent without one'),

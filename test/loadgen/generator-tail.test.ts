@@ -4,9 +4,9 @@ import type { GeneratorStats, PhaseSpec } from '../../src/loadgen/types.ts';
 import { GENERATOR_TAIL_MIN_SLIP_US, GENERATOR_TAIL_SHARE, generatorWarnings } from '../../src/loadgen/warnings.ts';
 import { testSpec } from '../helpers/spec.ts';
 
-function check(slipP99: number, latencyP99: number | null, spec: PhaseSpec = testSpec('http://127.0.0.1:1/', { rate: 1000 })) {
+function check(slipP99: number, latencyP99: number | null, spec: PhaseSpec = testSpec('http://127.0.0.1:1/', { rate: 1000 }), realtime?: boolean) {
   const latencyUs: LatencySummary = { p50: 90, p90: 150, p95: 200, p99: latencyP99, p999: null, max: 50_000, mean: 120 };
-  const generator: GeneratorStats = { cpuCores: 0.12, slipUs: { p50: 2, p99: slipP99, max: 40_000 }, queued: 0, workers: spec.workers };
+  const generator: GeneratorStats = { cpuCores: 0.12, slipUs: { p50: 2, p99: slipP99, max: 40_000 }, queued: 0, workers: spec.workers, ...(realtime === undefined ? {} : { realtime }) };
   const counts = { ok: 20_000, non2xx: 0, errors: 0, timeouts: 0 };
   return generatorWarnings({ spec, achievedRps: spec.rate ?? 0, counts, generator, latencyUs, saturated: 0, samples: 20_000 });
 }
@@ -34,5 +34,11 @@ describe('the generator-tail warning', () => {
   it('names the workers in its hint when there are several', () => {
     const [warning] = check(4000, 5000, testSpec('http://127.0.0.1:1/', { rate: 1000, workers: 3, connections: 6 }));
     expect(warning!.hint).toBe("the machine was too busy for the generator's 3 workers to keep time; stop other work on it, use fewer load.workers or give the generator its own node");
+  });
+
+  it('tells a generator that ran without the real-time policy how to get it, and no other', () => {
+    const spec = testSpec('http://127.0.0.1:1/', { rate: 1000 });
+    expect(check(1500, 3000, spec, false)[0]!.hint).toMatch(/; run meshtax as root \(or with CAP_SYS_NICE\) so its timing threads run under SCHED_FIFO$/);
+    expect(check(1500, 3000, spec, true)[0]!.hint).not.toMatch(/SCHED_FIFO/);
   });
 });

@@ -3,6 +3,7 @@ import { PhaseRunner } from '../../src/loadgen/phase.ts';
 import type { PhaseSpec } from '../../src/loadgen/types.ts';
 import { okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { testSpec } from '../helpers/spec.ts';
+import { realtimePermitted } from '../../src/loadgen/priority.ts';
 
 let server: TestServer | undefined;
 afterEach(async () => server?.close());
@@ -24,6 +25,9 @@ describe('open loop against a healthy server', () => {
     expect(server.requests()).toBe(500);
     expect(phase.rate).toBe(200);
     expect(phase.durationS).toBe(2);
+    // The measurement says whether its timing threads got the real-time policy: where this process may take it
+    // (root or CAP_SYS_NICE, with util-linux's chrt), they did.
+    expect(phase.generator.realtime).toBe(realtimePermitted() && process.platform === 'linux');
     expect(phase.warnings.map((w) => w.code)).toEqual(['few-samples']);
     expect(phase.latencyUs.p50).not.toBeNull();
     expect(phase.latencyUs.p999).toBeNull();
