@@ -11,7 +11,7 @@ import { echoDeployment } from '../../../src/runtimes/kubernetes/manifests/workl
  * arguments its Deployment gives it.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
 const MODEL: EchoModel = {
   payloadBytes: { distribution: 'lognormal', median: 300, p99: 5000 },
   delayMs: { distribution: 'uniform', min: 0, max: 2 },
