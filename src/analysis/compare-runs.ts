@@ -6,8 +6,9 @@ import { pairRounds } from './intervals.ts';
 import { failedShare, groupByModeAndRate } from './phase-groups.ts';
 import { judgeDelta } from './statistics/significance.ts';
 import { invalidPhases, validityText, validityOf } from './validity.ts';
-import { mean } from './statistics/spread.ts';
-import { DEFAULT_CONFIDENCE, welchTInterval } from './statistics/t-interval.ts';
+import { mean, sampleStandardDeviation } from './statistics/spread.ts';
+import { DEFAULT_CONFIDENCE } from './statistics/t-interval.ts';
+import { assumedRunNoiseInterval, baseRunsPredictionInterval } from './statistics/run-noise.ts';
 import { BASELINE_MODE } from '../core/modes.ts';
 
 const KEYS = Object.keys(PERCENTILES) as PercentileKey[];
@@ -32,11 +33,32 @@ export type Limit = { kind: 'relative'; fraction: number } | { kind: 'absolute';
 export type Limits = Partial<Record<CompareMetric, Limit>>;
 export const DEFAULT_LIMIT: Limit = { kind: 'relative', fraction: 0.1 };
 
-/** What is compared, said once in every output. */
-export const COMPARE_STATISTIC =
-  `mean over rounds of each run's per-round value (deltas: mode minus the baseline of the same round), candidate ` +
-  `minus base, with a ${DEFAULT_CONFIDENCE * 100}% Welch t interval; a regression is an increase whose whole interval ` +
-  `lies above the limit`;
+/**
+ * The run-to-run noise assumed when there is one base run, as a standard deviation of a run's own effect relative to
+ * the base value. Runs differ by more than their rounds say (see statistics/run-noise.ts). Measured: eight identical
+ * runs of a sidecar pair at 200 rps, 3 rounds each, on a quiet 2-core VM spread their means by 15% (p50-delta, the
+ * run effect alone 11.5%), 10% (mesh CPU) and 1.7% (mesh memory); two identical runs in this project's CI, on a 2-core
+ * runner busy with other tests, gave a p50-delta 48% apart with rounds that agreed within 8%. The defaults sit above
+ * the quiet figures, because a nightly job runs on shared runners. Several base runs measure it instead.
+ */
+export const DEFAULT_RUN_NOISE: Readonly<Record<CompareMetric, number>> = Object.fromEntries(
+  COMPARE_METRICS.map((metric) => [metric, metric === 'mesh-cpu-cores' ? 0.15 : metric === 'mesh-memory-bytes' ? 0.05 : metric === 'error-rate' ? 0 : 0.25]),
+) as Record<CompareMetric, number>;
+
+/** Assumed run-to-run noise per metric, a fraction of the base value (see {@link DEFAULT_RUN_NOISE}). */
+export type RunNoise = Partial<Record<CompareMetric, number>>;
+
+/** What is compared, said once in every output: with one base run (the noise between runs assumed) or several (measured). */
+export function compareStatistic(baseRuns: number): string {
+  const common =
+    `mean over rounds of each run's per-round value (deltas: mode minus the baseline of the same round), candidate minus base`;
+  const noise =
+    baseRuns >= 2
+      ? `a ${DEFAULT_CONFIDENCE * 100}% prediction interval from the ${baseRuns} base runs' means, which measures the noise between runs`
+      : `a ${DEFAULT_CONFIDENCE * 100}% t interval from both runs' rounds plus each run's own effect, assumed (one base run cannot measure the ` +
+        `noise between runs: pass earlier runs as more bases, or set --run-noise)`;
+  return `${common}, with ${noise}; a regression is an increase whose whole interval lies above the limit`;
+}
 
 export interface MetricChange {
   mode: string;
@@ -53,6 +75,11 @@ export interface MetricChange {
   significant: boolean | null;
   /** The limit as an absolute increase in the metric's unit (a relative limit times |base|). */
   limit: number;
+  /**
+   * The run-to-run noise in the interval, as a standard deviation in the metric's unit: assumed (one base run) or
+   * measured (the spread of several base runs' means, their rounds' noise included).
+   */
+  runNoise: { source: 'assumed' | 'measured'; sigma: number } | null;
   regression: boolean;
   reason: string;
 }
@@ -99,66 +126,94 @@ function describeLimit(limit: Limit, amount: number, unit: (value: number) => st
 }
 
 /**
- * Candidate against base for every mode and rate both runs have, for `metrics`: the change of the mean per-round
- * value, a Welch t interval of that change (the rounds of the two runs as two independent samples), and a verdict:
- * a regression when the interval's lower bound exceeds the limit (the whole interval lies above it), so noise between
- * rounds cannot fail a gate and a real increase beyond the limit does. Fewer than two rounds in a run: no interval,
- * no regression, and the reason says so.
+ * Candidate against base for every mode and rate both have, for `metrics`: the change of the mean per-round value,
+ * an interval of that change which counts the noise between runs, and a verdict: a regression when the interval's
+ * lower bound exceeds the limit (the whole interval lies above it), so noise cannot fail a gate and a real increase
+ * beyond the limit does. With one base run the noise between runs is assumed (`runNoise`, a fraction of the base
+ * value per metric, default {@link DEFAULT_RUN_NOISE}) and each run needs 2 rounds; with several base runs it is
+ * measured from their means. Without an interval nothing is judged, and the reason says why.
  */
 export function compareRuns(
-  base: RunDocument,
+  bases: RunDocument | readonly RunDocument[],
   candidate: RunDocument,
   limits: Limits,
   metrics: readonly CompareMetric[] = DEFAULT_METRICS,
   unit: (metric: CompareMetric, value: number) => string = (_metric, value) => String(value),
+  runNoise: RunNoise = {},
 ): MetricChange[] {
-  const baseGroups = groupByModeAndRate(base.phases);
+  const baseRuns = Array.isArray(bases) ? (bases as readonly RunDocument[]) : [bases as RunDocument];
+  const baseGroups = baseRuns.map((run) => groupByModeAndRate(run.phases));
   const candidateGroups = groupByModeAndRate(candidate.phases);
-  const find = (groups: typeof baseGroups, mode: string, rate: number | null) =>
+  const find = (groups: ReturnType<typeof groupByModeAndRate<PhaseRecord>>, mode: string, rate: number | null) =>
     groups.find((group) => group.mode === mode && group.rate === rate)?.phases;
   const changes: MetricChange[] = [];
   for (const { mode, rate, phases: candidatePhases } of candidateGroups) {
-    const basePhases = find(baseGroups, mode, rate);
-    if (!basePhases) continue;
     for (const metric of metrics) {
-      const b = perRound(basePhases, find(baseGroups, BASELINE_MODE, rate), mode, metric);
       const c = perRound(candidatePhases, find(candidateGroups, BASELINE_MODE, rate), mode, metric);
-      if (b === null || c === null || b.length === 0 || c.length === 0) continue;
-      const baseValue = mean(b);
-      const candidateValue = mean(c);
-      const change = candidateValue - baseValue;
-      const relative = baseValue === 0 ? null : change / Math.abs(baseValue);
-      const interval = welchTInterval(c, b);
-      const rounds = Math.min(b.length, c.length);
-      const judgement = judgeDelta(interval, null, '', `${rounds} round${rounds === 1 ? '' : 's'} in a run: no interval (needs 2 in each), not judged`);
-      const limit = limits[metric] ?? DEFAULT_LIMIT;
-      const amount = limitAmount(limit, baseValue);
-      const show = (value: number): string => unit(metric, value);
-      const regression = interval !== null && interval.low > amount;
-      const pct = relative === null ? 'from 0' : `${relative >= 0 ? '+' : ''}${(relative * 100).toFixed(1)}%`;
-      const span = interval ? ` [${show(interval.low)}, ${show(interval.high)}]` : '';
-      const reason = regression
-        ? `regression: ${pct}${span}, all above the limit ${describeLimit(limit, amount, show)}`
-        : interval === null
-          ? `${pct}; ${judgement.reason}`
-          : `${pct}${span}; ${judgement.significant ? 'significant, ' : 'not significant, '}${interval.high > amount ? 'may reach' : 'within'} the limit ${describeLimit(limit, amount, show)}`;
-      changes.push({
-        mode,
-        rate,
-        metric,
-        base: baseValue,
-        candidate: candidateValue,
-        change,
-        relative,
-        interval: interval ? { low: interval.low, high: interval.high } : null,
-        significant: judgement.significant,
-        limit: amount,
-        regression,
-        reason,
-      });
+      // Per base run, its per-round values; runs without the mode, rate or metric drop out.
+      const b = baseGroups
+        .map((groups) => {
+          const phases = find(groups, mode, rate);
+          return phases ? perRound(phases, find(groups, BASELINE_MODE, rate), mode, metric) : null;
+        })
+        .filter((values): values is number[] => values !== null && values.length > 0);
+      if (c === null || c.length === 0 || b.length === 0) continue;
+      changes.push(judge(mode, rate, metric, c, b, limits[metric] ?? DEFAULT_LIMIT, runNoise[metric] ?? DEFAULT_RUN_NOISE[metric], unit));
     }
   }
   return changes;
+}
+
+function judge(
+  mode: string,
+  rate: number | null,
+  metric: CompareMetric,
+  candidate: number[],
+  baseRuns: number[][],
+  limit: Limit,
+  assumedNoise: number,
+  unit: (metric: CompareMetric, value: number) => string,
+): MetricChange {
+  const baseMeans = baseRuns.map(mean);
+  const baseValue = mean(baseMeans);
+  const candidateValue = mean(candidate);
+  const change = candidateValue - baseValue;
+  const relative = baseValue === 0 ? null : change / Math.abs(baseValue);
+  const measured = baseRuns.length >= 2;
+  const sigma = measured ? null : assumedNoise * Math.abs(baseValue);
+  const interval = measured ? baseRunsPredictionInterval(candidate, baseMeans) : assumedRunNoiseInterval(candidate, baseRuns[0]!, sigma!);
+  const rounds = Math.min(candidate.length, baseRuns[0]!.length);
+  const judgement = judgeDelta(interval, null, '', `${rounds} round${rounds === 1 ? '' : 's'} in a run: no interval (needs 2 in each), not judged`);
+  const amount = limitAmount(limit, baseValue);
+  const show = (value: number): string => unit(metric, value);
+  const regression = interval !== null && interval.low > amount;
+  const pct = relative === null ? 'from 0' : `${relative >= 0 ? '+' : ''}${(relative * 100).toFixed(1)}%`;
+  const span = interval ? ` [${show(interval.low)}, ${show(interval.high)}]` : '';
+  const reason = regression
+    ? `regression: ${pct}${span}, all above the limit ${describeLimit(limit, amount, show)}`
+    : interval === null
+      ? `${pct}; ${judgement.reason}`
+      : `${pct}${span}; ${judgement.significant ? 'significant, ' : 'not significant, '}${interval.high > amount ? 'may reach' : 'within'} the limit ${describeLimit(limit, amount, show)}`;
+  const runNoise = measured
+    ? { source: 'measured' as const, sigma: sampleStandardDeviation(baseMeans)! }
+    : interval === null
+      ? null
+      : { source: 'assumed' as const, sigma: sigma! };
+  return {
+    mode,
+    rate,
+    metric,
+    base: baseValue,
+    candidate: candidateValue,
+    change,
+    relative,
+    interval: interval ? { low: interval.low, high: interval.high } : null,
+    significant: judgement.significant,
+    limit: amount,
+    runNoise,
+    regression,
+    reason,
+  };
 }
 
 const UNITS: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, cores: 1 };
@@ -190,6 +245,28 @@ function parseAmount(metric: CompareMetric, value: number, unit: string | undefi
     throw new Error(`--max-regression ${metric}: '${unit}' is not a unit of ${metric}; use ${allowed.filter(Boolean).join(', ')} or %`);
   }
   return { kind: 'absolute', amount: value * (unit === undefined ? 1 : UNITS[unit]!) };
+}
+
+/**
+ * `--run-noise` values: `30%` for every metric, `p99-delta=40%` for one (later values win), each the standard
+ * deviation of a run's own effect as a percentage of the base value, used with one base run.
+ */
+export function parseRunNoise(texts: readonly string[]): RunNoise {
+  const noise: RunNoise = {};
+  for (const text of texts) {
+    const match = /^(?:([a-z0-9-]+)=)?(\d+(?:\.\d+)?)%$/.exec(text.trim());
+    if (!match) throw new Error(`--run-noise takes N% or metric=N%, e.g. 30% or p99-delta=40%; got '${text}'`);
+    const fraction = Number(match[2]) / 100;
+    if (match[1] === undefined) {
+      for (const metric of COMPARE_METRICS) noise[metric] = fraction;
+      continue;
+    }
+    if (!COMPARE_METRICS.includes(match[1] as CompareMetric)) {
+      throw new Error(`--run-noise: unknown metric '${match[1]}'; known: ${COMPARE_METRICS.join(', ')}`);
+    }
+    noise[match[1] as CompareMetric] = fraction;
+  }
+  return noise;
 }
 
 /** `--metric` values: known metric names, each once. */

@@ -1,10 +1,11 @@
 import Table from 'cli-table3';
 import {
-  COMPARE_STATISTIC,
   compareRuns,
+  compareStatistic,
   DEFAULT_METRICS,
   parseLimit,
   parseMetrics,
+  parseRunNoise,
   runProblems,
   scenarioDifferences,
   type CompareMetric,
@@ -20,6 +21,7 @@ import { UsageError } from '../core/errors.ts';
 export interface CompareFlags {
   maxRegression: string[];
   metric: string[];
+  runNoise: string[];
   allowDifferentScenarios: boolean;
   allowInvalid: boolean;
   json: boolean;
@@ -34,50 +36,65 @@ function usage<T>(parse: () => T): T {
 }
 
 /**
- * `meshtax compare`: candidate run against base run, exit 3 when a gated metric regressed beyond its limit. Runs of
- * different scenarios are refused (exit 2) unless --allow-different-scenarios: their numbers measure different things.
+ * `meshtax compare`: a candidate run against one or more base runs (the last path is the candidate), exit 3 when a
+ * gated metric regressed beyond its limit. Several base runs (earlier nights) measure the noise between runs; with
+ * one it is assumed (--run-noise). Runs of different scenarios are refused (exit 2) unless
+ * --allow-different-scenarios: their numbers measure different things.
  */
-export async function compareCommand(basePath: string, candidatePath: string, flags: CompareFlags): Promise<ExitCode> {
+export async function compareCommand(paths: readonly string[], flags: CompareFlags): Promise<ExitCode> {
+  if (paths.length < 2) throw new UsageError('compare needs a base run.json and a candidate run.json (the last path given is the candidate)');
   const limits: Limits = {};
   for (const text of flags.maxRegression) {
     const [metric, limit] = usage(() => parseLimit(text));
     limits[metric] = limit;
   }
   const named = usage(() => parseMetrics(flags.metric));
+  const runNoise = usage(() => parseRunNoise(flags.runNoise));
   // A limit given for a metric gates that metric too, so `--max-regression p99=+25%` is never silently ignored.
   const metrics = [...(named.length > 0 ? named : DEFAULT_METRICS)];
   for (const metric of Object.keys(limits) as CompareMetric[]) if (!metrics.includes(metric)) metrics.push(metric);
-  const [base, candidate] = await Promise.all([readRunFile(basePath), readRunFile(candidatePath)]);
-  const differences = scenarioDifferences(base, candidate);
+  const runs = await Promise.all(paths.map((file) => readRunFile(file)));
+  const candidatePath = paths.at(-1)!;
+  const candidate = runs.at(-1)!;
+  const bases = runs.slice(0, -1);
+  const basePaths = paths.slice(0, -1);
+  const differences = bases.flatMap((base, index) =>
+    scenarioDifferences(base, candidate).map((difference) => ({ ...difference, ...(bases.length > 1 ? { base: `${difference.base} (${basePaths[index]})` } : {}) })),
+  );
   const differ = differences.map((d) => `  ${d.path}: ${d.base} → ${d.candidate}`);
   if (differences.length > 0 && !flags.allowDifferentScenarios) {
     throw new UsageError(
       [
-        `${basePath} and ${candidatePath} were made from different scenario settings, so their numbers are not comparable:`,
+        `${basePaths.join(', ')} and ${candidatePath} were made from different scenario settings, so their numbers are not comparable:`,
         ...differ,
         'rerun the candidate with the base run\'s settings, or pass --allow-different-scenarios to compare them anyway',
       ].join('\n'),
     );
   }
   // A run that did not complete or has invalid phases measured no mesh tax: gating it would pass a broken night.
-  const problems = [
-    ...runProblems(base).map((problem) => `${basePath}: ${problem}`),
-    ...runProblems(candidate).map((problem) => `${candidatePath}: ${problem}`),
-  ];
+  const problems = runs.flatMap((run, index) => runProblems(run).map((problem) => `${paths[index]}: ${problem}`));
   if (problems.length > 0 && !flags.allowInvalid) {
     process.stderr.write(`meshtax: ${problems.join('\nmeshtax: ')}\nmeshtax: compare gates completed runs with valid phases only; pass --allow-invalid to compare them anyway\n`);
     return EXIT.runFailed;
   }
-  const changes = compareRuns(base, candidate, limits, metrics, show);
+  const changes = compareRuns(bases, candidate, limits, metrics, show, runNoise);
   if (changes.length === 0) {
-    throw new UsageError(`${basePath} and ${candidatePath} have no mode and rate in common with the metrics ${metrics.join(', ')}`);
+    throw new UsageError(`${basePaths.join(', ')} and ${candidatePath} have no mode and rate in common with the metrics ${metrics.join(', ')}`);
   }
   const regressions = changes.filter((change) => change.regression);
+  const statistic = compareStatistic(bases.length);
   if (flags.json) {
-    const document = { base: base.runId, candidate: candidate.runId, statistic: COMPARE_STATISTIC, scenarioDifferences: differences, regressions: regressions.length, changes };
+    const document = {
+      base: bases.length === 1 ? bases[0]!.runId : bases.map((run) => run.runId),
+      candidate: candidate.runId,
+      statistic,
+      scenarioDifferences: differences,
+      regressions: regressions.length,
+      changes,
+    };
     process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {
-    process.stdout.write(`${render(base, candidate, changes, differ)}\n`);
+    process.stdout.write(`${render(bases, candidate, statistic, changes, differ)}\n`);
   }
   if (problems.length > 0) process.stderr.write(`meshtax: compared although ${problems.join('; ')} (--allow-invalid)\n`);
   return regressions.length > 0 ? EXIT.gateFailed : EXIT.ok;
@@ -92,7 +109,7 @@ function show(metric: CompareMetric, value: number): string {
   return `${(value * 100).toFixed(3)}%`;
 }
 
-function render(base: RunDocument, candidate: RunDocument, changes: readonly MetricChange[], differ: readonly string[]): string {
+function render(bases: readonly RunDocument[], candidate: RunDocument, statistic: string, changes: readonly MetricChange[], differ: readonly string[]): string {
   const table = new Table({
     head: ['mode', 'rate', 'metric', 'base', 'candidate', 'verdict'],
     style: { head: [], border: [] },
@@ -102,8 +119,8 @@ function render(base: RunDocument, candidate: RunDocument, changes: readonly Met
   }
   const regressions = changes.filter((change) => change.regression).length;
   return [
-    `meshtax compare: base ${base.runId} → candidate ${candidate.runId}`,
-    `statistic: ${COMPARE_STATISTIC}`,
+    `meshtax compare: base ${bases.map((run) => run.runId).join(', ')} → candidate ${candidate.runId}`,
+    `statistic: ${statistic}`,
     ...(differ.length > 0 ? ['scenario settings that differ (allowed by --allow-different-scenarios):', ...differ] : []),
     table.toString(),
     regressions > 0 ? `${regressions} regression(s) beyond their limit` : 'no regression beyond the limits',

@@ -141,19 +141,19 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('compare')
-    .description('compare the mesh tax of a candidate run with a base run; exit 3 when a gated metric regressed beyond its limit')
-    .argument('<base>', 'base run.json')
-    .argument('<candidate>', 'candidate run.json')
+    .description('compare the mesh tax of a candidate run with one or more base runs; exit 3 when a gated metric regressed beyond its limit')
+    .argument('<runs...>', 'base run.json files (earlier runs of the same scenario), then the candidate run.json last')
     .addOption(repeatable('--metric <names>', `metrics to gate, comma-separated; known: ${COMPARE_METRICS.join(', ')}`, DEFAULT_METRICS.join(', ')))
     .addOption(repeatable('--max-regression <metric=+N%|+N unit>', 'largest tolerated increase, e.g. p99-delta=+10% or p99-delta=+200us; gates the metric', '+10% of the base value'))
+    .addOption(repeatable('--run-noise <N%|metric=N%>', 'with one base run: the noise between runs to assume, a standard deviation as a percentage of the base value', 'p*: 25%, mesh-cpu-cores: 15%, mesh-memory-bytes: 5%, error-rate: 0%'))
     .option('--allow-different-scenarios', 'compare runs whose scenario settings differ (the differences are printed)', false)
     .option('--allow-invalid', 'compare runs that did not complete or have invalid phases (otherwise exit 1: they measured no mesh tax)', false)
     .option('--json', 'print the changes as JSON', false)
     .addHelpText(
       'after',
-      `${EXIT_CODES_HELP}\n\nBy default the mesh tax is gated: each mode's delta against the baseline of its own run (p50-delta, p99-delta), and the proxies' CPU and memory, so a busier machine that slows every mode alike is not a regression. Absolute latency (p50 … p999) and error-rate are gated by name. A regression is an increase whose whole 95% Welch t interval (over the rounds of both runs) lies above the limit; with fewer than 2 rounds (load.repetitions) in a run nothing is judged. Runs made from different scenario settings are refused (exit 2) unless --allow-different-scenarios. A run that did not complete or has invalid phases measured no mesh tax: compare exits 1 unless --allow-invalid.`,
+      `${EXIT_CODES_HELP}\n\nBy default the mesh tax is gated: each mode's delta against the baseline of its own run (p50-delta, p99-delta), and the proxies' CPU and memory, so a busier machine that slows every mode alike is not a regression. Absolute latency (p50 … p999) and error-rate are gated by name. A regression is an increase whose whole 95% interval lies above the limit. Two runs of one scenario differ by more than their rounds say (where the kernel placed the processes, the machine's neighbours that hour): with several base runs (earlier nights) that noise is measured from their means (a prediction interval; keep 5 or more); with one it is assumed (--run-noise) and added to both runs' rounds, and with fewer than 2 rounds (load.repetitions) in a run nothing is judged. Runs made from different scenario settings are refused (exit 2) unless --allow-different-scenarios. A run that did not complete or has invalid phases measured no mesh tax: compare exits 1 unless --allow-invalid.`,
     )
-    .action(async (base: string, candidate: string, flags: CompareFlags) => setExit(await compareCommand(base, candidate, flags)));
+    .action(async (runs: string[], flags: CompareFlags) => setExit(await compareCommand(runs, flags)));
 
   root
     .command('history')

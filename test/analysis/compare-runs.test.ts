@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, parseLimit, parseMetrics, runProblems, scenarioDifferences } from '../../src/analysis/compare-runs.ts';
+import { compareRuns, parseLimit, parseMetrics, parseRunNoise, runProblems, scenarioDifferences } from '../../src/analysis/compare-runs.ts';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
 
@@ -23,6 +23,31 @@ describe('comparing two runs', () => {
       if (compareRuns(quickstart(seed), quickstart(seed + 1), {}).some((c) => c.regression)) failing++;
     }
     expect(failing).toBeLessThanOrEqual(3);
+  });
+
+  it('would page on identical runs if it trusted the rounds alone (--run-noise 0%): the noise between runs is needed', () => {
+    let failing = 0;
+    for (let seed = 1; seed <= 200; seed += 2) {
+      if (compareRuns(quickstart(seed), quickstart(seed + 1), {}, undefined, undefined, { 'p50-delta': 0 }).some((c) => c.regression)) failing++;
+    }
+    expect(failing).toBeGreaterThan(5);
+  });
+
+  it('measures the noise between runs from several base runs: identical nights pass, a slower proxy fails', () => {
+    const nights = [21, 22, 23, 24, 25].map((seed) => quickstart(seed));
+    let failing = 0;
+    for (let seed = 100; seed < 140; seed++) if (compareRuns(nights, quickstart(seed), {}).some((c) => c.regression)) failing++;
+    expect(failing).toBeLessThanOrEqual(2);
+    const slower = compareRuns(nights, quickstart(99, { slowerProxyUs: 2000 }), {}).find((c) => c.metric === 'p50-delta')!;
+    expect(slower.regression).toBe(true);
+    expect(slower.runNoise).toMatchObject({ source: 'measured' });
+    expect(slower.base).toBeCloseTo(nights.map((n) => compareRuns(n, n, {})[0]!.base).reduce((a, b) => a + b) / 5, 6);
+  });
+
+  it('says which run noise it assumed with one base run, in the metric\'s unit', () => {
+    const change = compareRuns(quickstart(1), quickstart(2), {}, ['p50-delta'], undefined, { 'p50-delta': 0.3 })[0]!;
+    expect(change.runNoise).toEqual({ source: 'assumed', sigma: 0.3 * Math.abs(change.base) });
+    expect(compareRuns(quickstart(1), quickstart(2), {}, ['mesh-memory-bytes'])[0]!.runNoise!.sigma).toBeCloseTo(0.05 * 20 * MIB, 0);
   });
 
   it('does not page anyone when the machine is busier or the server slower: both sides of the delta move alike', () => {
@@ -71,6 +96,9 @@ describe('comparing two runs', () => {
     expect(() => parseLimit('p99=+10MiB')).toThrow(/'MiB' is not a unit of p99/);
     expect(parseMetrics(['p50,p99-delta', 'p50'])).toEqual(['p50', 'p99-delta']);
     expect(() => parseMetrics(['p98'])).toThrow(/unknown metric 'p98'/);
+    expect(parseRunNoise(['30%', 'p99-delta=40%'])).toMatchObject({ 'p50-delta': 0.3, 'p99-delta': 0.4, 'mesh-memory-bytes': 0.3 });
+    expect(() => parseRunNoise(['0.3'])).toThrow(/N% or metric=N%/);
+    expect(() => parseRunNoise(['p98=5%'])).toThrow(/unknown metric 'p98'/);
   });
 
   it('lists the settings that differ, as dotted paths, the proxy included and the seed not', () => {

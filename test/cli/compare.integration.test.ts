@@ -74,6 +74,25 @@ describe('meshtax compare', () => {
     expect(absolute.code, absolute.stdout).toBe(3);
   });
 
+  it('takes earlier runs as more bases and measures the noise between runs from them', async () => {
+    // The plumbing through the CLI; how often identical nights pass is test/analysis/compare-runs.test.ts's subject.
+    const file = runFileWriter();
+    const nights = [40, 41, 42, 43, 44].map((seed) => file(`night-${seed}`, syntheticQuickstart(seed)));
+    const same = await runCli(['compare', ...nights, file('tonight', syntheticQuickstart(45))]);
+    expect(same.code, same.stdout).toBe(0);
+    expect(same.stdout).toMatch(/^meshtax compare: base synthetic-40, synthetic-41, synthetic-42, synthetic-43, synthetic-44 → candidate synthetic-45$/m);
+    expect(same.stdout).toMatch(/prediction interval from the 5 base runs' means/);
+    const proxy = await runCli(['compare', ...nights, file('slower', syntheticQuickstart(37, { slowerProxyUs: 2000 })), '--json']);
+    expect(proxy.code, proxy.stdout).toBe(3);
+    const document = JSON.parse(proxy.stdout) as { base: string[]; changes: { metric: string; regression: boolean; runNoise: { source: string } }[] };
+    expect(document.base).toHaveLength(5);
+    expect(document.changes.find((c) => c.metric === 'p50-delta')).toMatchObject({ regression: true, runNoise: { source: 'measured' } });
+    // One base run: the noise between runs is assumed, and the output says so and how to change it.
+    const one = await runCli(['compare', nights[0]!, file('one', syntheticQuickstart(38)), '--run-noise', 'p50-delta=30%']);
+    expect(one.code, one.stdout).toBe(0);
+    expect(one.stdout).toMatch(/each run's own effect, assumed \(one base run cannot measure the noise between runs: pass earlier runs as more bases, or set --run-noise\)/);
+  });
+
   it('exits 1 for a candidate that did not complete or measured invalid phases, unless --allow-invalid', async () => {
     // A broken night must not pass the gate with "no interval, not judged", nor gate numbers that are not mesh tax.
     const file = runFileWriter();
@@ -100,5 +119,11 @@ describe('meshtax compare', () => {
     const metric = await runCli(['compare', 'a', 'b', '--metric', 'p98']);
     expect(metric.code).toBe(2);
     expect(metric.stderr).toMatch(/unknown metric 'p98'/);
+    const noise = await runCli(['compare', 'a', 'b', '--run-noise', '0.3']);
+    expect(noise.code).toBe(2);
+    expect(noise.stderr).toMatch(/--run-noise takes N% or metric=N%/);
+    const alone = await runCli(['compare', 'a']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/compare needs a base run.json and a candidate run.json/);
   });
 });

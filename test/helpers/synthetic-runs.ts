@@ -29,17 +29,21 @@ export interface QuickstartOptions {
 /**
  * A valid run.json shaped like a quick start on a 2-core machine: 5 rounds of baseline and sidecar at 1000 rps. Each
  * round's machine state moves both modes alike (log-normal, σ 0.25), each phase has its own noise (3% at p50, 15% at
- * p99), and the sidecar adds 180 µs at p50 and 600 µs at p99 using about 0.2 cores.
+ * p99), and the sidecar adds 180 µs at p50 and 600 µs at p99 using about 0.2 cores. Each run also has its own effect
+ * on the sidecar's tax for its whole length (log-normal, σ 0.2; 0.08 on its CPU), which its rounds cannot show: two
+ * identical runs differ by more than their rounds say, as real ones do.
  */
 export function syntheticQuickstart(seed: number, { serverUs = 0, slowerProxyUs = 0 }: QuickstartOptions = {}): RunDocument {
   const random = seededRandom(seed);
   const phases: PhaseRecord[] = [];
+  const runTax = Math.exp(0.2 * normal(random));
+  const runCpu = Math.exp(0.08 * normal(random));
   for (let r = 1; r <= 5; r++) {
     const machine = Math.exp(0.25 * normal(random));
     const p50 = (extra: number) => (220 + extra) * machine * Math.exp(0.03 * normal(random)) + serverUs;
     const p99 = (extra: number) => (900 + extra) * machine * Math.exp(0.15 * normal(random)) + serverUs;
     phases.push(phase('baseline', r, p50(0), p99(0), []));
-    phases.push(phase('sidecar', r, p50(180 + slowerProxyUs), p99(600 + slowerProxyUs), [proxy(0.2 * Math.exp(0.05 * normal(random)))]));
+    phases.push(phase('sidecar', r, p50(180 * runTax + slowerProxyUs), p99(600 * runTax + slowerProxyUs), [proxy(0.2 * runCpu * Math.exp(0.05 * normal(random)))]));
   }
   return { ...structuredClone(fixtureRun), runId: `synthetic-${seed}`, phases, failures: [], comparisons: [], thresholds: [] };
 }
