@@ -1,8 +1,12 @@
 import type { Reporter, SerializedError, TestModule } from 'vitest/node';
 
+/** How many of the slowest test files are listed: where to look when the suite's time grows. */
+const SLOWEST = 12;
+
 /**
- * Prints one plain closing line, `tests: N passed, N failed[, N skipped]`, after vitest's own summary, so a CI
- * log reader that knows only that form can count the run. Unhandled errors count as failures.
+ * Prints the slowest test files with their time, then one plain closing line, `tests: N passed, N failed[, N
+ * skipped]`, after vitest's own summary, so a CI log reader that knows only that form can count the run. Unhandled
+ * errors count as failures.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
@@ -17,6 +21,13 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
+    }
+    const slowest = modules
+      .map((module) => ({ file: module.relativeModuleId, seconds: module.diagnostic().duration / 1000 }))
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, SLOWEST);
+    if (slowest.length > 1) {
+      process.stdout.write(`\nslowest test files:\n${slowest.map(({ file, seconds }) => `  ${seconds.toFixed(1).padStart(6)} s  ${file}`).join('\n')}\n`);
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   }
