@@ -2,7 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { HTTPParser, type ResponseInfo } from 'http-parser-js';
 import type { EndpointPicker } from './endpoints.ts';
-import type { Lane } from './lane.ts';
+import { LaneBase, type Lane } from './lane.ts';
 import type { Target } from './target.ts';
 
 /** What a connection tells its pool. One handler object per pool: no closure per request. */
@@ -59,43 +59,23 @@ export function failureKindOf(error: Error): FailureKind {
  * microseconds and millisecond tails per request, which the instrument must not do. With a request mix, each
  * request's bytes are those of the endpoint picked for its intended time.
  */
-export class Connection implements Lane {
-  /** Intended send time (µs) of the request in flight. */
-  intendedUs = 0;
-  /** Actual send time (µs) of the request in flight. */
-  sentUs = 0;
-  /** Whether the request in flight belongs to the measured window. */
-  measured = false;
-  /** Endpoint of the request in flight. */
-  endpoint = 0;
-  busy = false;
-  ready = false;
-  /** Why the connection last failed; cleared once it is up again. */
-  lastFailure: FailureKind | undefined;
-  /** Position among its thread's connections (its slot in shared memory). */
-  readonly index: number;
-  /** Bumped on every connect: a late message about an earlier socket is recognised by it. */
-  generation = 0;
-
+export class Connection extends LaneBase {
   private socket: net.Socket | undefined;
   private parser: HTTPParser;
   private status = 0;
-  private bytes = 0;
   private keepAlive = true;
   private backoffMs = 10;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly target: Target;
   private readonly requests: readonly Buffer[];
-  private readonly picker: EndpointPicker;
   private readonly events: ConnectionEvents;
 
   /** `requests`: the bytes of each endpoint's request; `picker` chooses one per intended time. */
   constructor(index: number, target: Target, requests: readonly Buffer[], picker: EndpointPicker, events: ConnectionEvents) {
-    this.index = index;
+    super(index, picker);
     this.target = target;
     this.requests = requests;
-    this.picker = picker;
     this.events = events;
     this.parser = this.newParser();
   }
@@ -135,16 +115,6 @@ export class Connection implements Lane {
   send(intendedUs: number, sentUs: number, measured: boolean): void {
     this.adopt(intendedUs, sentUs, measured);
     this.socket?.write(this.requests[this.endpoint]!);
-  }
-
-  /** Marks a request as in flight: one written by `send`, or by another thread on this socket's fd. */
-  adopt(intendedUs: number, sentUs: number, measured: boolean): void {
-    this.intendedUs = intendedUs;
-    this.sentUs = sentUs;
-    this.measured = measured;
-    this.endpoint = this.picker.pick(intendedUs);
-    this.busy = true;
-    this.bytes = 0;
   }
 
   /** Writes the part of the request from `offset` that another thread's write left over. */

@@ -1,4 +1,5 @@
 import type { FailureKind } from './connection.ts';
+import type { EndpointPicker } from './endpoints.ts';
 
 /**
  * One place a request can be in flight: an HTTP/1.1 connection (connection.ts), or one stream slot of an HTTP/2
@@ -34,4 +35,45 @@ export interface Lane {
   /** Gives up the request in flight (timeout); the lane reports ready again once it can take another. */
   abandon(): void;
   close(): void;
+}
+
+/**
+ * What every lane keeps about the request in flight, and how it takes one on: the protocols differ in how they write
+ * and read, not in this.
+ */
+export abstract class LaneBase implements Lane {
+  intendedUs = 0;
+  sentUs = 0;
+  measured = false;
+  endpoint = 0;
+  busy = false;
+  ready = false;
+  lastFailure: FailureKind | undefined;
+  generation = 0;
+  readonly index: number;
+  /** Response bytes received for the request in flight. */
+  protected bytes = 0;
+  protected readonly picker: EndpointPicker;
+
+  constructor(index: number, picker: EndpointPicker) {
+    this.index = index;
+    this.picker = picker;
+  }
+
+  abstract readonly fd: number | undefined;
+  abstract open(): void;
+  abstract send(intendedUs: number, sentUs: number, measured: boolean): void;
+  abstract writeRest(offset: number): void;
+  abstract abandon(): void;
+  abstract close(): void;
+
+  /** Marks a request as in flight: one written by `send`, or (HTTP/1.1) by another thread on the lane's fd. */
+  adopt(intendedUs: number, sentUs: number, measured: boolean): void {
+    this.intendedUs = intendedUs;
+    this.sentUs = sentUs;
+    this.measured = measured;
+    this.endpoint = this.picker.pick(intendedUs);
+    this.busy = true;
+    this.bytes = 0;
+  }
 }

@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { failureKindOf, type ConnectionEvents, type FailureKind } from '../connection.ts';
 import type { EndpointPicker, EndpointSpec } from '../endpoints.ts';
-import type { Lane } from '../lane.ts';
+import { LaneBase } from '../lane.ts';
 import type { Target } from '../target.ts';
 import { grpcStatusHeader, grpcStatusOfHttp } from './grpc-status.ts';
 
@@ -100,30 +100,18 @@ export class H2Connection {
 }
 
 /** One stream slot of an HTTP/2 connection: at most one request in flight. */
-export class H2Lane implements Lane {
-  intendedUs = 0;
-  sentUs = 0;
-  measured = false;
-  endpoint = 0;
-  busy = false;
-  ready = false;
-  lastFailure: FailureKind | undefined;
-  generation = 0;
+export class H2Lane extends LaneBase {
   readonly fd = undefined;
-  readonly index: number;
   private stream: http2.ClientHttp2Stream | undefined;
   private status = 0;
-  private bytes = 0;
   private readonly connection: H2Connection;
   private readonly requests: readonly H2Request[];
-  private readonly picker: EndpointPicker;
   private readonly grpc: boolean;
 
   constructor(index: number, connection: H2Connection, requests: readonly H2Request[], picker: EndpointPicker, grpc: boolean) {
-    this.index = index;
+    super(index, picker);
     this.connection = connection;
     this.requests = requests;
-    this.picker = picker;
     this.grpc = grpc;
   }
 
@@ -193,15 +181,6 @@ export class H2Lane implements Lane {
       if (this.stream === stream) this.streamFailed(`stream closed with code ${stream.rstCode ?? 'unknown'}`, 'reset');
     });
     if (request.body) stream.end(request.body);
-  }
-
-  adopt(intendedUs: number, sentUs: number, measured: boolean): void {
-    this.intendedUs = intendedUs;
-    this.sentUs = sentUs;
-    this.measured = measured;
-    this.endpoint = this.picker.pick(intendedUs);
-    this.busy = true;
-    this.bytes = 0;
   }
 
   writeRest(): void {
