@@ -1,7 +1,7 @@
 import { encodeHistogram, newHistogram, recordUs } from '../../../src/core/histogram.ts';
 import { mulberry32 } from '../../../src/core/random.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument } from '../../../src/results/schema.ts';
-import { localDescription } from '../../helpers/runtime-descriptions.ts';
+import { fixtureRun } from '../fixture.ts';
 
 export const INJECTED = '<script>alert("pwned")</script>';
 
@@ -120,15 +120,9 @@ export function syntheticRun(): RunDocument {
     startedAt: '2026-11-22T10:00:00.000Z',
     finishedAt: '2026-11-22T10:05:00.000Z',
     status: 'completed',
-    tool: { name: 'meshtax', version: '0.1.0' },
-    environment: {
-      node: 'v24.0.0',
-      os: { platform: 'linux', release: '6.1', arch: 'x64' },
-      cpus: { count: 8, model: 'Test CPU' },
-      memoryBytes: 16 * 2 ** 30,
-      loadAverage: [0.1, 0.1, 0.1],
-      runtime: localDescription(),
-    },
+    tool: fixtureRun.tool,
+    // The machine does not matter to the page: the reports' shared fixture's.
+    environment: structuredClone(fixtureRun.environment),
     scenario: { metadata: { name: 'sidecar vs ambient <demo>' } },
     scenarioSource: 'scenarios/demo.yaml',
     warnings: [{ code: 'few-repetitions', message: 'only 2 repetitions: intervals are wide', hint: 'use repetitions: 5' }],

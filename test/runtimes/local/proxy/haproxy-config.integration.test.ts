@@ -53,41 +53,25 @@ describe('renderHaproxyConfig', () => {
     expect(lines(renderHaproxyConfig(spec(listener('http')), { threads: 2 }))).toContain('nbthread 2');
   });
 
-  it('renders an L7 listener as a keep-alive frontend and a reusing backend', async () => {
-    const text = renderHaproxyConfig(spec(listener('http')));
+  it.each([
+    {
+      mode: 'http' as const,
+      what: 'an L7 listener as a keep-alive frontend and a reusing backend',
+      frontend: ['  mode http', '  option http-keep-alive'],
+      backend: ['  mode http', '  option http-keep-alive', '  http-reuse always', '  server up 127.0.0.1:15002 pool-purge-delay 60s'],
+    },
+    {
+      mode: 'tcp' as const,
+      what: 'an L4 listener in tcp mode without HTTP options',
+      frontend: ['  mode tcp'],
+      backend: ['  mode tcp', '  server up 127.0.0.1:15002'],
+    },
+  ])('renders $what', async ({ mode, frontend, backend }) => {
+    const text = renderHaproxyConfig(spec(listener(mode)));
     expect(text).toContain(
-      [
-        'frontend outbound',
-        '  mode http',
-        '  option http-keep-alive',
-        '  bind 127.0.0.1:15001',
-        '  default_backend outbound',
-        '',
-        'backend outbound',
-        '  mode http',
-        '  option http-keep-alive',
-        '  http-reuse always',
-        '  server up 127.0.0.1:15002 pool-purge-delay 60s',
-      ].join('\n'),
+      ['frontend outbound', ...frontend, '  bind 127.0.0.1:15001', '  default_backend outbound', '', 'backend outbound', ...backend].join('\n'),
     );
-    expect(await checkConfig(haproxy, text)).toEqual(VALID);
-  });
-
-  it('renders an L4 listener in tcp mode without HTTP options', async () => {
-    const text = renderHaproxyConfig(spec(listener('tcp')));
-    expect(text).toContain(
-      [
-        'frontend outbound',
-        '  mode tcp',
-        '  bind 127.0.0.1:15001',
-        '  default_backend outbound',
-        '',
-        'backend outbound',
-        '  mode tcp',
-        '  server up 127.0.0.1:15002',
-      ].join('\n'),
-    );
-    expect(text).not.toMatch(/http-reuse|http-keep-alive\n|option http/);
+    if (mode === 'tcp') expect(text).not.toMatch(/http-reuse|http-keep-alive\n|option http/);
     expect(await checkConfig(haproxy, text)).toEqual(VALID);
   });
 
