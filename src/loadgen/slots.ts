@@ -67,6 +67,8 @@ export class SharedSlots {
   private readonly times: Float64Array;
   /** Queue entries: intended time, then the time the pacer first handled the request. */
   private readonly ring: Float64Array;
+  /** Where the pacer's next search for a free connection starts (see claim). */
+  private nextClaim = 0;
 
   /**
    * New shared memory for `count` connections and a queue of `queueCapacity` requests, or (with `buffer`) a view of
@@ -169,11 +171,18 @@ export class SharedSlots {
 
   // --- the pacer's side ---
 
-  /** Claims a FREE connection for writing (FREE → CLAIMED); -1 when none is free. */
+  /**
+   * Claims a FREE connection for writing (FREE → CLAIMED); -1 when none is free. The search starts after the last
+   * connection claimed, so requests go round the connections as a user who asked for N expects (and as a proxy with
+   * one worker per connection needs to be measured); from connection 0 every time, nearly all of them would go on
+   * connection 0 whenever the server is fast. Only the pacer claims, so the cursor is its own.
+   */
   claim(): number {
-    for (let i = 0; i < this.count; i++) {
+    for (let j = 0; j < this.count; j++) {
+      const i = (this.nextClaim + j) % this.count;
       const word = this.word(i, STATE);
       if (Atomics.load(this.words, word) === FREE && Atomics.compareExchange(this.words, word, FREE, CLAIMED) === FREE) {
+        this.nextClaim = (i + 1) % this.count;
         return i;
       }
     }

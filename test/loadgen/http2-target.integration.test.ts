@@ -20,9 +20,8 @@ describe('open loop over HTTP/2', () => {
       await startH2Server((stream, headers) => {
         sessions.add(stream.session);
         expect(headers[':method']).toBe('GET');
-        // 25 ms per answer at 200 rps keeps about five requests in flight, more than one connection's 3 streams, so
-        // both connections carry streams whichever free stream the generator takes first (a fast server would let
-        // one stream of one connection carry everything).
+        // 25 ms per answer at 200 rps keeps about five requests in flight, more than one connection's 3 streams:
+        // the streams limit per connection is exercised, not only the round over connections.
         okStream(() => 25)(stream, headers);
       }),
     );
