@@ -29,6 +29,14 @@ const SIDECAR_REQUESTS: Record<string, Requests> = {
 
 const NONE: Requests = { cpu: 0, memory: 0 };
 
+/**
+ * What a waypoint pod requests by default: 100m CPU and 128Mi (istio/istio
+ * manifests/charts/istio-control/istio-discovery/values.yaml:532-537, global.waypoint.resources.requests, applied by
+ * files/waypoint.yaml:217-219, at eed52ebb66ad). istiod creates it for the mode's Gateway; meshtax does not place it,
+ * so the scheduler puts it on whichever node has room.
+ */
+const WAYPOINT_REQUESTS: Requests = { cpu: 0.1, memory: 128 * 1024 ** 2 };
+
 function add(a: Requests, b: Requests): Requests {
   return { cpu: a.cpu + b.cpu, memory: a.memory + b.memory };
 }
@@ -117,12 +125,25 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   const settings = scenario.kubernetes;
   const clientNeed = modes.map((mode) => clientRequests(scenario, mode)).reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
   const shared = server.node === client.node;
-  const fits = (group: readonly KubernetesMode[]): { need: Requests; ok: boolean } => {
+  const roomOf = (node: NodeRoom, need: Requests): Requests => ({
+    cpu: node.allocatable.cpu - node.requested.cpu - need.cpu,
+    memory: node.allocatable.memory - node.requested.memory - need.memory,
+  });
+  const within = (need: Requests, room: Requests): boolean => need.cpu <= room.cpu + 1e-9 && need.memory <= room.memory;
+  const fits = (group: readonly KubernetesMode[]): { need: Requests; ok: boolean; waypointsFit: boolean } => {
     const serverNeed = group.map((mode) => serverRequests(settings, mode, appResources({ settings, workload: scenario.workload }))).reduce(add, NONE);
     const need = shared ? add(serverNeed, clientNeed) : serverNeed;
-    const room = { cpu: server.allocatable.cpu - server.requested.cpu, memory: server.allocatable.memory - server.requested.memory };
-    return { need, ok: need.cpu <= room.cpu + 1e-9 && need.memory <= room.memory };
+    const waypoints = group.filter((mode) => modeFacts(mode).waypoint).length;
+    const waypointNeed = { cpu: WAYPOINT_REQUESTS.cpu * waypoints, memory: WAYPOINT_REQUESTS.memory * waypoints };
+    // The group's waypoints go where the scheduler finds room: what is left on the server node, or on the client node.
+    const waypointsFit =
+      waypoints === 0 || within(waypointNeed, roomOf(server, need)) || (!shared && within(waypointNeed, roomOf(client, clientNeed)));
+    return { need, ok: within(need, roomOf(server, NONE)), waypointsFit };
   };
+  const waypointProblem = (group: readonly KubernetesMode[]): string =>
+    `the waypoint pod of ${group.filter((mode) => modeFacts(mode).waypoint).join(', ')} (Istio's default request, ${formatCpu(WAYPOINT_REQUESTS.cpu)} and ` +
+    `${formatMemory(WAYPOINT_REQUESTS.memory)}) fits on neither node once the ${group.length > 1 ? 'modes\' pods are' : 'mode\'s pods are'} placed; ` +
+    `lower ${scenario.workload.image?.resources ? 'workload.image.resources' : 'kubernetes.resources.app'}${settings.modesAtOnce > 1 ? ' or kubernetes.modesAtOnce' : ''}, or use a larger node`;
   const describe = (node: NodeRoom, need: Requests): string =>
     `request ${formatCpu(need.cpu)} and ${formatMemory(need.memory)} on node ${node.node}, which has ${formatCpu(node.allocatable.cpu)} and ${formatMemory(node.allocatable.memory)} allocatable, ${formatCpu(node.requested.cpu)} and ${formatMemory(node.requested.memory)} of it already requested by other pods`;
   if (!shared) {
@@ -136,12 +157,14 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
     if (!one.ok) {
       return `mode ${mode} does not fit even alone: its pods ${describe(server, one.need)}; lower ${scenario.workload.image?.resources ? 'workload.image.resources' : 'kubernetes.resources.app'}${shared ? ' and kubernetes.resources.loadgen' : ''}, or use a larger node`;
     }
+    if (!one.waypointsFit) return waypointProblem([mode]);
   }
   for (const group of modeGroups(modes, settings.modesAtOnce)) {
     const together = fits(group);
     if (!together.ok) {
       return `modes ${group.join(', ')} do not fit at once (kubernetes.modesAtOnce: ${settings.modesAtOnce}): their pods ${describe(server, together.need)}; lower kubernetes.modesAtOnce (1 deploys one mode at a time)`;
     }
+    if (!together.waypointsFit) return waypointProblem(group);
   }
   return undefined;
 }
