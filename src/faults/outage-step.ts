@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PhaseSeconds } from '../loadgen/seconds.ts';
 import type { OutageRecord } from '../results/schema.ts';
 import type { ControlPlaneFault, OutageComponent, ProbePod } from '../runtimes/types.ts';
@@ -12,14 +13,15 @@ export interface StepClock {
   now(): number;
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(timer: unknown): void;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: StepClock = {
   now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
 };
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -78,7 +80,7 @@ export class OutageStep {
     // Anything done from here on must be undone, even if stop() itself fails half way.
     this.restored = false;
     try {
-      this.components = await this.fault.stop();
+      this.components = await this.fault.stop(this.plan.recoveryTimeout, this.watchAbort.signal);
       this.startMs = this.elapsed();
     } catch (error) {
       this.errors.push(`stopping the control plane: ${message(error)}`);
@@ -141,7 +143,7 @@ export class OutageStep {
       }
       const restoredAt = this.restoreMs === null ? undefined : (this.armedAt ?? 0) + this.restoreMs;
       if (restoredAt !== undefined && this.clock.now() - restoredAt > this.plan.recoveryTimeout) return;
-      await this.clock.sleep(PROBE_POLL_MS);
+      await this.clock.sleep(PROBE_POLL_MS, this.watchAbort.signal);
     }
   }
 

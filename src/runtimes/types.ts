@@ -76,8 +76,11 @@ export interface OutageComponent {
  */
 export interface ControlPlaneFault {
   readonly mesh: string;
-  /** Takes every component down (remembering its replicas); resolves once the change was accepted. */
-  stop(): Promise<OutageComponent[]>;
+  /**
+   * Takes every component down (remembering its replicas first) and resolves once they are gone (their pods ended):
+   * only then is the control plane unavailable. Throws when they are not gone within `timeoutMs`.
+   */
+  stop(timeoutMs: number, signal?: AbortSignal): Promise<OutageComponent[]>;
   /** Gives every stopped component its replicas back; throws saying what could not be restored and how to do it by hand. */
   restore(): Promise<void>;
   /** Resolves true once every restored component is Ready with its replicas again, false when the time is up. */

@@ -215,7 +215,7 @@ class KubernetesRuntime implements Runtime {
 
   resources(mode: string): PhaseResources | undefined {
     if (!this.cluster || !this.source || !isKubernetesMode(mode)) return undefined;
-    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes);
+    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes, this.scenario.faults?.controlPlaneOutage !== undefined);
     return new KubernetesPhaseResources(this.source, scope, this.scenario.kubernetes.idleWindow, this.scenario.load.warmup);
   }
 

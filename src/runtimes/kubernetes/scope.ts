@@ -47,7 +47,13 @@ function shared(targets: ResourceTarget[]): ResourceTarget[] {
  * What a mode's phase measures: app and generator containers and their sidecars, the waypoint,
  * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh.
  */
-export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesMode, meshes: readonly MeshInstall[]): () => Promise<ResourceTarget[]> {
+export function resourceScope(
+  cluster: Cluster,
+  runId: string,
+  mode: KubernetesMode,
+  meshes: readonly MeshInstall[],
+  controlPlaneOutage = false,
+): () => Promise<ResourceTarget[]> {
   const facts = modeFacts(mode);
   return async () => {
     const namespace = namespaceName(runId, mode);
@@ -64,7 +70,8 @@ export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesM
     const plane = meshes.find((m) => m.mesh === facts.mesh);
     if (plane) {
       const pods = await during(`listing ${plane.mesh} control-plane pods`, () => cluster.core.listNamespacedPod({ namespace: plane.namespace, labelSelector: plane.selector }));
-      targets.push(...shared(targetsOf(pods.items, () => 'control-plane')));
+      // A control-plane outage scales these pods away mid-phase on purpose: their going does not fail the phase.
+      targets.push(...shared(targetsOf(pods.items, () => 'control-plane')).map((t) => (controlPlaneOutage ? { ...t, ephemeral: true } : t)));
     }
     return targets;
   };

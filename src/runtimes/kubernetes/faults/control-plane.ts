@@ -93,14 +93,17 @@ export class KubernetesControlPlane implements ControlPlaneFault {
     return this.down.size > 0;
   }
 
-  async stop(): Promise<OutageComponent[]> {
+  async stop(timeoutMs: number, signal?: AbortSignal): Promise<OutageComponent[]> {
     const { namespace } = this.install;
     const list = await during(`listing the ${this.mesh} control plane in ${namespace}`, () =>
       this.cluster.apps.listNamespacedDeployment({ namespace, labelSelector: this.selector }),
     );
     if (list.items.length === 0) throw new MeshtaxError(`no Deployment labelled ${this.selector} in namespace ${namespace}`);
     const stopped: OutageComponent[] = [];
+    /** Each Deployment's pods, by its own selector (its matchLabels: what the charts give). */
+    const selectors: string[] = [];
     for (const deployment of list.items) {
+      selectors.push(Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(','));
       const name = deployment.metadata?.name ?? '';
       const component: OutageComponent = { kind: 'Deployment', namespace, name, replicas: originalReplicas(deployment) };
       // Remembered before the call: a scale the API applied but whose answer was lost is still undone.
@@ -117,6 +120,21 @@ export class KubernetesControlPlane implements ControlPlaneFault {
       );
       stopped.push(component);
     }
+    // Scaled to zero, the pods still run out their termination grace period: the outage begins when they are gone.
+    await waitFor(
+      `the ${this.mesh} control plane's pods to go`,
+      timeoutMs,
+      signal,
+      async () => {
+        const left: string[] = [];
+        for (const labelSelector of selectors.filter((selector) => selector !== '')) {
+          const pods = await during(`listing pods labelled ${labelSelector} in ${namespace}`, () => this.cluster.core.listNamespacedPod({ namespace, labelSelector }));
+          left.push(...pods.items.map((pod) => pod.metadata?.name ?? '?'));
+        }
+        return left.length === 0 ? true : `${left.length} left: ${left.join(', ')}`;
+      },
+      250,
+    );
     return stopped;
   }
 
