@@ -7,6 +7,7 @@ import { poll } from '../../helpers/poll.ts';
 import type { TestCluster } from '../../helpers/kube/cluster.ts';
 import type { TestIstio } from '../../helpers/kube/istio.ts';
 import { startMeshCluster, type MeshCluster } from './mesh-cluster.ts';
+import { LINKERD_NAMESPACE, startLinkerd, type LinkerdDouble } from '../../helpers/kube/linkerd.ts';
 
 /**
  * faults.controlPlaneOutage against the real API server of the test environment, with Istio installed from its own
@@ -25,6 +26,7 @@ let core: k8s.CoreV1Api;
 const ISTIO_NS = 'istio-system';
 const CONSENT = { 'meshtax.dev/control-plane-faults': 'allowed' };
 let kubelet: { stop(): void; pauses: number } | undefined;
+let linkerd: LinkerdDouble | undefined;
 
 /** A short phase: 1 s warmup, 6 s window, the outage from 1 s to 4 s into it. */
 const SHORT = [
@@ -47,7 +49,16 @@ const SHORT = [
 async function playIstiodKubelet(): Promise<{ stop(): void; pauses: number }> {
   const pods = new Map<string, k8s.V1Pod>();
   let paused = false;
-  const state = { pauses: 0, stop: () => undefined as void };
+  let stopped = false;
+  let request: AbortController | undefined;
+  const state = {
+    pauses: 0,
+    stop: () => {
+      stopped = true;
+      request?.abort();
+      istio.resume();
+    },
+  };
   const judge = (): void => {
     const live = [...pods.values()].filter((p) => !p.metadata?.deletionTimestamp);
     if (live.length === 0 && !paused) {
@@ -59,21 +70,24 @@ async function playIstiodKubelet(): Promise<{ stop(): void; pauses: number }> {
       istio.resume();
     }
   };
-  const request = await new k8s.Watch(cluster.kubeConfig()).watch(
-    `/api/v1/namespaces/${ISTIO_NS}/pods`,
-    { labelSelector: 'app=istiod' },
-    (type: string, pod: k8s.V1Pod) => {
-      const key = pod.metadata?.uid ?? '';
-      if (type === 'DELETED') pods.delete(key);
-      else pods.set(key, pod);
-      judge();
-    },
-    () => undefined,
-  );
-  state.stop = () => {
-    request.abort();
-    istio.resume();
+  // The client ends a watch after 30 s without events (its requestTimeoutMs): watched again, at most 200 times.
+  let watches = 0;
+  const watch = async (): Promise<void> => {
+    if (stopped || ++watches > 200) return;
+    pods.clear();
+    request = await new k8s.Watch(cluster.kubeConfig()).watch(
+      `/api/v1/namespaces/${ISTIO_NS}/pods`,
+      { labelSelector: 'app=istiod' },
+      (type: string, pod: k8s.V1Pod) => {
+        const key = pod.metadata?.uid ?? '';
+        if (type === 'DELETED') pods.delete(key);
+        else pods.set(key, pod);
+        judge();
+      },
+      () => void watch(),
+    );
   };
+  await watch();
   return state;
 }
 
@@ -94,10 +108,12 @@ beforeAll(async () => {
   await apps.patchNamespacedDeployment({ namespace: ISTIO_NS, name: 'istiod', body: { spec: { replicas: 2 } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
   await poll(istiod, (d) => (d.status?.readyReplicas ?? 0) === 2, 60_000, 200);
   kubelet = await playIstiodKubelet();
+  linkerd = await startLinkerd(cluster);
 }, 240_000);
 
 afterAll(async () => {
   kubelet?.stop();
+  await linkerd?.stop();
   await meshCluster?.stop();
 });
 
@@ -134,6 +150,8 @@ describe('a control-plane outage inside a phase', () => {
       env,
     );
     const { run, runDir } = readRun(out);
+    // Figures for the reader of the test log: the terminal summary.
+    console.log(result.stdout);
     expect(run.error, result.stderr).toBeUndefined();
     expect(result.code).toBe(0);
     // istiod really went away (its pods were deleted) and came back.
@@ -179,6 +197,25 @@ describe('a control-plane outage inside a phase', () => {
     expect(report).toContain(`${ISTIO_NS}/istiod (2)`);
     expect(report).toMatch(/refused: /);
   }, 180_000);
+
+  it('scales Linkerd\'s destination and identity to zero and back, leaving its proxy injector up', async () => {
+    // Linkerd's control plane as its chart makes it, from its source (test/helpers/kube/linkerd.ts).
+    await core.patchNamespace({ name: LINKERD_NAMESPACE, body: { metadata: { labels: CONSENT } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+    const out = tempDir();
+    const result = await runCli(['run', 'scenarios/kubernetes/linkerd.yaml', '--out', out, ...SHORT, '--set', 'modes=[linkerd]'], undefined, env);
+    const { run } = readRun(out);
+    expect(run.error, result.stderr).toBeUndefined();
+    const outage = run.phases[0]!.controlPlaneOutage!;
+    expect(outage).toMatchObject({ mesh: 'linkerd', restored: true });
+    expect(outage.components.map((c) => `${c.namespace}/${c.name}:${c.replicas}`).sort()).toEqual(['linkerd/linkerd-destination:1', 'linkerd/linkerd-identity:1']);
+    // Its injector stayed up: the pod started during the outage was admitted with its proxy.
+    expect(outage.probePod).toMatchObject({ admitted: true, injected: true });
+    for (const name of ['linkerd-destination', 'linkerd-identity', 'linkerd-proxy-injector']) {
+      const deployment = await apps.readNamespacedDeployment({ namespace: LINKERD_NAMESPACE, name });
+      expect(deployment.spec?.replicas, name).toBe(1);
+      expect(deployment.metadata?.annotations?.['meshtax.dev/outage-replicas'], name).toBeUndefined();
+    }
+  }, 120_000);
 
   it('Ctrl-C during the outage restores the replicas before exiting 130', async () => {
     await label(CONSENT);
