@@ -16,6 +16,8 @@ export function outagePhases(phases: readonly PhaseRecord[]): OutagePhase[] {
   return phases.flatMap((phase) => (phase.controlPlaneOutage ? [{ phase, outage: phase.controlPlaneOutage }] : []));
 }
 
+/** An API server's message cut for a table cell (run.json keeps it whole). */
+const short = (text: string): string => (text.length > 120 ? `${text.slice(0, 119)}…` : text);
 const seconds = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} s`);
 const percent = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(rate > 0 && rate < 0.001 ? 3 : 1)}%`);
 
@@ -28,7 +30,7 @@ export function spanText(span: TrafficSpan): string {
 export function probeText(outage: OutageRecord): string {
   const probe = outage.probePod;
   if (!probe) return 'not started';
-  if (!probe.admitted) return `refused: ${probe.error ?? 'no reason given'}`;
+  if (!probe.admitted) return `refused: ${short(probe.error ?? 'no reason given')}`;
   const proxy = probe.injected === null ? '' : probe.injected ? 'got its proxy, ' : 'no proxy, ';
   const ready =
     probe.readyAfterS === null ? 'never Ready' : probe.readyDuringOutage ? `Ready during the outage (${seconds(probe.readyAfterS)})` : `Ready ${seconds(probe.readyAfterS)} after creation, after the restore`;
@@ -89,5 +91,5 @@ export function failuresLine(outage: OutageRecord): string {
 }
 
 export const OUTAGE_NOTE =
-  'seconds of the measured window by intended send time; "down": from the scale to zero to the restore; before/during/after: the seconds outside, overlapping and after the outage; ' +
+  'seconds of the measured window by intended send time; "down": from its pods gone (after the scale to zero) to the restore; before/during/after: the seconds outside, overlapping and after the outage; ' +
   'recovery to pre-outage errors: the first second from which no second fails more often than before the outage.';

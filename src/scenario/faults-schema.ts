@@ -13,7 +13,7 @@ const HOUR = 60 * MINUTE;
 const controlPlaneOutageSchema = z
   .strictObject({
     at: duration({ min: 0, max: 24 * HOUR }).describe('When the outage starts, counted from the start of the measured window, as 2s; 0 to 24h'),
-    duration: duration({ min: SECOND, max: HOUR }).describe('How long the control plane stays unavailable, as 3s; 1s to 1h'),
+    duration: duration({ min: SECOND, max: HOUR }).describe('How long the control plane stays unavailable, as 3s; 1s to 1h, ending at least 2s before the measured window does'),
     probePod: z
       .boolean()
       .default(true)

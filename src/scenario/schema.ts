@@ -274,8 +274,8 @@ export const scenarioSchema = z
 
 /**
  * The consent and the timing of a control-plane outage: it is asked for and allowed in the scenario, it needs the
- * open loop (its traffic is read by second of intended send time), and it ends inside the measured window so the
- * recovery is seen.
+ * open loop (its traffic is read by second of intended send time), and it ends 2 s before the measured window does, so
+ * the recovery is seen.
  */
 function faultProblems(faults: unknown, load: Record<string, unknown>, ctx: Parameters<typeof addProblem>[0]): void {
   if (!isRecord(faults) || !isRecord(faults.controlPlaneOutage)) return;
@@ -292,10 +292,11 @@ function faultProblems(faults: unknown, load: Record<string, unknown>, ctx: Para
     addProblem(ctx, 'a control-plane outage is read second by second from intended send times, which only the open loop has', 'set load.loop: open', ['faults', 'controlPlaneOutage']);
   }
   const window = typeof load.duration === 'number' ? load.duration : 20 * SECOND;
-  if (typeof outage.at === 'number' && typeof outage.duration === 'number' && outage.at + outage.duration > window) {
+  // Two seconds of the window after the restore: the second it falls in is partly outage, the next is recovery.
+  if (typeof outage.at === 'number' && typeof outage.duration === 'number' && outage.at + outage.duration + 2 * SECOND > window) {
     addProblem(
       ctx,
-      `the outage (at ${formatDuration(outage.at)} for ${formatDuration(outage.duration)}) must end inside the measured window of ${formatDuration(window)}, so traffic after the restore is measured`,
+      `the outage (at ${formatDuration(outage.at)} for ${formatDuration(outage.duration)}) must end at least 2s before the measured window of ${formatDuration(window)} does, so traffic after the restore is measured`,
       `start it earlier, shorten it, or set load.duration to at least ${formatDuration(outage.at + outage.duration + 2 * SECOND)}`,
       ['faults', 'controlPlaneOutage', 'duration'],
     );

@@ -18,17 +18,22 @@ describe('faults.controlPlaneOutage', () => {
     ]);
   });
 
-  it('must end inside the measured window, and needs the open loop', () => {
+  it('must end 2 s before the measured window does, and needs the open loop', () => {
     const problems = problemsOf(yaml(...HEAD, 'runtime: kubernetes', 'modes: [istio-sidecar]', 'load:', '  loop: closed', '  duration: 4s', ...OUTAGE));
     expect(problems.map((p) => [p.line, p.message, p.hint])).toEqual([
       // A mapping's problems point at its first key.
       [13, 'faults.controlPlaneOutage: a control-plane outage is read second by second from intended send times, which only the open loop has', 'set load.loop: open'],
       [
         14,
-        'faults.controlPlaneOutage.duration: the outage (at 2s for 3s) must end inside the measured window of 4s, so traffic after the restore is measured',
+        'faults.controlPlaneOutage.duration: the outage (at 2s for 3s) must end at least 2s before the measured window of 4s does, so traffic after the restore is measured',
         'start it earlier, shorten it, or set load.duration to at least 7s',
       ],
     ]);
+  });
+
+  it('accepts an outage that ends exactly 2 s before the window does', () => {
+    const loaded = loadScenarioText(yaml(...HEAD, 'runtime: kubernetes', 'modes: [istio-sidecar]', 'load:', '  duration: 7s', ...OUTAGE), 'test.yaml');
+    expect(loaded.scenario.faults?.controlPlaneOutage).toMatchObject({ at: 2000, duration: 3000 });
   });
 
   it('rejects a duration under a second and an unknown key, with the allowed range', () => {
