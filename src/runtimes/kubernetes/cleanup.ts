@@ -41,7 +41,12 @@ async function restoreControlPlanes(cluster: Cluster, runId: string | undefined)
  * gone; one stuck Terminating is reported with the conditions the namespace controller gives.
  */
 export async function cleanupRuns(cluster: Cluster, options: { runId?: string; timeoutMs: number; signal?: AbortSignal }): Promise<CleanupResult> {
-  const restored = await restoreControlPlanes(cluster, options.runId);
+  // A control plane that could not be checked or restored does not stop the namespaces' deletion; it is said after.
+  let restoreError: string | undefined;
+  const restored = await restoreControlPlanes(cluster, options.runId).catch((error: unknown) => {
+    restoreError = error instanceof Error ? error.message : String(error);
+    return [];
+  });
   const selector = managedSelector(options.runId);
   const list = await during(`listing namespaces labelled ${selector}`, () => cluster.core.listNamespace({ labelSelector: selector }));
   const deleted = list.items.map((ns) => ({ namespace: ns.metadata?.name ?? '', runId: ns.metadata?.labels?.[RUN_ID_LABEL] ?? '' }));
@@ -69,6 +74,7 @@ export async function cleanupRuns(cluster: Cluster, options: { runId?: string; t
     if (!(error instanceof WaitTimeout)) throw error;
     throw new CleanupError(remaining.map(stuckMessage).join('; '));
   }
+  if (restoreError !== undefined) throw new CleanupError(`control planes left at zero by a run could not be restored: ${restoreError}`);
   return { deleted, ...(restored.length > 0 ? { restored } : {}) };
 }
 
