@@ -154,7 +154,9 @@ export class OutageStep {
    */
   async finish(interrupted: boolean, signal?: AbortSignal): Promise<void> {
     this.finishing = true;
-    // Ctrl-C while the recovery is awaited ends the wait (the restore itself is never cut short).
+    // Interrupted: no more waiting (for the pods to go, the recovery, the probe pod); the restore itself is never cut
+    // short. Ctrl-C while the recovery is awaited ends that wait too.
+    if (interrupted) this.watchAbort.abort();
     signal?.addEventListener('abort', () => this.watchAbort.abort(), { once: true });
     if (this.timer !== undefined) {
       this.clock.clearTimeout(this.timer);
@@ -168,7 +170,6 @@ export class OutageStep {
       this.restoring = this.restore();
       await this.restoring;
     }
-    if (interrupted) this.watchAbort.abort();
     await this.recovering;
     if (!interrupted && this.watching) await this.watching;
     this.watchAbort.abort();

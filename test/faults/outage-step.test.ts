@@ -56,6 +56,8 @@ class FakeFault implements ControlPlaneFault {
   readonly log: string[] = [];
   restoreFailures = 0;
   stopFails = false;
+  /** stop() waits for the pods to go until its signal aborts (pods stuck terminating). */
+  stopHangs = false;
   probe: { admitted: boolean; readyAt?: number; injected?: boolean } = { admitted: true, readyAt: 6000, injected: true };
   private restoredAt: number | undefined;
   private readonly clock: FakeClock;
@@ -64,8 +66,9 @@ class FakeFault implements ControlPlaneFault {
     this.clock = clock;
     this.readyAfterMs = readyAfterMs;
   }
-  stop(_timeoutMs: number): Promise<OutageComponent[]> {
+  stop(_timeoutMs: number, signal?: AbortSignal): Promise<OutageComponent[]> {
     this.log.push(`stop@${this.clock.time}`);
+    if (this.stopHangs) return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('interrupted while waiting for the pods to go'))));
     return this.stopFails ? Promise.reject(new Error('forbidden')) : Promise.resolve([ISTIOD]);
   }
   restore(): Promise<void> {
@@ -209,6 +212,18 @@ describe('the fault step of a phase', () => {
     await clock.advance(5000);
     expect(fault.log.filter((entry) => entry.startsWith('restore'))).toEqual(['restore@3000']);
     expect(step.record(NO_SECONDS)).toMatchObject({ startS: 2, restoreS: 3, restored: true, recovery: { controlPlaneReadyS: null } });
+  });
+
+  it('stops waiting for the pods to go on Ctrl-C, and restores', async () => {
+    const clock = new FakeClock();
+    const fault = new FakeFault(clock);
+    fault.stopHangs = true;
+    const step = new OutageStep(fault, PLAN, clock);
+    step.arm();
+    await clock.advance(2500);
+    await step.finish(true); // resolves with no time passing
+    expect(fault.log).toEqual(['stop@2000', 'restore@2500']);
+    expect(step.record(NO_SECONDS)).toMatchObject({ startS: null, restored: true, error: 'stopping the control plane: interrupted while waiting for the pods to go' });
   });
 
   it('tries the restore once more when it failed, and says so when that fails too', async () => {
