@@ -115,6 +115,7 @@ export class OpenLoop implements ConnectionEvents {
     this.measureStart = t0Us + this.spec.warmupMs * 1000;
     this.measureEnd = this.measureStart + this.spec.durationMs * 1000;
     this.window = { t0Us, measureStartUs: this.measureStart, endUs: this.measureEnd, timeoutUs: this.timeoutUs };
+    if (this.spec.perSecond) this.recorder.recordSeconds(this.measureStart, this.spec.durationMs);
     this.scheduling = true;
     return new Promise((resolve, reject) => {
       if (this.pacerError) return reject(this.pacerError);
@@ -162,7 +163,7 @@ export class OpenLoop implements ConnectionEvents {
     const now = nowUs();
     this.inFlight--;
     if (connection.measured) {
-      this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs, connection.endpoint);
+      this.recorder.response(status, bytes, now - connection.intendedUs, now - connection.sentUs, connection.endpoint, connection.intendedUs);
     }
     if (connection.ready) {
       if (this.writes) this.writeWaiting(connection, now);
@@ -203,7 +204,7 @@ export class OpenLoop implements ConnectionEvents {
     if (this.writes && !this.connections.some((c) => c.ready)) this.slots.down = 1 + FAILURE_KINDS.indexOf(connection.lastFailure ?? 'other');
     if (hadRequest) {
       this.inFlight--;
-      if (connection.measured) this.recorder.error(connection.lastFailure ?? 'other', connection.endpoint);
+      if (connection.measured) this.recorder.error(connection.lastFailure ?? 'other', connection.endpoint, connection.intendedUs);
       this.maybeDone();
     }
   }
@@ -319,15 +320,15 @@ export class OpenLoop implements ConnectionEvents {
     for (let head = this.queue.peek(); head !== undefined && head < limit; head = this.queue.peek()) {
       this.queue.shift();
       if (head >= this.measureStart && head < this.measureEnd) {
-        if (down) this.recorder.error(down, this.picker.pick(head));
-        else this.recorder.timeout(this.picker.pick(head));
+        if (down) this.recorder.error(down, this.picker.pick(head), head);
+        else this.recorder.timeout(this.picker.pick(head), head);
       }
     }
     for (const connection of this.connections) {
       // A request the pacer wrote that has had no response yet.
       if (this.writes && !connection.busy && this.slots.state(connection.index) === BUSY) this.adopt(connection);
       if (connection.busy && connection.intendedUs < limit) {
-        if (connection.measured) this.recorder.timeout(connection.endpoint);
+        if (connection.measured) this.recorder.timeout(connection.endpoint, connection.intendedUs);
         this.inFlight--;
         connection.abandon();
       }

@@ -16,6 +16,7 @@ import type {
   WorkerReport,
   ErrorKinds,
 } from './types.ts';
+import { mergeWorkerSeconds } from './seconds.ts';
 import { generatorWarnings } from './warnings.ts';
 import { MeshtaxError } from '../core/errors.ts';
 
@@ -258,6 +259,7 @@ class WorkerSession {
       ...(spec.requests ? { endpoints: mergeEndpoints(spec.requests, this.reports.map((r) => r.endpoints ?? [])) } : {}),
       machine,
       warnings: generatorWarnings({ spec, achievedRps, counts, errorKinds, generator, latencyUs, saturated, samples: latency.totalCount }),
+      ...(spec.perSecond ? { seconds: mergeWorkerSeconds(this.reports.flatMap((r) => (r.seconds ? [r.seconds] : []))) } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { encodeHistogram, newHistogram, recordUs, type Histogram } from '../core/histogram.ts';
 import type { FailureKind } from './connection.ts';
+import { SecondsRecorder } from './seconds.ts';
 import type { Counts, EndpointReport, ErrorKinds, WorkerReport } from './types.ts';
 
 /** One endpoint's outcomes and histograms within a worker. */
@@ -30,6 +31,8 @@ export class Recorder {
   private readonly slip = newHistogram();
   private readonly endpoints: EndpointRecord[];
   private readonly expected: readonly ((status: number) => boolean)[];
+  /** Outcomes by second of the window, when the phase asks for them (PhaseSpec.perSecond). */
+  private seconds: SecondsRecorder | undefined;
 
   /**
    * `expected`: per endpoint, whether a status is a success; `perEndpoint`: keep each endpoint's histograms (a
@@ -40,8 +43,15 @@ export class Recorder {
     this.endpoints = perEndpoint ? expected.map(() => new EndpointRecord()) : [];
   }
 
-  response(status: number, bytes: number, latencyUs: number, serviceUs: number, endpoint = 0): void {
+  /** Starts the per-second record of a window starting at `measureStartUs` (the clock of nowUs()). */
+  recordSeconds(measureStartUs: number, durationMs: number): void {
+    this.seconds = new SecondsRecorder(measureStartUs, durationMs);
+  }
+
+  /** `intendedUs`: the request's intended send time, for the per-second record. */
+  response(status: number, bytes: number, latencyUs: number, serviceUs: number, endpoint = 0, intendedUs?: number): void {
     const ok = this.expected[endpoint]!(status);
+    if (this.seconds) this.seconds.answered(intendedUs ?? 0, ok, latencyUs);
     if (ok) this.counts.ok++;
     else this.counts.non2xx++;
     this.bytesReceived += bytes;
@@ -57,16 +67,18 @@ export class Recorder {
   }
 
   /** A measured request that failed for a connection error of this kind. */
-  error(kind: FailureKind, endpoint = 0): void {
+  error(kind: FailureKind, endpoint = 0, intendedUs?: number): void {
     this.counts.errors++;
+    this.seconds?.failure(intendedUs);
     this.errorKinds[kind] = (this.errorKinds[kind] ?? 0) + 1;
     const record = this.endpoints[endpoint];
     if (record) record.counts.errors++;
   }
 
   /** A measured request without a response within the timeout. */
-  timeout(endpoint = 0): void {
+  timeout(endpoint = 0, intendedUs?: number): void {
     this.counts.timeouts++;
+    this.seconds?.failure(intendedUs);
     const record = this.endpoints[endpoint];
     if (record) record.counts.timeouts++;
   }
@@ -95,6 +107,7 @@ export class Recorder {
       serviceTime: encodeHistogram(this.serviceTime),
       slip: encodeHistogram(this.slip),
       ...(this.endpoints.length > 0 ? { endpoints: this.endpoints.map((record) => record.report()) } : {}),
+      ...(this.seconds ? { seconds: this.seconds.report() } : {}),
     };
   }
 }

@@ -2,6 +2,7 @@ import type { LatencySummary } from '../core/histogram.ts';
 import type { EndpointSpec, Protocol } from './endpoints.ts';
 import type { MachineState } from './machine.ts';
 import type { Warning } from '../core/warning.ts';
+import type { PhaseSeconds, SecondsReport } from './seconds.ts';
 
 /** What one load phase should do. Times in milliseconds, rates in requests per second. */
 export interface PhaseSpec {
@@ -24,6 +25,8 @@ export interface PhaseSpec {
   requests?: EndpointSpec[];
   /** Whose names the warnings' hints use for the settings: a scenario's (load.connections), or `meshtax load`'s flags (--connections). Default: scenario. */
   settingNames?: 'scenario' | 'flags';
+  /** Open loop: also record outcomes and latency by second of the measured window (PhaseMeasurement.seconds). */
+  perSecond?: boolean;
 }
 
 /** Outcome counts of the requests whose intended send time fell in the measured window. */
@@ -60,6 +63,8 @@ export interface WorkerReport {
   endpoints?: EndpointReport[];
   /** Whether this worker's I/O thread ran under the real-time policy (priority.ts). */
   realtime?: boolean;
+  /** By second of the window, with PhaseSpec.perSecond. */
+  seconds?: SecondsReport;
 }
 
 /** One endpoint's share of a worker's report. */
@@ -120,6 +125,8 @@ export interface PhaseMeasurement {
   /** The generator's machine during the measured window. */
   machine: MachineState;
   warnings: Warning[];
+  /** Outcomes and latency by second of the measured window, with PhaseSpec.perSecond. */
+  seconds?: PhaseSeconds;
 }
 
 

@@ -20,6 +20,8 @@ import { describeEnvironment } from './environment.ts';
 import { phaseRecord } from './phase-record.ts';
 import { phaseSpec, plannedModes, planPhases, type PlannedPhase } from '../scenario/plan.ts';
 import { MeshtaxError } from '../core/errors.ts';
+import { OutageStep } from '../faults/outage-step.ts';
+import type { ControlPlaneOutagePlan } from '../scenario/faults-schema.ts';
 
 /** Idle interval measured before each phase's load, for the idle CPU and memory of every process. */
 const IDLE_MS = 500;
@@ -111,7 +113,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
           throw new PhaseFailure(error.message);
         });
         const spec = phaseSpec(scenario, phase, targetOf(targets.get(phase.mode), phase.depth));
-        run.phases.push(withoutSampleWarning(await measurePhase(runtime, runner, phase, spec, scenario.workload.errorRate ?? 0, options.signal, options.observer?.progress)));
+        const outage = outageOf(runtime, phase.mode, scenario.faults?.controlPlaneOutage);
+        run.phases.push(
+          withoutSampleWarning(await measurePhase(runtime, runner, phase, outage ? { ...spec, perSecond: true } : spec, scenario.workload.errorRate ?? 0, options.signal, options.observer?.progress, outage)),
+        );
         options.observer?.phaseFinished?.(phase, index, plan.length, run.phases.at(-1));
       } catch (error) {
         if (!(error instanceof PhaseFailure)) throw error;
@@ -179,6 +184,7 @@ async function measurePhase(
   modelledErrorShare: number,
   signal: AbortSignal,
   progress?: (event: ProgressEvent) => void,
+  outage?: OutageStep,
 ): Promise<PhaseRecord> {
   const healthy = (): void => {
     try {
@@ -200,6 +206,7 @@ async function measurePhase(
   const onStart = (): void => {
     started = true;
     resources?.start();
+    outage?.arm();
   };
   const onEnd = (): void => {
     if (started) sampling = resources?.stop();
@@ -218,11 +225,20 @@ async function measurePhase(
       phaseAbort.abort();
     }
   }, HEALTH_POLL_MS);
+  let restoring: Promise<void> | undefined;
   try {
     const measurement = await driver.run(spec, AbortSignal.any([signal, phaseAbort.signal]));
+    // The control plane is back (and its recovery seen) before the phase is judged: a phase that fails below must
+    // not leave it down.
+    restoring = outage?.finish(signal.aborted, signal);
+    await restoring;
     const sampled = await sampling;
     healthy();
     const record = phaseRecord(phase.mode, phase.repetition, measurement, sampled?.rows ?? [], phase.depth, modelledErrorShare);
+    if (outage) {
+      record.controlPlaneOutage = outage.record(measurement.seconds ?? { seconds: [], unplaced: 0 });
+      if (!outage.isRestored) throw new PhaseFailure(`the control plane was not restored: ${record.controlPlaneOutage.error ?? 'unknown error'}`);
+    }
     if (sampled && sampled.exited.length > 0) {
       throw new PhaseFailure(`${sampled.exited.join(', ')} exited during the measured window`);
     }
@@ -243,12 +259,21 @@ async function measurePhase(
     }
     throw error;
   } finally {
+    // Always: also when the load failed or Ctrl-C stopped it (then without waiting for the recovery).
+    await (restoring ?? outage?.finish(true));
     clearInterval(watch);
     driver.off('windowStart', onStart);
     driver.off('windowEnd', onEnd);
     if (progress) driver.off('progress', progress);
     if (started && !sampling) void resources?.stop().catch(() => undefined);
   }
+}
+
+/** The fault step of a phase: with faults.controlPlaneOutage, for a mode whose runtime has a control plane to stop. */
+function outageOf(runtime: Runtime, mode: string, plan: ControlPlaneOutagePlan | undefined): OutageStep | undefined {
+  if (!plan) return undefined;
+  const fault = runtime.controlPlane?.(mode);
+  return fault ? new OutageStep(fault, plan) : undefined;
 }
 
 /** Where a phase's load goes: the mode's entry, or with a chain the entry of the path of the phase's depth. */

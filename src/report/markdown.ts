@@ -2,6 +2,7 @@ import { endpointSection } from './endpoints.ts';
 import type { Comparison, PhaseRecord, ResourceRecord, RunDocument, ThresholdResult, Validity } from '../results/schema.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
+import { OUTAGE_HEAD, OUTAGE_NOTE, outagePhases, outageRows, SECOND_HEAD, secondRows } from './outage.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, modeLabel, scenarioName } from '../core/format.ts';
 import { proxyLine } from './terminal.ts';
 import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
@@ -279,6 +280,30 @@ function nodeSection(comparisons: readonly Comparison[]): string | undefined {
   return ['### Mesh cost per node', '', table(NODE_HEAD, rows.map((row) => row.map(mdText)), ['l', 'r', 'l', 'r', 'r', 'r']), '', mdText(NODE_NOTE)].join('\n');
 }
 
+/** The control-plane outage of each phase that had one: the summary, then each phase second by second (folded). */
+function outageSection(phases: readonly PhaseRecord[]): string | undefined {
+  const outages = outagePhases(phases);
+  if (outages.length === 0) return undefined;
+  const perSecond = outages.map(({ phase, outage }) =>
+    [
+      `<details><summary>${mdText(`${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}`)}: by second</summary>`,
+      '',
+      table(SECOND_HEAD, secondRows(outage), ['r', 'l', 'r', 'r', 'r', 'r', 'r']),
+      '',
+      '</details>',
+    ].join('\n'),
+  );
+  return [
+    '### Control-plane outage',
+    '',
+    table(OUTAGE_HEAD, outages.map((o) => outageRows(o).map(mdText)), ['l', 'r', 'r', 'l', 'l', 'l', 'l', 'l', 'l', 'l']),
+    '',
+    mdText(OUTAGE_NOTE),
+    '',
+    ...perSecond,
+  ].join('\n');
+}
+
 function chainSection(chains: NonNullable<RunDocument['chains']>): string | undefined {
   if (chains.length === 0) return undefined;
   return [
@@ -315,6 +340,7 @@ function render(run: RunDocument, phaseRows: number): string {
     if (valid.length > 0) sections.push(deltaSection(valid));
   }
   sections.push(chainSection(run.chains ?? []));
+  sections.push(outageSection(run.phases));
   sections.push(endpointSection(run.phases, mdText));
   sections.push(invalidSection(run.phases));
   sections.push(thresholdSection(run.thresholds));

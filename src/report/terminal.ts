@@ -5,6 +5,7 @@ import { endpointTable } from './endpoints.ts';
 import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from '../core/format.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
+import { failuresLine, OUTAGE_HEAD, OUTAGE_NOTE, outagePhases, outageRows } from './outage.ts';
 import { runtimeFacts } from '../runtimes/descriptions.ts';
 import { legend, LOW_RELIABILITY, MissingReasons, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
@@ -170,6 +171,12 @@ export function runSummary(run: RunDocument, runFile: string): string {
   if (run.chains && run.chains.length > 0) {
     lines.push('call chain: the tax per depth and per hop');
     lines.push(chainTable(run.chains));
+  }
+  const outages = outagePhases(run.phases);
+  if (outages.length > 0) {
+    lines.push('control-plane outage');
+    lines.push(plainTable(OUTAGE_HEAD, outages.map((o) => outageRows(o, '\n'))), OUTAGE_NOTE);
+    for (const o of outages) lines.push(`failures by second [${o.phase.mode} @ ${formatRate(o.phase.rate)} rps, rep ${o.phase.repetition}]: ${failuresLine(o.outage)}`);
   }
   const endpoints = endpointTable(run.phases);
   if (endpoints) lines.push(endpoints);

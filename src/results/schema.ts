@@ -124,6 +124,75 @@ export const endpointSchema = z
   })
   .describe('One endpoint of the request mix in one phase');
 
+const trafficSpanSchema = z
+  .strictObject({
+    seconds: z.number().int().nonnegative().describe('whole seconds of the measured window in this span'),
+    requests: z.number().int().nonnegative().describe('requests intended in these seconds'),
+    failed: z.number().int().nonnegative().describe('of those, failed (unexpected status, connection error, timeout)'),
+    errorRate: z.number().min(0).max(1).nullable().describe('failed / requests; null without requests'),
+    p50Us: z.number().nonnegative().nullable().describe('median latency of the answered requests, microseconds; null with too few'),
+    p99Us: z.number().nonnegative().nullable().describe('99th percentile latency of the answered requests, microseconds; null with too few'),
+  })
+  .describe('Traffic over a span of the phase: the seconds before the outage, during it, or after the restore');
+
+export const outageSchema = z
+  .strictObject({
+    mesh: z.string().describe('the mesh whose control plane was stopped (istio, linkerd)'),
+    components: z
+      .array(
+        z.strictObject({
+          kind: z.string().describe('e.g. Deployment'),
+          namespace: z.string(),
+          name: z.string(),
+          replicas: z.number().int().nonnegative().describe('replicas before the outage, restored after it'),
+        }),
+      )
+      .describe('what was scaled to zero and back'),
+    plannedAtS: z.number().nonnegative().describe('faults.controlPlaneOutage.at: seconds into the measured window'),
+    plannedDurationS: z.number().positive().describe('faults.controlPlaneOutage.duration, seconds'),
+    startS: z.number().nullable().describe('when the control plane was stopped (the scale to zero accepted), seconds from the start of the measured window; null when it never was'),
+    restoreS: z.number().nullable().describe('when the restore was accepted, seconds from the start of the measured window; null when it was not'),
+    restored: z.boolean().describe('whether every component got its replicas back (false: see error, and restore by hand)'),
+    error: z.string().optional().describe('what went wrong stopping or restoring'),
+    recovery: z.strictObject({
+      controlPlaneReadyS: z.number().nonnegative().nullable().describe('restore to every component Ready with its replicas again, seconds; null when not within faults.controlPlaneOutage.recoveryTimeout'),
+      firstOkSecond: z.number().int().nonnegative().nullable().describe('the first second of the window at or after the restore with a successful request; null when none'),
+      trafficRecoveredSecond: z
+        .number()
+        .int()
+        .nonnegative()
+        .nullable()
+        .describe('the first second at or after the restore from which every second\'s error rate is back at or below the rate before the outage; null when it never was within the window'),
+    }),
+    probePod: z
+      .strictObject({
+        name: z.string(),
+        admitted: z.boolean().describe('whether the API server accepted the pod during the outage (an injection webhook that fails closed refuses it)'),
+        error: z.string().optional().describe('why it was refused'),
+        injected: z.boolean().nullable().describe('whether it got the mesh\'s proxy (sidecar modes: the proxy container; ambient: the redirection annotation); null when not admitted or not applicable'),
+        readyDuringOutage: z.boolean().describe('whether it turned Ready before the restore'),
+        readyAfterS: z.number().nonnegative().nullable().describe('creation to Ready, seconds; null when it never was within the recovery timeout'),
+      })
+      .nullable()
+      .describe('a pod started as the outage began; null without faults.controlPlaneOutage.probePod'),
+    traffic: z.strictObject({ before: trafficSpanSchema, during: trafficSpanSchema, after: trafficSpanSchema }),
+    seconds: z
+      .array(
+        z.strictObject({
+          second: z.number().int().nonnegative().describe('0-based second of the measured window, by intended send time'),
+          span: z.enum(['before', 'during', 'after']).describe('where the second lies against the outage (a second it began or ended in counts as during)'),
+          ok: z.number().int().nonnegative(),
+          failed: z.number().int().nonnegative(),
+          p50Us: z.number().nonnegative().nullable(),
+          p99Us: z.number().nonnegative().nullable(),
+          maxUs: z.number().nonnegative().nullable(),
+        }),
+      )
+      .describe('the phase second by second'),
+    unplacedFailures: z.number().int().nonnegative().describe('failed requests the generator counted without their intended time (given up in its queue): in the phase\'s counts, in no second'),
+  })
+  .describe('A control-plane outage during this phase (faults.controlPlaneOutage) and what it did');
+
 export const phaseSchema = z.strictObject({
   mode: z.string().describe('mesh mode measured (for `meshtax load`, "external")'),
   rate: z.number().positive().nullable().describe('requested rate, requests per second; null in the closed loop'),
@@ -162,6 +231,7 @@ export const phaseSchema = z.strictObject({
     .describe('per mesh proxy on the path, its own counters read before and after the phase: proof the requests took the mesh path; absent for modes without a mesh and runtimes that cannot read them'),
   warnings: z.array(warningSchema),
   validity: validitySchema.optional(),
+  controlPlaneOutage: outageSchema.optional().describe('with faults.controlPlaneOutage, in the phases of modes with a control plane'),
 });
 
 const intervalSchema = z
@@ -332,3 +402,5 @@ export type Comparison = z.infer<typeof comparisonSchema>;
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 export type Validity = z.infer<typeof validitySchema>;
 export type ChainResult = z.infer<typeof chainResultSchema>;
+export type OutageRecord = z.infer<typeof outageSchema>;
+export type TrafficSpan = z.infer<typeof trafficSpanSchema>;

@@ -2,7 +2,7 @@ import type { LoadedScenario } from '../scenario/load.ts';
 import { ScenarioError, type Problem } from '../scenario/errors.ts';
 import { didYouMean } from '../scenario/suggest.ts';
 import { netnsProblems, type HostProbe } from './local/netns/requirements.ts';
-import { KUBERNETES_MODES } from './kubernetes/modes.ts';
+import { KUBERNETES_MODES, isKubernetesMode, modeFacts } from './kubernetes/modes.ts';
 import { localRuntime } from './local/runtime.ts';
 import type { RuntimeCommands, RuntimeFactory } from './types.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -23,6 +23,10 @@ export interface RuntimeEntry {
   commands(): Promise<RuntimeCommands>;
   /** The team's own server it can run in the echo server's place: a process on this host, or a container image. */
   readonly ownWorkload: 'command' | 'image';
+  /**
+   * faults.controlPlaneOutage: the modes with a control plane the runtime can take down, or why it has none to stop.
+   */
+  readonly controlPlanes: { modes: readonly string[] } | { none: string; hint: string };
 }
 
 const hintOf = (hint: string | undefined): { hint?: string } => (hint === undefined ? {} : { hint });
@@ -36,6 +40,12 @@ const runtimes: Record<string, RuntimeEntry> = {
     phaseOverheadMs: () => 200,
     load: () => Promise.resolve(localRuntime),
     ownWorkload: 'command',
+    // The local proxies' certificates are issued once, from files, by the per-run CA before the proxies start
+    // (local/pki/run-pki.ts); no process serves them or the proxies' configuration while traffic flows.
+    controlPlanes: {
+      none: 'the local runtime has no control plane to stop: its proxies get their certificates from files issued before they start, and nothing serves them configuration during a phase',
+      hint: 'run the outage on Kubernetes (runtime: kubernetes, with Istio or Linkerd), or remove faults.controlPlaneOutage',
+    },
     commands: async () => (await import('./local/commands.ts')).localCommands,
   },
   kubernetes: {
@@ -45,6 +55,7 @@ const runtimes: Record<string, RuntimeEntry> = {
     phaseOverheadMs: (scenario) => scenario.kubernetes.idleWindow + 5000,
     load: async () => (await import('./kubernetes/runtime.ts')).kubernetesRuntime,
     ownWorkload: 'image',
+    controlPlanes: { modes: KUBERNETES_MODES.filter((mode) => isKubernetesMode(mode) && modeFacts(mode).mesh !== null) },
     commands: async () => (await import('./kubernetes/commands.ts')).kubernetesCommands,
   },
 };
@@ -118,7 +129,25 @@ export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeEn
       hint: 'set local.isolation: loopback, or remove workload.chain',
     });
   }
+  problems.push(...outageProblems(loaded, factory));
   problems.push(...netnsProblems(loaded, probe));
   if (problems.length > 0) throw new ScenarioError(problems);
   return factory;
+}
+
+/** faults.controlPlaneOutage needs a runtime with a control plane to stop, and a mode that uses it. */
+function outageProblems(loaded: LoadedScenario, entry: RuntimeEntry): Problem[] {
+  const { scenario } = loaded;
+  if (!scenario.faults?.controlPlaneOutage) return [];
+  const where = loaded.where(['faults', 'controlPlaneOutage']);
+  const planes = entry.controlPlanes;
+  if ('none' in planes) return [{ ...where, message: `faults.controlPlaneOutage: ${planes.none}`, hint: planes.hint }];
+  if (scenario.modes.some((mode) => planes.modes.includes(mode))) return [];
+  return [
+    {
+      ...where,
+      message: `faults.controlPlaneOutage: none of the modes (${scenario.modes.join(', ')}) has a control plane to stop`,
+      hint: `add a meshed mode (${planes.modes.join(', ')}), or remove faults.controlPlaneOutage`,
+    },
+  ];
 }

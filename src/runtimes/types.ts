@@ -54,7 +54,49 @@ export interface Runtime {
   meshPath?(mode: string): MeshPathProbe | undefined;
   /** Warnings about the whole run the runtime knows of (e.g. client and server on one node). */
   warnings?(): Warning[];
+  /**
+   * The control plane a mode's mesh depends on, to take down for faults.controlPlaneOutage; undefined for a mode
+   * without one. cleanup() restores whatever is still down.
+   */
+  controlPlane?(mode: string): ControlPlaneFault | undefined;
   cleanup(): Promise<void>;
+}
+
+/** One part of a control plane that was stopped, and the replicas it gets back. */
+export interface OutageComponent {
+  kind: string;
+  namespace: string;
+  name: string;
+  replicas: number;
+}
+
+/**
+ * A mesh's control plane that a runtime can make unavailable and bring back. restore() takes no abort signal: it
+ * must run to the end also after Ctrl-C, and it is safe to call at any time, more than once.
+ */
+export interface ControlPlaneFault {
+  readonly mesh: string;
+  /**
+   * Takes every component down (remembering its replicas first) and resolves once they are gone (their pods ended):
+   * only then is the control plane unavailable. Throws when they are not gone within `timeoutMs`.
+   */
+  stop(timeoutMs: number, signal?: AbortSignal): Promise<OutageComponent[]>;
+  /** Gives every stopped component its replicas back; throws saying what could not be restored and how to do it by hand. */
+  restore(): Promise<void>;
+  /** Resolves true once every restored component is Ready with its replicas again, false when the time is up. */
+  waitReady(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** Starts a pod of the mode's workload (during the outage), to see whether it is admitted, injected and turns Ready. */
+  probePod(): Promise<ProbePod>;
+}
+
+export interface ProbePod {
+  name: string;
+  /** Whether the API server accepted it; `error` says why not. */
+  admitted: boolean;
+  error?: string;
+  /** Its state now: Ready, and whether it has the mesh's proxy (null where the mode has nothing to inject). */
+  state(): Promise<{ ready: boolean; injected: boolean | null }>;
+  remove(): Promise<void>;
 }
 
 /** Runs one phase and emits the PhaseRunner's events (progress, windowStart, windowEnd). */

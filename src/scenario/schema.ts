@@ -8,6 +8,8 @@ import { showValue } from './show.ts';
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 import { BASELINE_MODE } from '../core/modes.ts';
 import { workloadSchema } from './workload-schema.ts';
+import { faultsSchema } from './faults-schema.ts';
+import { formatDuration } from './units.ts';
 
 /**
  * The scenario file: the one source of truth for its shape, defaults and limits. schemas/scenario.schema.json is
@@ -215,6 +217,7 @@ export const scenarioSchema = z
     workload: workloadSchema,
     load: loadSchema,
     thresholds: z.array(thresholdSchema).default([]).describe('Gates checked after the run'),
+    faults: faultsSchema,
     output: z
       .strictObject({ dir: z.string().min(1, { error: 'must not be empty' }).default('results').describe('Directory results are written under') })
       .prefault({})
@@ -236,6 +239,7 @@ export const scenarioSchema = z
           );
         }
       }
+      faultProblems(scenario.faults, load, ctx);
       const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
       const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];
       thresholds.forEach((threshold, i) => {
@@ -267,6 +271,37 @@ export const scenarioSchema = z
     { when: (payload) => isRecord(payload.value) },
   )
   .describe('A meshtax scenario: what to measure, under which load, and the gates to apply');
+
+/**
+ * The consent and the timing of a control-plane outage: it is asked for and allowed in the scenario, it needs the
+ * open loop (its traffic is read by second of intended send time), and it ends 2 s before the measured window does, so
+ * the recovery is seen.
+ */
+function faultProblems(faults: unknown, load: Record<string, unknown>, ctx: Parameters<typeof addProblem>[0]): void {
+  if (!isRecord(faults) || !isRecord(faults.controlPlaneOutage)) return;
+  const outage = faults.controlPlaneOutage;
+  if (faults.allowControlPlaneOutage !== true) {
+    addProblem(
+      ctx,
+      'controlPlaneOutage takes the mesh\'s control plane down, and the scenario has not consented to that',
+      'set faults.allowControlPlaneOutage: true (only on a cluster that is yours to break), or remove faults.controlPlaneOutage',
+      ['faults', 'allowControlPlaneOutage'],
+    );
+  }
+  if (load.loop === 'closed') {
+    addProblem(ctx, 'a control-plane outage is read second by second from intended send times, which only the open loop has', 'set load.loop: open', ['faults', 'controlPlaneOutage']);
+  }
+  const window = typeof load.duration === 'number' ? load.duration : 20 * SECOND;
+  // Two seconds of the window after the restore: the second it falls in is partly outage, the next is recovery.
+  if (typeof outage.at === 'number' && typeof outage.duration === 'number' && outage.at + outage.duration + 2 * SECOND > window) {
+    addProblem(
+      ctx,
+      `the outage (at ${formatDuration(outage.at)} for ${formatDuration(outage.duration)}) must end at least 2s before the measured window of ${formatDuration(window)} does, so traffic after the restore is measured`,
+      `start it earlier, shorten it, or set load.duration to at least ${formatDuration(outage.at + outage.duration + 2 * SECOND)}`,
+      ['faults', 'controlPlaneOutage', 'duration'],
+    );
+  }
+}
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;

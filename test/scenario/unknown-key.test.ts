@@ -14,7 +14,7 @@ it('lists the known keys when nothing is close', () => {
       line: 5,
       col: 1,
       message: "unknown key 'colour' at the top level",
-      hint: 'known keys at the top level: apiVersion, kind, metadata, runtime, local, kubernetes, modes, workload, load, thresholds, output',
+      hint: 'known keys at the top level: apiVersion, kind, metadata, runtime, local, kubernetes, modes, workload, load, thresholds, faults, output',
     },
   ]);
 });

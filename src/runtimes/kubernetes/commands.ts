@@ -14,9 +14,13 @@ async function cleanupCluster(request: CleanupRequest): Promise<ExitCode> {
   const cluster = connect(request.context);
   try {
     const result = await cleanupRuns(cluster, { ...(request.runId !== undefined ? { runId: request.runId } : {}), timeoutMs: request.timeoutMs });
+    const restored = result.restored ?? [];
     if (request.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else if (result.deleted.length === 0) process.stdout.write(`nothing to clean up in context ${cluster.context}${request.runId ? ` for run ${request.runId}` : ''}\n`);
-    else for (const { namespace, runId } of result.deleted) process.stdout.write(`deleted namespace ${namespace} (run ${runId})\n`);
+    else if (result.deleted.length === 0 && restored.length === 0) process.stdout.write(`nothing to clean up in context ${cluster.context}${request.runId ? ` for run ${request.runId}` : ''}\n`);
+    else {
+      for (const { namespace, name, replicas, runId } of restored) process.stdout.write(`restored Deployment ${namespace}/${name} to ${replicas} replicas (left at 0 by run ${runId})\n`);
+      for (const { namespace, runId } of result.deleted) process.stdout.write(`deleted namespace ${namespace} (run ${runId})\n`);
+    }
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CleanupError) {

@@ -5,7 +5,8 @@ import type { Cluster } from './client/connect.ts';
 import { apiMessage, apiStatus } from './client/errors.ts';
 import { kubernetesVersion } from './environment.ts';
 import { managedSelector } from './labels.ts';
-import { isKubernetesMode } from './modes.ts';
+import { isKubernetesMode, modeFacts } from './modes.ts';
+import { consentHint, consentProblem, FAULTS_CONSENT_LABEL, FAULTS_CONSENT_VALUE } from './faults/control-plane.ts';
 import { findIstio, findLinkerd, findWaypointClass, findZtunnel } from './mesh-check.ts';
 import { choosePlacement, schedulable, type Placement } from './placement.ts';
 import { kubernetesSchema, type KubernetesSettings } from '../../scenario/kubernetes-schema.ts';
@@ -65,6 +66,7 @@ export async function kubernetesChecks(cluster: Cluster, scenario?: Scenario): P
   checks.push(...nodes.checks);
   if (scenario && nodes.placement) checks.push(await capacityCheck(cluster, scenario, nodes.placement));
   checks.push(...(await meshChecks(cluster)));
+  if (scenario?.faults?.controlPlaneOutage) checks.push(...(await faultChecks(cluster, scenario)));
   if (nodes.placement) checks.push(...(await metricsChecks(cluster, [...new Set([nodes.placement.serverNode, nodes.placement.clientNode])])));
   checks.push(await leftoverCheck(cluster));
   return checks;
@@ -130,6 +132,33 @@ async function capacityCheck(cluster: Cluster, scenario: Scenario, placement: Pl
   } catch (error) {
     return { name: 'capacity', status: 'warn', detail: `could not compare requests with the nodes: ${apiMessage(error)}` };
   }
+}
+
+/**
+ * faults.controlPlaneOutage: whether each control plane the scenario's modes use is meshtax's to take down, as its
+ * owner says with a label on its namespace.
+ */
+async function faultChecks(cluster: Cluster, scenario: Scenario): Promise<Check[]> {
+  const meshes = new Set(plannedModes(scenario).filter(isKubernetesMode).map((mode) => modeFacts(mode).mesh));
+  const checks: Check[] = [];
+  const finders = { linkerd: () => findLinkerd(cluster), istio: () => findIstio(cluster, scenario.kubernetes.istio.revision) };
+  for (const mesh of ['linkerd', 'istio'] as const) {
+    if (!meshes.has(mesh)) continue;
+    const name = `${mesh} control-plane faults`;
+    try {
+      const install = await finders[mesh]();
+      if (!install) continue;
+      const problem = await consentProblem(cluster, install.namespace);
+      checks.push(
+        problem
+          ? { name, status: 'fail', detail: `${problem}: faults.controlPlaneOutage would be refused`, hint: consentHint(install.namespace) }
+          : { name, status: 'ok', detail: `namespace ${install.namespace} allows meshtax to scale its control plane to zero and back (${FAULTS_CONSENT_LABEL}=${FAULTS_CONSENT_VALUE})` },
+      );
+    } catch (error) {
+      checks.push({ name, status: 'warn', detail: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return checks;
 }
 
 async function meshChecks(cluster: Cluster): Promise<Check[]> {

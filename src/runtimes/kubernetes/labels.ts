@@ -10,6 +10,8 @@ export const ROLE_LABEL = 'meshtax.dev/role';
 /** Identifies the generator pods of one phase. */
 export const PHASE_LABEL = 'meshtax.dev/phase';
 export const FIELD_MANAGER = 'meshtax';
+/** Role of the pod started during a control-plane outage: a probe, not part of the measured workload. */
+export const PROBE_ROLE = 'outage-probe';
 
 export const APP_NAME = 'echo';
 export const APP_PORT = 8080;

@@ -1,5 +1,5 @@
 import type { Scenario } from '../../scenario/schema.ts';
-import { RuntimeFailure, type MeshPathProbe, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
+import { RuntimeFailure, type ControlPlaneFault, type MeshPathProbe, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
 import { applyObjects } from './client/apply.ts';
 import { connect, type Cluster } from './client/connect.ts';
 import { apiMessage } from './client/errors.ts';
@@ -25,6 +25,7 @@ import { KubernetesPhaseResources } from './resources/phase-resources.ts';
 import { chooseSource, type MetricsSource } from './resources/sources.ts';
 import { resourceScope, sharedComponents } from './scope.ts';
 import type { KubernetesDescription } from './description.ts';
+import { consentHint, consentProblem, controlPlaneSelector, FaultsNotAllowed, KubernetesControlPlane } from './faults/control-plane.ts';
 import { type Warning } from '../../core/warning.ts';
 
 /**
@@ -50,6 +51,8 @@ class KubernetesRuntime implements Runtime {
   private groups: KubernetesMode[][] = [];
   private active: KubernetesMode[] = [];
   private cleaned = false;
+  /** Control planes taken down by a phase's fault step: clean-up restores any still down. */
+  private readonly faults: KubernetesControlPlane[] = [];
   /** Set once the first object is sent: before that the cluster holds nothing of this run. */
   private applying = false;
   private readonly scenario: Scenario;
@@ -107,6 +110,7 @@ class KubernetesRuntime implements Runtime {
     const cluster = this.cluster ?? connect(settings.context);
     this.version = await kubernetesVersion(cluster);
     this.meshes = await requireMeshes(cluster, kubeModes, settings.istio.revision);
+    if (this.scenario.faults?.controlPlaneOutage) await this.requireFaultConsent(cluster, kubeModes);
     this.placement = await choosePlacement(cluster, settings.placement);
     // Pods that cannot be scheduled would sit Pending until the rollout timeout: compare first, create nothing.
     const room = await placementCapacityProblem(cluster, this.scenario, kubeModes, this.placement.serverNode, this.placement.clientNode);
@@ -166,6 +170,29 @@ class KubernetesRuntime implements Runtime {
     this.health?.watch(this.watched(group));
   }
 
+  /**
+   * faults.controlPlaneOutage takes control planes down: each one the modes use must carry its owner's consent on
+   * its namespace, checked before anything is created.
+   */
+  private async requireFaultConsent(cluster: Cluster, modes: readonly KubernetesMode[]): Promise<void> {
+    const meshes = new Set<string | null>(modes.map((mode) => modeFacts(mode).mesh));
+    for (const install of this.meshes.filter((m) => meshes.has(m.mesh))) {
+      const problem = await consentProblem(cluster, install.namespace);
+      if (problem) throw new FaultsNotAllowed(`faults.controlPlaneOutage: ${problem}; ${consentHint(install.namespace)} (meshtax doctor --runtime kubernetes SCENARIO checks this)`);
+    }
+  }
+
+  controlPlane(mode: string): ControlPlaneFault | undefined {
+    if (!this.cluster || !isKubernetesMode(mode)) return undefined;
+    const mesh = modeFacts(mode).mesh;
+    const install = this.meshes.find((m) => m.mesh === mesh);
+    const selector = install && controlPlaneSelector(install, this.scenario.kubernetes.istio.revision);
+    if (!install || !selector) return undefined;
+    const fault = new KubernetesControlPlane(this.cluster, install, selector, this.runId, mode);
+    this.faults.push(fault);
+    return fault;
+  }
+
   private watched(modes: readonly KubernetesMode[]): WatchedMode[] {
     return modes.map((mode) => ({ namespace: namespaceName(this.runId, mode), sidecar: modeFacts(mode).sidecar }));
   }
@@ -188,7 +215,7 @@ class KubernetesRuntime implements Runtime {
 
   resources(mode: string): PhaseResources | undefined {
     if (!this.cluster || !this.source || !isKubernetesMode(mode)) return undefined;
-    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes);
+    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes, this.scenario.faults?.controlPlaneOutage !== undefined);
     return new KubernetesPhaseResources(this.source, scope, this.scenario.kubernetes.idleWindow, this.scenario.load.warmup);
   }
 
@@ -234,14 +261,24 @@ class KubernetesRuntime implements Runtime {
 
   async cleanup(): Promise<void> {
     this.health?.stop();
-    if (this.cleaned || !this.cluster || !this.applying || this.options.keep) return;
+    // A control plane left down by a phase that never got to restore it comes back first, also with --keep.
+    const restoreErrors: string[] = [];
+    for (const fault of this.faults.filter((f) => f.isDown)) {
+      await fault.restore().catch((error: unknown) => restoreErrors.push(error instanceof Error ? error.message : String(error)));
+    }
+    const notRestored = restoreErrors.length > 0 ? `the control plane could not be restored: ${restoreErrors.join('; ')}` : undefined;
+    if (this.cleaned || !this.cluster || !this.applying || this.options.keep) {
+      if (notRestored) throw new CleanupError(notRestored);
+      return;
+    }
     this.cleaned = true;
     try {
       await cleanupRuns(this.cluster, { runId: this.runId, timeoutMs: this.scenario.kubernetes.timeouts.cleanup });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      throw new CleanupError(`${message}; remove what is left with meshtax cleanup --run-id ${this.runId}`);
+      throw new CleanupError(`${notRestored ? `${notRestored}; ` : ''}${message}; remove what is left with meshtax cleanup --run-id ${this.runId}`);
     }
+    if (notRestored) throw new CleanupError(notRestored);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './client/connect.ts';
 import { during } from './client/errors.ts';
-import { APP_NAME, namespaceName, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
+import { APP_NAME, namespaceName, PROBE_ROLE, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
 import { LOADGEN_CONTAINER } from './manifests/generator.ts';
 import type { MeshInstall } from './mesh-check.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
@@ -14,6 +14,8 @@ const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 export function roleOf(pod: V1Pod, container: string, sidecar: string | null): Role | undefined {
   if (pod.metadata?.labels?.[GATEWAY_NAME_LABEL] === WAYPOINT_NAME) return 'waypoint';
   const role = pod.metadata?.labels?.[ROLE_LABEL];
+  // A pod started during a control-plane outage is a probe, not part of the measured path.
+  if (role === PROBE_ROLE) return undefined;
   if (container === sidecar) return 'sidecar';
   if (role === 'app' && container === APP_NAME) return 'app';
   if (role === 'loadgen' && container === LOADGEN_CONTAINER) return 'loadgen';
@@ -45,7 +47,13 @@ function shared(targets: ResourceTarget[]): ResourceTarget[] {
  * What a mode's phase measures: app and generator containers and their sidecars, the waypoint,
  * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh.
  */
-export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesMode, meshes: readonly MeshInstall[]): () => Promise<ResourceTarget[]> {
+export function resourceScope(
+  cluster: Cluster,
+  runId: string,
+  mode: KubernetesMode,
+  meshes: readonly MeshInstall[],
+  controlPlaneOutage = false,
+): () => Promise<ResourceTarget[]> {
   const facts = modeFacts(mode);
   return async () => {
     const namespace = namespaceName(runId, mode);
@@ -62,7 +70,8 @@ export function resourceScope(cluster: Cluster, runId: string, mode: KubernetesM
     const plane = meshes.find((m) => m.mesh === facts.mesh);
     if (plane) {
       const pods = await during(`listing ${plane.mesh} control-plane pods`, () => cluster.core.listNamespacedPod({ namespace: plane.namespace, labelSelector: plane.selector }));
-      targets.push(...shared(targetsOf(pods.items, () => 'control-plane')));
+      // A control-plane outage scales these pods away mid-phase on purpose: their going does not fail the phase.
+      targets.push(...shared(targetsOf(pods.items, () => 'control-plane')).map((t) => (controlPlaneOutage ? { ...t, ephemeral: true } : t)));
     }
     return targets;
   };

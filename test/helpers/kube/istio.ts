@@ -34,6 +34,12 @@ export interface TestIstio {
   version: string;
   /** Where istiod writes its log. */
   logFile: string;
+  /**
+   * Stops (SIGSTOP) and continues (SIGCONT) the istiod process, for a test that plays the kubelet stopping istiod's
+   * container when its pod goes (no container runs here): its webhook and xDS then answer nothing until resumed.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -61,8 +67,19 @@ export async function startIstio(cluster: TestCluster): Promise<TestIstio> {
   let agent: IstioCniAgent | undefined;
   let stopped = false;
 
+  let paused = false;
+  const pause = (): void => {
+    if (paused || !istiod || istiod.exitCode !== null) return;
+    paused = istiod.kill('SIGSTOP');
+  };
+  const resume = (): void => {
+    if (!paused || !istiod) return;
+    istiod.kill('SIGCONT');
+    paused = false;
+  };
   const stop = async (): Promise<void> => {
     if (stopped) return;
+    resume();
     stopped = true;
     await agent?.stop();
     if (istiod) await killChild(istiod);
@@ -157,7 +174,7 @@ export async function startIstio(cluster: TestCluster): Promise<TestIstio> {
     });
 
     agent = await startIstioCniAgent(kc, objects);
-    return { objects: applied, version: files.version, logFile, stop };
+    return { objects: applied, version: files.version, logFile, pause, resume, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,6 +2,7 @@ import { endpointParts, mergeEndpoints } from '../../../loadgen/endpoint-merge.t
 import { decodeHistogram, encodeHistogram, mergeHistograms, summarize } from '../../../core/histogram.ts';
 import type { MachineState } from '../../../loadgen/machine.ts';
 import type { PhaseMeasurement, PhaseSpec } from '../../../loadgen/types.ts';
+import { mergePhaseSeconds } from '../../../loadgen/seconds.ts';
 import { generatorWarnings } from '../../../loadgen/warnings.ts';
 import { round } from '../../../core/numbers.ts';
 import { type Warning } from '../../../core/warning.ts';
@@ -51,6 +52,7 @@ export function mergeShards(spec: PhaseSpec, shards: readonly PhaseMeasurement[]
     ...(spec.requests ? { endpoints: mergeEndpoints(spec.requests, shards.map((s) => endpointParts(s.endpoints ?? []))) } : {}),
     machine: busiestMachine(shards.map((s) => s.machine)),
     warnings: [...whole, ...own],
+    ...(spec.perSecond ? { seconds: mergePhaseSeconds(shards.flatMap((s) => (s.seconds ? [s.seconds] : []))) } : {}),
   };
 }
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { failuresLine, probeText, recoveryText, spanText } from '../../src/report/outage.ts';
+import type { OutageRecord } from '../../src/results/schema.ts';
+
+const span = { seconds: 0, requests: 0, failed: 0, errorRate: null, p50Us: null, p99Us: null };
+const BASE: OutageRecord = {
+  mesh: 'istio',
+  components: [{ kind: 'Deployment', namespace: 'istio-system', name: 'istiod', replicas: 2 }],
+  plannedAtS: 1,
+  plannedDurationS: 3,
+  startS: 1.2,
+  restoreS: 4.05,
+  restored: true,
+  recovery: { controlPlaneReadyS: 2.5, firstOkSecond: 4, trafficRecoveredSecond: 5 },
+  probePod: { name: 'outage-probe-abc', admitted: true, injected: true, readyDuringOutage: false, readyAfterS: 4.2 },
+  traffic: { before: span, during: span, after: span },
+  seconds: ([0, 1, 2, 3, 4, 5] as const).map((second) => ({
+    second,
+    span: second < 1 ? 'before' : second < 5 ? 'during' : 'after',
+    ok: 10,
+    failed: second === 3 ? 7 : 0,
+    p50Us: null,
+    p99Us: null,
+    maxUs: null,
+  })),
+  unplacedFailures: 0,
+};
+
+describe('the outage in text reports', () => {
+  it('brackets the outage\'s seconds in the failures line', () => {
+    expect(failuresLine(BASE)).toBe('0 [0 0 7 0] 0');
+    expect(failuresLine({ ...BASE, seconds: BASE.seconds.map((s) => ({ ...s, span: s.second === 0 ? 'before' : 'during' })) })).toBe('0 [0 0 7 0 0]');
+  });
+
+  it('says what the probe pod did', () => {
+    expect(probeText(BASE)).toBe('got its proxy, Ready 4.2 s after creation, after the restore');
+    expect(probeText({ ...BASE, probePod: { ...BASE.probePod!, injected: null, readyDuringOutage: true, readyAfterS: 0.75 } })).toBe('Ready during the outage (0.8 s)');
+    expect(probeText({ ...BASE, probePod: { name: 'p', admitted: false, error: `webhook ${'x'.repeat(200)}`, injected: null, readyDuringOutage: false, readyAfterS: null } })).toBe(
+      `refused: webhook ${'x'.repeat(111)}…`,
+    );
+    expect(probeText({ ...BASE, probePod: null })).toBe('not started');
+  });
+
+  it('says how it recovered, and loudly when it was not restored', () => {
+    expect(recoveryText(BASE)).toBe('control plane Ready 2.5 s after restore; first ok request in second 4; traffic back to pre-outage errors from second 5');
+    expect(recoveryText({ ...BASE, restored: false, error: 'restoring the control plane: HTTP 403' })).toBe('NOT RESTORED: restoring the control plane: HTTP 403');
+    expect(recoveryText({ ...BASE, startS: null, restoreS: null, error: 'stopping the control plane: HTTP 403' })).toBe('never stopped: stopping the control plane: HTTP 403');
+  });
+
+  it('shows a span\'s error rate, p99 and length', () => {
+    expect(spanText({ seconds: 3, requests: 3000, failed: 30, errorRate: 0.01, p50Us: 800, p99Us: 2500 })).toBe('1.0% failed, p99 2.50 ms (3 s)');
+    expect(spanText(span)).toBe('—');
+  });
+});
