@@ -6,7 +6,8 @@
 # istio.io/istio, helm from helm.sh/helm/v4, and Istio's charts and CRDs from the same istio.io/istio
 # module zip; and a real node for test/helpers/kube/node.ts: kubelet and kube-proxy (k8s.io/kubernetes), containerd,
 # its runc shim and ctr (github.com/containerd/containerd/v2), the CNI plugins bridge, host-local, loopback and
-# portmap (github.com/containernetworking/plugins) and crictl (sigs.k8s.io/cri-tools). Everything comes from the Go
+# portmap (github.com/containernetworking/plugins), crictl (sigs.k8s.io/cri-tools) and CoreDNS
+# (github.com/coredns/coredns, the node's cluster DNS). Everything comes from the Go
 # module proxy; runc itself is Debian's (scripts/test-env/setup.sh installs it), and the pod sandbox's pause
 # binary is compiled from k8s.io/kubernetes's build/pause/linux/pause.c with the system's gcc.
 #
@@ -26,13 +27,15 @@ CONTAINERD_VERSION="${MESHTAX_CONTAINERD_VERSION:-v2.4.2}"
 CNI_PLUGINS_VERSION="${MESHTAX_CNI_PLUGINS_VERSION:-v1.10.0}"
 # cri-tools follows Kubernetes minors; v1.37.0 is the newest the module proxy serves.
 CRI_TOOLS_VERSION="${MESHTAX_CRI_TOOLS_VERSION:-v1.37.0}"
+# Cluster DNS for the test node's pods (Service names such as `echo` resolve as on any cluster).
+COREDNS_VERSION="${MESHTAX_COREDNS_VERSION:-v1.15.0}"
 CACHE_ROOT="${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}"
 CACHE="$CACHE_ROOT/$K8S_VERSION"
 BIN="$CACHE/bin"
 CRDS="$CACHE/crds"
 ISTIO="$CACHE/istio"
 NODE="$CACHE/node"
-NODE_BINS=(containerd containerd-shim-runc-v2 ctr crictl pause)
+NODE_BINS=(containerd containerd-shim-runc-v2 ctr crictl coredns pause)
 CNI_PLUGINS=(main/bridge ipam/host-local main/loopback meta/portmap)
 # The charts the tests render: base (CRDs), istiod, ztunnel, istio-cni, as `helm install` of the ambient profile uses.
 ISTIO_CHARTS=(base istio-control/istio-discovery ztunnel istio-cni)
@@ -72,7 +75,7 @@ have_node() {
 }
 
 node_version() {
-  echo "containerd $CONTAINERD_VERSION cni-plugins $CNI_PLUGINS_VERSION cri-tools $CRI_TOOLS_VERSION"
+  echo "containerd $CONTAINERD_VERSION cni-plugins $CNI_PLUGINS_VERSION cri-tools $CRI_TOOLS_VERSION coredns $COREDNS_VERSION"
 }
 
 have_istio() {
@@ -206,6 +209,40 @@ build_istio() {
   log "istio $ISTIO_VERSION: charts ${ISTIO_CHARTS[*]}, $(grep -c '^kind: CustomResourceDefinition' "$ISTIO/crds/crd-all.gen.yaml") CRDs"
 }
 
+# ------------------------------------------------------------------- coredns
+# CoreDNS with the four plugins the test node's Corefile uses (bind, errors, cache, kubernetes), registered as
+# CoreDNS documents for builds with a chosen plugin set (a main that imports them and sets dnsserver.Directives,
+# in the order of its core/dnsserver/zdirectives.go); the full build also compiles every cloud provider's SDK,
+# which the test node never uses. Dependencies at the versions github.com/coredns/coredns's own go.mod requires.
+build_coredns() {
+  local mod="$WORK/coredns"
+  mkdir -p "$mod"
+  (
+    cd "$mod"
+    "$GO" mod init meshtax.local/coredns >/dev/null 2>&1
+    cat > main.go <<'GO'
+package main
+
+import (
+	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/coremain"
+	_ "github.com/coredns/coredns/plugin/bind"
+	_ "github.com/coredns/coredns/plugin/cache"
+	_ "github.com/coredns/coredns/plugin/errors"
+	_ "github.com/coredns/coredns/plugin/kubernetes"
+)
+
+func init() { dnsserver.Directives = []string{"bind", "errors", "cache", "kubernetes"} }
+
+func main() { coremain.Run() }
+GO
+    "$GO" get "github.com/coredns/coredns@$COREDNS_VERSION" >/dev/null
+    "$GO" mod tidy >/dev/null
+    log "building coredns $COREDNS_VERSION (bind, errors, cache, kubernetes)"
+    timed coredns "$GO" build -p 2 -trimpath -ldflags="-s -w" -o "$NODE/bin/coredns" .
+  )
+}
+
 # ---------------------------------------------------------------------- node
 # `go install pkg@version` builds each with its own module's go.mod, as upstream pins its dependencies. Static
 # (CGO_ENABLED=0, as upstream builds the shim and the plugins); containerd without cgo leaves out the btrfs and
@@ -224,6 +261,7 @@ build_node() {
   log "building crictl $CRI_TOOLS_VERSION"
   timed crictl env GOBIN="$NODE/bin" "$GO" install -p 2 -trimpath -ldflags="-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRI_TOOLS_VERSION" \
     "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
+  build_coredns
   local pkgs=()
   for b in "${CNI_PLUGINS[@]}"; do pkgs+=("github.com/containernetworking/plugins/plugins/$b@$CNI_PLUGINS_VERSION"); done
   log "building CNI plugins ${CNI_PLUGINS[*]} $CNI_PLUGINS_VERSION"
@@ -252,7 +290,7 @@ build_node
   echo "gateway-api $GATEWAY_API_VERSION (standard channel CRDs)"
   echo "istio.io/istio $ISTIO_VERSION (pilot-discovery, charts ${ISTIO_CHARTS[*]}, crd-all.gen.yaml)"
   echo "helm $HELM_VERSION"
-  echo "$(node_version) (containerd, containerd-shim-runc-v2, ctr, crictl, CNI ${CNI_PLUGINS[*]})"
+  echo "$(node_version) (containerd, containerd-shim-runc-v2, ctr, crictl, coredns, CNI ${CNI_PLUGINS[*]}, pause)"
   echo "go $("$GO" env GOVERSION)"
   [ -f "$WORK/times.txt" ] && cat "$WORK/times.txt"
   echo "total build seconds (this run): $((SECONDS - T0))"

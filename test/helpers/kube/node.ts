@@ -33,6 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { Fatal, waitFor } from '../poll.ts';
 import { type ControlPlane, kubeCacheDir, killChild, waitForDefaultServiceAccount } from './cluster.ts';
+import { untilReady } from './ready-line.ts';
 
 /** The service range the control plane must be started with for this node (inside 198.18.0.0/15). */
 export const SERVICE_CIDR = '198.18.252.0/22';
@@ -328,21 +329,7 @@ export async function startRealNode(plane: ControlPlane, options: { name?: strin
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAUSE: nodeBin('pause') } },
     );
     const holderProcess = holder;
-    let holderOutput = '';
-    holderProcess.stderr?.on('data', (chunk: Buffer) => (holderOutput += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`real node: namespace holder not ready in 10 s: ${holderOutput}`)), 10_000);
-      holderProcess.stdout?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      holderProcess.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`real node: namespace holder exited (${code}): ${holderOutput}`));
-      });
-    });
+    await untilReady(holderProcess, 'real node: namespace holder');
     const pid1 = firstChild(holderProcess.pid ?? 0);
     if (!pid1) throw new Error('real node: no first process in the node namespaces');
     const enter = ['nsenter', '-t', String(pid1), '--mount', '--pid', '--net', '--'];
