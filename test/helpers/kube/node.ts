@@ -16,7 +16,7 @@
  * - mount and PID: one `unshare` holds them, every component enters them (nsenter). Killing the namespace's first
  *   process kills everything in it, containerd's shims and the containers included, and its mount namespace takes
  *   the overlay, proc and sysctl mounts with it.
- * - cgroups: the kubelet's cgroupRoot `/meshtax-node-PID-XXXX` in every cgroup v1 hierarchy, removed on stop().
+ * - cgroups: the kubelet's cgroupRoot `/meshtax-node-PID-XXXX` in every cgroup hierarchy, removed on stop().
  *
  * cgroup v1: this machine mounts the v1 controllers at /sys/fs/cgroup (a v2 hierarchy at /sys/fs/cgroup/unified has
  * only hugetlb), so the kubelet runs with `failCgroupV1: false` (its default, true, refuses v1 since 1.35:
@@ -54,6 +54,8 @@ export interface RealNode {
   crictl(args: string[]): string;
   /** Stops every process of the node, removes its namespaces, cgroups and files. Idempotent. */
   stop(): Promise<void>;
+  /** What of the node exists on the host: its network namespace, host veth, cgroups and temp dir (none after stop()). */
+  leftovers(): string[];
 }
 
 const CACHE = (): string => kubeCacheDir();
@@ -74,12 +76,15 @@ function missingPieces(): string[] {
   return missing;
 }
 
-/** The cgroup v1 hierarchies mounted under /sys/fs/cgroup (name → mount point), from /proc/self/mounts. */
-function cgroupV1Hierarchies(): string[] {
+/**
+ * The cgroup hierarchies mounted under /sys/fs/cgroup, from /proc/self/mounts: the v1 controllers' and the v2
+ * hierarchy beside them (/sys/fs/cgroup/unified), where runc's cgroup v1 manager creates each container's cgroup too.
+ */
+function cgroupHierarchies(): string[] {
   return readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((line) => line.split(' '))
-    .filter((fields) => fields[2] === 'cgroup' && fields[1]?.startsWith('/sys/fs/cgroup/'))
+    .filter((fields) => (fields[2] === 'cgroup' || fields[2] === 'cgroup2') && fields[1]?.startsWith('/sys/fs/cgroup/'))
     .map((fields) => fields[1]!);
 }
 
@@ -113,7 +118,7 @@ function sweepStale(): void {
     const match = /^(mnode-(\d+)-[0-9a-f]{4})\b/.exec(line);
     if (match?.[1] && !alive(Number(match[2]))) ipQuiet('netns', 'delete', match[1]);
   }
-  for (const hierarchy of cgroupV1Hierarchies()) {
+  for (const hierarchy of cgroupHierarchies()) {
     for (const name of readdirSync(hierarchy)) {
       const pid = /^meshtax-node-(\d+)-[0-9a-f]{4}$/.exec(name)?.[1];
       if (pid && !alive(Number(pid))) removeCgroupTree(path.join(hierarchy, name));
@@ -241,7 +246,7 @@ export async function startRealNode(plane: ControlPlane, options: { name?: strin
   const cleanupSync = (): void => {
     killNamespace();
     holder?.kill('SIGKILL');
-    for (const hierarchy of cgroupV1Hierarchies()) removeCgroupTree(path.join(hierarchy, cgroupRoot));
+    for (const hierarchy of cgroupHierarchies()) removeCgroupTree(path.join(hierarchy, cgroupRoot));
     ipQuiet('link', 'delete', link.hostIf);
     ipQuiet('netns', 'delete', link.netns);
     rmSync(dir, { recursive: true, force: true });
@@ -256,7 +261,7 @@ export async function startRealNode(plane: ControlPlane, options: { name?: strin
     forwarder?.close();
     // Processes killed with the namespace leave their cgroups once the kernel has reaped them: bounded retries.
     for (let attempt = 0; attempt < 50; attempt++) {
-      if (cgroupV1Hierarchies().every((hierarchy) => removeCgroupTree(path.join(hierarchy, cgroupRoot)))) break;
+      if (cgroupHierarchies().every((hierarchy) => removeCgroupTree(path.join(hierarchy, cgroupRoot)))) break;
       await sleep(100);
     }
     ipQuiet('link', 'delete', link.hostIf);
@@ -266,8 +271,8 @@ export async function startRealNode(plane: ControlPlane, options: { name?: strin
   };
 
   try {
-    // ---- cgroup root in every v1 hierarchy; cpuset needs its cpus and mems before a process or child can join.
-    for (const hierarchy of cgroupV1Hierarchies()) {
+    // ---- cgroup root in every hierarchy; cpuset needs its cpus and mems before a process or child can join.
+    for (const hierarchy of cgroupHierarchies()) {
       const root = path.join(hierarchy, cgroupRoot);
       mkdirSync(root);
       if (hierarchy.endsWith('/cpuset')) {
@@ -394,7 +399,13 @@ export async function startRealNode(plane: ControlPlane, options: { name?: strin
     await waitForDefaultServiceAccount(kc);
     const crictl = (args: string[]): string =>
       execFileSync('setpriv', ['--pdeathsig', 'KILL', ...enter, nodeBin('crictl'), '--runtime-endpoint', `unix://${sock}`, '--image-endpoint', `unix://${sock}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return { name, address: link.nodeAddress, netns: link.netns, image: NODE_IMAGE, logDir, crictl, stop };
+    const leftovers = (): string[] => [
+      ...(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes(link.netns) ? [`netns ${link.netns}`] : []),
+      ...(existsSync(`/sys/class/net/${link.hostIf}`) ? [`link ${link.hostIf}`] : []),
+      ...cgroupHierarchies().filter((hierarchy) => existsSync(path.join(hierarchy, cgroupRoot))).map((hierarchy) => `cgroup ${path.join(hierarchy, cgroupRoot)}`),
+      ...(existsSync(dir) ? [`dir ${dir}`] : []),
+    ];
+    return { name, address: link.nodeAddress, netns: link.netns, image: NODE_IMAGE, logDir, crictl, stop, leftovers };
   } catch (error) {
     const tails = ['containerd', 'kubelet', 'kube-proxy', 'coredns']
       .map((component) => {

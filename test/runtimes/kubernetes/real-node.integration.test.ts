@@ -37,6 +37,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await node?.stop();
   await plane?.stop();
+  // The node's namespaces, veth, cgroups (in every hierarchy) and files are gone with it.
+  expect(node?.leftovers()).toEqual([]);
 });
 
 async function meshtaxNamespaces(): Promise<string[]> {
