@@ -263,7 +263,8 @@ interface NetnsLink {
   podNetwork: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (signal 0; EPERM means it does, as another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

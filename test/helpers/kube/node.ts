@@ -33,6 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { Fatal, waitFor } from '../poll.ts';
 import { type ControlPlane, kubeCacheDir, killChild, waitForDefaultServiceAccount } from './cluster.ts';
+import { alive } from './kubelet.ts';
 import { untilReady } from './ready-line.ts';
 
 /** The service range the control plane must be started with for this node (inside 198.18.0.0/15). */
@@ -97,15 +98,6 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const cleanup of liveCleanups) cleanup();
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Namespaces `mnode-PID-XXXX`, cgroups `meshtax-node-PID-XXXX` and temp dirs `meshtax-node-PID-*` of test processes that are gone. */
