@@ -156,7 +156,8 @@ function createLink(): Link {
   const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   for (let attempt = 0; attempt < 50; attempt++) {
     const tag = randomInt(0x10000).toString(16).padStart(4, '0');
-    // 198.18.0.0-198.18.247.255 for the /30 (SERVICE_CIDR is above), 198.19.192-255 for pods (kubelet.ts's fake pods use 198.19.0-255 /22s below 192).
+    // The /30 from 198.18.0.0-198.18.247.255 (SERVICE_CIDR is above). The pods' /24 exists only inside the node's
+    // namespace, so a fake kubelet's host route to a /22 of 198.19.0.0/16 (kubelet.ts) never meets it.
     const prefix = `198.18.${randomInt(248)}.`;
     const base = randomInt(64) * 4;
     if ([0, 1, 2, 3].some((offset) => used.includes(` ${prefix}${base + offset}/`)) || namespaces.includes(`-${tag}`)) continue;
