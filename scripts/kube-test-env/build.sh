@@ -4,9 +4,14 @@
 # go.etcd.io/etcd/server/v3) and extracts the Gateway API standard CRDs (from the
 # sigs.k8s.io/gateway-api module zip); and Istio's control plane: pilot-discovery (istiod) from
 # istio.io/istio, helm from helm.sh/helm/v4, and Istio's charts and CRDs from the same istio.io/istio
-# module zip. Everything comes from the Go module proxy.
+# module zip; and a real node for test/helpers/kube/node.ts: kubelet and kube-proxy (k8s.io/kubernetes), containerd,
+# its runc shim and ctr (github.com/containerd/containerd/v2), the CNI plugins bridge, host-local, loopback and
+# portmap (github.com/containernetworking/plugins), crictl (sigs.k8s.io/cri-tools) and CoreDNS
+# (github.com/coredns/coredns, the node's cluster DNS). Everything comes from the Go
+# module proxy; runc itself is Debian's (scripts/test-env/setup.sh installs it), and the pod sandbox's pause
+# binary is compiled from k8s.io/kubernetes's build/pause/linux/pause.c with the system's gcc.
 #
-# Cache: ${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}/<k8s-version>/{bin,crds,istio/{bin,charts,crds}}
+# Cache: ${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}/<k8s-version>/{bin,crds,istio/{bin,charts,crds},node/{bin,cni}}
 # A second run with the cache present only checks files and exits.
 set -euo pipefail
 
@@ -18,11 +23,20 @@ GATEWAY_API_VERSION="${MESHTAX_GATEWAY_API_VERSION:-v1.6.3}"
 ISTIO_VERSION="${MESHTAX_ISTIO_VERSION:-v0.0.0-20260827124520-eed52ebb66ad}"
 # The helm that version of istio.io/istio requires itself (its go.mod: helm.sh/helm/v4 v4.2.0).
 HELM_VERSION="${MESHTAX_HELM_VERSION:-v4.2.0}"
+CONTAINERD_VERSION="${MESHTAX_CONTAINERD_VERSION:-v2.4.2}"
+CNI_PLUGINS_VERSION="${MESHTAX_CNI_PLUGINS_VERSION:-v1.10.0}"
+# cri-tools follows Kubernetes minors; v1.37.0 is the newest the module proxy serves.
+CRI_TOOLS_VERSION="${MESHTAX_CRI_TOOLS_VERSION:-v1.37.0}"
+# Cluster DNS for the test node's pods (Service names such as `echo` resolve as on any cluster).
+COREDNS_VERSION="${MESHTAX_COREDNS_VERSION:-v1.15.0}"
 CACHE_ROOT="${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}"
 CACHE="$CACHE_ROOT/$K8S_VERSION"
 BIN="$CACHE/bin"
 CRDS="$CACHE/crds"
 ISTIO="$CACHE/istio"
+NODE="$CACHE/node"
+NODE_BINS=(containerd containerd-shim-runc-v2 ctr crictl coredns pause)
+CNI_PLUGINS=(main/bridge ipam/host-local main/loopback meta/portmap)
 # The charts the tests render: base (CRDs), istiod, ztunnel, istio-cni, as `helm install` of the ambient profile uses.
 ISTIO_CHARTS=(base istio-control/istio-discovery ztunnel istio-cni)
 
@@ -38,7 +52,7 @@ export CGO_ENABLED=0
 STAGING_VERSION="v0.${K8S_VERSION#v1.}"
 K8S_MINOR="${K8S_VERSION#v1.}"; K8S_MINOR="${K8S_MINOR%%.*}"
 
-KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler)
+KUBE_BINS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 
 log() { printf '[kube-test-env] %s\n' "$*" >&2; }
 
@@ -48,7 +62,20 @@ have_all() {
   [ -s "$CRDS/gateway-api-standard.yaml" ] || return 1
   [ -s "$CACHE/versions.txt" ] || return 1
   have_istio || return 1
+  have_node || return 1
   return 0
+}
+
+have_node() {
+  local b
+  for b in "${NODE_BINS[@]}"; do [ -x "$NODE/bin/$b" ] || return 1; done
+  for b in "${CNI_PLUGINS[@]}"; do [ -x "$NODE/cni/${b##*/}" ] || return 1; done
+  [ "$(cat "$NODE/version" 2>/dev/null)" = "$(node_version)" ] || return 1
+  return 0
+}
+
+node_version() {
+  echo "containerd $CONTAINERD_VERSION cni-plugins $CNI_PLUGINS_VERSION cri-tools $CRI_TOOLS_VERSION coredns $COREDNS_VERSION"
 }
 
 have_istio() {
@@ -68,6 +95,8 @@ print_where() {
   ls -1 "$CRDS" | sed 's/^/  /'
   echo "istio: $ISTIO ($(cat "$ISTIO/version"))"
   ls -1 "$ISTIO/bin" "$ISTIO/charts" | sed 's/^/  /'
+  echo "node: $NODE ($(cat "$NODE/version"))"
+  ls -1 "$NODE/bin" "$NODE/cni" | sed 's/^/  /'
   sed 's/^/  /' "$CACHE/versions.txt"
 }
 
@@ -180,6 +209,73 @@ build_istio() {
   log "istio $ISTIO_VERSION: charts ${ISTIO_CHARTS[*]}, $(grep -c '^kind: CustomResourceDefinition' "$ISTIO/crds/crd-all.gen.yaml") CRDs"
 }
 
+# ------------------------------------------------------------------- coredns
+# CoreDNS with the four plugins the test node's Corefile uses (bind, errors, cache, kubernetes), registered as
+# CoreDNS documents for builds with a chosen plugin set (a main that imports them and sets dnsserver.Directives,
+# in the order of its core/dnsserver/zdirectives.go); the full build also compiles every cloud provider's SDK,
+# which the test node never uses. Dependencies at the versions github.com/coredns/coredns's own go.mod requires.
+build_coredns() {
+  local mod="$WORK/coredns"
+  mkdir -p "$mod"
+  (
+    cd "$mod"
+    "$GO" mod init meshtax.local/coredns >/dev/null 2>&1
+    cat > main.go <<'GO'
+package main
+
+import (
+	"github.com/coredns/coredns/core/dnsserver"
+	"github.com/coredns/coredns/coremain"
+	_ "github.com/coredns/coredns/plugin/bind"
+	_ "github.com/coredns/coredns/plugin/cache"
+	_ "github.com/coredns/coredns/plugin/errors"
+	_ "github.com/coredns/coredns/plugin/kubernetes"
+)
+
+func init() { dnsserver.Directives = []string{"bind", "errors", "cache", "kubernetes"} }
+
+func main() { coremain.Run() }
+GO
+    "$GO" get "github.com/coredns/coredns@$COREDNS_VERSION" >/dev/null
+    "$GO" mod tidy >/dev/null
+    log "building coredns $COREDNS_VERSION (bind, errors, cache, kubernetes)"
+    timed coredns "$GO" build -p 2 -trimpath -ldflags="-s -w" -o "$NODE/bin/coredns" .
+  )
+}
+
+# ---------------------------------------------------------------------- node
+# `go install pkg@version` builds each with its own module's go.mod, as upstream pins its dependencies. Static
+# (CGO_ENABLED=0, as upstream builds the shim and the plugins); containerd without cgo leaves out the btrfs and
+# devmapper snapshotters, which the test node does not use (it uses overlayfs).
+build_node() {
+  if have_node; then log "node: cached"; return; fi
+  rm -rf "$NODE"
+  mkdir -p "$NODE/bin" "$NODE/cni"
+  local b
+  for b in containerd containerd-shim-runc-v2 ctr; do
+    log "building $b $CONTAINERD_VERSION"
+    timed "$b" env GOBIN="$NODE/bin" "$GO" install -p 2 -trimpath -tags "no_btrfs no_devmapper" \
+      -ldflags="-s -w -X github.com/containerd/containerd/v2/version.Version=$CONTAINERD_VERSION" \
+      "github.com/containerd/containerd/v2/cmd/$b@$CONTAINERD_VERSION"
+  done
+  log "building crictl $CRI_TOOLS_VERSION"
+  timed crictl env GOBIN="$NODE/bin" "$GO" install -p 2 -trimpath -ldflags="-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$CRI_TOOLS_VERSION" \
+    "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
+  build_coredns
+  local pkgs=()
+  for b in "${CNI_PLUGINS[@]}"; do pkgs+=("github.com/containernetworking/plugins/plugins/$b@$CNI_PLUGINS_VERSION"); done
+  log "building CNI plugins ${CNI_PLUGINS[*]} $CNI_PLUGINS_VERSION"
+  timed cni-plugins env GOBIN="$NODE/cni" "$GO" install -p 2 -trimpath -ldflags="-s -w" "${pkgs[@]}"
+  # The pod sandbox's process (the image CRI starts first in every pod): Kubernetes' own pause.c from the same
+  # k8s.io/kubernetes module zip, static, so its image needs no other file.
+  local kdir
+  kdir="$("$GO" mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -f "$kdir/build/pause/linux/pause.c" ] || { log "no build/pause/linux/pause.c in k8s.io/kubernetes@$K8S_VERSION ($kdir)"; exit 1; }
+  timed pause gcc -Os -Wall -Werror -static -DVERSION="$K8S_VERSION-meshtax" -o "$NODE/bin/pause" "$kdir/build/pause/linux/pause.c"
+  strip "$NODE/bin/pause"
+  node_version > "$NODE/version"
+}
+
 T0=$SECONDS
 # Build times of pieces built by an earlier run stay in versions.txt.
 [ -f "$CACHE/versions.txt" ] && grep ' build seconds: ' "$CACHE/versions.txt" | grep -v '^total' > "$WORK/times.txt" || true
@@ -187,12 +283,14 @@ build_kube
 build_etcd
 extract_crds
 build_istio
+build_node
 {
   echo "kubernetes $K8S_VERSION (staging $STAGING_VERSION)"
   echo "etcd $ETCD_VERSION"
   echo "gateway-api $GATEWAY_API_VERSION (standard channel CRDs)"
   echo "istio.io/istio $ISTIO_VERSION (pilot-discovery, charts ${ISTIO_CHARTS[*]}, crd-all.gen.yaml)"
   echo "helm $HELM_VERSION"
+  echo "$(node_version) (containerd, containerd-shim-runc-v2, ctr, crictl, coredns, CNI ${CNI_PLUGINS[*]}, pause)"
   echo "go $("$GO" env GOVERSION)"
   [ -f "$WORK/times.txt" ] && cat "$WORK/times.txt"
   echo "total build seconds (this run): $((SECONDS - T0))"

@@ -6,8 +6,10 @@
 #   1. Debian packages the tests use: haproxy (the local runtime's proxy), iproute2/iptables (netns isolation),
 #      procps, libxml2-utils (xmllint checks junit.xml), chromium (report.html opened headless), util-linux
 #      (setpriv: test control-plane processes die with their parent), wrk (the benchmark's closed-loop peer),
-#      ca-certificates (Go module downloads), unzip (the Go toolchain zip). Installed with apt-get as root,
-#      only when something is missing.
+#      ca-certificates (Go module downloads), unzip (the Go toolchain zip); for the real test node
+#      (test/helpers/kube/node.ts): runc (containerd's runtime), gcc and libc6-dev (build.sh compiles the static pause
+#      binary), jq (node-image.sh writes the image's JSON). Installed with apt-get as root, only when something is
+#      missing.
 #   2. A Go toolchain >= 1.26 for the Kubernetes test control plane: the one on PATH or at /usr/local/go/bin/go,
 #      else go1.26.8 from the Go module proxy into ${MESHTAX_TOOLS_CACHE:-/var/cache/meshtax-tools}/go.
 #   3. scripts/kube-test-env/build.sh: the control plane, cached in ${MESHTAX_KUBE_CACHE:-/var/cache/meshtax-kube}.
@@ -41,6 +43,10 @@ NEEDS=(
   "wrk wrk"
   "unzip unzip"
   "/etc/ssl/certs/ca-certificates.crt ca-certificates"
+  "runc runc"
+  "gcc gcc"
+  "/usr/include/stdio.h libc6-dev"
+  "jq jq"
 )
 missing=()
 for pair in "${NEEDS[@]}"; do

@@ -46,6 +46,10 @@ export const kubernetesSchema = z
       .min(1)
       .default('docker.io/library/node:24-alpine')
       .describe('Stock Node.js image that runs meshtax\'s echo server and load generator (its code is delivered in a ConfigMap); override for a private registry mirror'),
+    imagePullPolicy: z
+      .enum(['Always', 'IfNotPresent', 'Never'])
+      .optional()
+      .describe('Pull policy of the echo server and generator containers; default: Kubernetes\' own (IfNotPresent for a tagged image). Never for an image loaded onto the nodes without a registry'),
     imagePullSecrets: z.array(z.string().min(1)).default([]).describe('Secrets in each mode namespace are not created by meshtax; names listed here are referenced by the pods'),
     podSecurity: z
       .enum(['restricted', 'baseline'])

@@ -1,8 +1,9 @@
 /**
  * A real Kubernetes control plane for tests, on loopback: etcd, kube-apiserver (HTTPS, static token, RBAC,
  * default admission incl. PodSecurity), kube-controller-manager and kube-scheduler, built from source by
- * scripts/kube-test-env/build.sh. Nodes are fake: test/helpers/kube/kubelet.ts keeps them Ready, runs their pods
- * (status only) and serves their kubelet endpoint (pod logs, node proxy) from the test process.
+ * scripts/kube-test-env/build.sh. startCluster's nodes are fake: test/helpers/kube/kubelet.ts keeps them Ready, runs
+ * their pods (status only) and serves their kubelet endpoint (pod logs, node proxy) from the test process.
+ * startControlPlane starts the control plane alone, for a real node (test/helpers/kube/node.ts).
  *
  *   const cluster = await startCluster({ nodes: ['node-a', 'node-b'] });
  *   const kc = new k8s.KubeConfig(); kc.loadFromFile(cluster.kubeconfigPath);
@@ -25,13 +26,18 @@ import type { FakeKubelet, KubeletNetwork, NodeSimulator } from './kubelet.ts';
 export const KUBE_VERSION = process.env.MESHTAX_K8S_VERSION ?? 'v1.37.2';
 export const CONTEXT = 'meshtax-test';
 
-export interface ClusterOptions {
+export interface ControlPlaneOptions {
+  /** Apply the Gateway API standard CRDs. Default: true. */
+  gatewayApi?: boolean;
+  /** The API server's --service-cluster-ip-range. Default: 10.96.0.0/16 (never routed: the fake nodes run nothing). */
+  serviceCidr?: string;
+}
+
+export interface ClusterOptions extends ControlPlaneOptions {
   /** Names of the fake nodes. Default: one node, `node-a`. */
   nodes?: string[];
   /** Where the fake kubelet's address lives (see kubelet.ts). Default: netns when root, else loopback. */
   kubeletNetwork?: KubeletNetwork;
-  /** Apply the Gateway API standard CRDs. Default: true. */
-  gatewayApi?: boolean;
   /** Capacity (= allocatable) of every fake node, e.g. `{ cpu: '4', memory: '16Gi' }`. Default: 32 CPUs, 64Gi. */
   nodeCapacity?: { cpu: string; memory: string };
   /**
@@ -41,22 +47,30 @@ export interface ClusterOptions {
   kubeletVersions?: Record<string, string>;
 }
 
-export interface TestCluster {
+export interface ControlPlane {
   /** A kubeconfig with one context, `meshtax-test`: server https://127.0.0.1:PORT, the admin token, the CA. */
   kubeconfigPath: string;
   context: string;
   server: string;
   /** The admin bearer token (group system:masters). */
   token: string;
-  nodes: string[];
-  /** The fake kubelet endpoint of the nodes: set handlers for pod logs and node proxy here. */
-  kubelet: FakeKubelet;
+  /** The CA that signed the API server's serving certificate (PEM). */
+  caPem: string;
+  /** The API server's serving key and certificate chain (PEM). */
+  servingKey: string;
+  servingChain: string;
   /** Where every component writes its log (kept until stop()). */
   logDir: string;
   /** A KubeConfig loaded from kubeconfigPath. */
   kubeConfig(): k8s.KubeConfig;
-  /** Kills every process the cluster started and removes its temporary directories. Idempotent. */
+  /** Kills every process the control plane started and removes its temporary directories. Idempotent. */
   stop(): Promise<void>;
+}
+
+export interface TestCluster extends ControlPlane {
+  nodes: string[];
+  /** The fake kubelet endpoint of the nodes: set handlers for pod logs and node proxy here. */
+  kubelet: FakeKubelet;
 }
 
 export function kubeCacheDir(): string {
@@ -107,29 +121,50 @@ function sweepStaleDirs(): void {
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
-  const bin = binaries();
   const nodes = options.nodes ?? ['node-a'];
+  const plane = await startControlPlane(options);
+  let kubelet: FakeKubelet | undefined;
+  let simulator: NodeSimulator | undefined;
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await simulator?.stop().catch(() => undefined);
+    await kubelet?.close().catch(() => undefined);
+    await plane.stop();
+  };
+  try {
+    const kc = plane.kubeConfig();
+    kubelet = await startFakeKubelet({ nodes, key: plane.servingKey, cert: plane.servingChain, network: options.kubeletNetwork });
+    simulator = await startNodeSimulator({ kubeConfig: kc, nodes, kubelet, ...(options.nodeCapacity ? { capacity: options.nodeCapacity } : {}), ...(options.kubeletVersions ? { kubeletVersions: options.kubeletVersions } : {}) });
+    await waitForDefaultServiceAccount(kc);
+    return { ...plane, nodes, kubelet, stop };
+  } catch (error) {
+    await stop();
+    throw new Error(`kube test cluster failed to start: ${String(error)}`, { cause: error });
+  }
+}
+
+/** The control plane alone: etcd, API server, controller manager, scheduler; no node. */
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const bin = binaries();
   installExitHook();
   sweepStaleDirs();
   const dir = mkdtempSync(path.join(os.tmpdir(), `meshtax-kube-${process.pid}-`));
   liveDirs.add(dir);
   const logDir = path.join(dir, 'logs');
   const children: ChildProcess[] = [];
-  let kubelet: FakeKubelet | undefined;
-  let simulator: NodeSimulator | undefined;
   let stopped = false;
 
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    await simulator?.stop().catch(() => undefined);
     // Reverse order: scheduler and controller manager, then the API server, then etcd. Everything is throwaway,
     // so SIGKILL: no graceful shutdown to wait for.
     for (const child of [...children].reverse()) {
       await killChild(child);
       live.delete(child);
     }
-    await kubelet?.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     liveDirs.delete(dir);
   };
@@ -191,7 +226,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       `--service-account-signing-key-file=${path.join(dir, 'pki', 'sa.key')}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       '--api-audiences=https://kubernetes.default.svc.cluster.local',
-      '--service-cluster-ip-range=10.96.0.0/16',
+      `--service-cluster-ip-range=${options.serviceCidr ?? '10.96.0.0/16'}`,
       '--allow-privileged=true',
       '--kubelet-preferred-address-types=InternalIP',
       '--endpoint-reconciler-type=none',
@@ -247,21 +282,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     // ---- Gateway API CRDs
     if (options.gatewayApi ?? true) await applyCrds(kc, readFileSync(bin.crds, 'utf8'), 'Gateway API CRDs');
 
-    // ---- fake nodes and their kubelet endpoint
     const servingKey = readFileSync(path.join(certDir, 'apiserver.key'), 'utf8');
-    kubelet = await startFakeKubelet({ nodes, key: servingKey, cert: chain, network: options.kubeletNetwork });
-    simulator = await startNodeSimulator({ kubeConfig: kc, nodes, kubelet, ...(options.nodeCapacity ? { capacity: options.nodeCapacity } : {}), ...(options.kubeletVersions ? { kubeletVersions: options.kubeletVersions } : {}) });
-    await waitForDefaultServiceAccount(kc);
-
-    if (process.env.MESHTAX_KUBE_DEBUG) console.log(`kube test cluster up in ${Math.round(performance.now() - started)} ms at ${server} (${dir})`);
-    const fakeKubelet = kubelet;
+    if (process.env.MESHTAX_KUBE_DEBUG) console.log(`kube control plane up in ${Math.round(performance.now() - started)} ms at ${server} (${dir})`);
     return {
       kubeconfigPath,
       context: CONTEXT,
       server,
       token,
-      nodes,
-      kubelet: fakeKubelet,
+      caPem,
+      servingKey,
+      servingChain: chain,
       logDir,
       kubeConfig() {
         const config = new k8s.KubeConfig();
@@ -278,7 +308,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       })
       .join('\n');
     await stop();
-    throw new Error(`kube test cluster failed to start: ${String(error)}\n${tails}`, { cause: error });
+    throw new Error(`kube test control plane failed to start: ${String(error)}\n${tails}`, { cause: error });
   }
 }
 
@@ -341,7 +371,7 @@ export async function applyCrds(kc: k8s.KubeConfig, yaml: string, what: string):
   });
 }
 
-async function waitForDefaultServiceAccount(kc: k8s.KubeConfig): Promise<void> {
+export async function waitForDefaultServiceAccount(kc: k8s.KubeConfig): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   await waitFor('default service account', 20_000, async () => {
     await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });

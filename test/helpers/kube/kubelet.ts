@@ -22,6 +22,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
+import { untilReady } from './ready-line.ts';
 
 export interface LogRequest {
   namespace: string;
@@ -262,7 +263,8 @@ interface NetnsLink {
   podNetwork: string;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (signal 0; EPERM means it does, as another user's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -397,21 +399,7 @@ async function startInNetns(netns: string, script: string, argument: unknown, wh
     ['netns', 'exec', netns, 'setpriv', '--pdeathsig', 'KILL', process.execPath, '-e', script, JSON.stringify(argument)],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`fake kubelet: ${what} in ${netns} not ready in 10 s: ${output}`)), 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fake kubelet: ${what} in ${netns} exited (${code}): ${output}`));
-    });
-  });
+  await untilReady(child, `fake kubelet: ${what} in ${netns}`);
   return child;
 }
 

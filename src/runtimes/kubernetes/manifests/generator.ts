@@ -13,7 +13,7 @@ export const LOADGEN_CONTAINER = 'loadgen';
  */
 export function generatorPod(context: RenderContext, phaseId: string, shard: number, input: GeneratorInput): V1Pod {
   const labels = { ...runLabels(context.runId, context.mode), [ROLE_LABEL]: 'loadgen', [PHASE_LABEL]: phaseId };
-  const container = nodeContainer(LOADGEN_CONTAINER, context.settings.image, [`${CODE_MOUNT}/loadgen.js`], context.settings.resources.loadgen);
+  const container = nodeContainer(LOADGEN_CONTAINER, context.settings, [`${CODE_MOUNT}/loadgen.js`], context.settings.resources.loadgen);
   container.env = [{ name: INPUT_ENV, value: JSON.stringify(input) }];
   return {
     apiVersion: 'v1',

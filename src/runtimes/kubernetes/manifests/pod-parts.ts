@@ -27,11 +27,18 @@ export function codeMount(): V1VolumeMount {
   return { name: 'code', mountPath: CODE_MOUNT, readOnly: true };
 }
 
+/** The image settings of meshtax's own containers (kubernetes.image and kubernetes.imagePullPolicy). */
+export interface NodeImage {
+  image: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never' | undefined;
+}
+
 /** A container with requests equal to limits (Guaranteed QoS for meshtax's own containers) and restricted security. */
-export function nodeContainer(name: string, image: string, args: string[], resources: { cpu: string; memory: string }): V1Container {
+export function nodeContainer(name: string, image: NodeImage, args: string[], resources: { cpu: string; memory: string }): V1Container {
   return {
     name,
-    image,
+    image: image.image,
+    ...(image.imagePullPolicy ? { imagePullPolicy: image.imagePullPolicy } : {}),
     command: ['node'],
     args,
     resources: { requests: { ...resources }, limits: { ...resources } },

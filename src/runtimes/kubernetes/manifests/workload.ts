@@ -32,7 +32,7 @@ function readinessProbe(check: Readiness): V1Probe {
 function echoContainer(context: RenderContext): V1Container {
   const container = nodeContainer(
     APP_NAME,
-    context.settings.image,
+    context.settings,
     [`${CODE_MOUNT}/echo.js`, '--pod', '--host=0.0.0.0', `--port=${APP_PORT}`, `--model=${JSON.stringify(echoModel(context.workload))}`, `--protocol=${context.protocol ?? 'http1'}`],
     context.settings.resources.app,
   );

@@ -69,6 +69,19 @@ describe('rendered manifests', () => {
     expect(deployment.spec!.template.spec!.containers[0]!.resources).toEqual({ requests: { cpu: '500m', memory: '128Mi' }, limits: { cpu: '500m', memory: '128Mi' } });
   });
 
+  it('give meshtax\'s containers the scenario\'s image pull policy, and Kubernetes\' default when it names none', () => {
+    const never = render('baseline', 'kubernetes: {image: meshtax.local/node:test, imagePullPolicy: Never}');
+    const containers = [...never.deployment.spec!.template.spec!.containers, ...never.pods.flatMap((p) => p.spec!.containers)];
+    expect(containers.map((c) => [c.name, c.image, c.imagePullPolicy])).toEqual([
+      ['echo', 'meshtax.local/node:test', 'Never'],
+      ['loadgen', 'meshtax.local/node:test', 'Never'],
+    ]);
+    const stock = render('baseline');
+    for (const container of [...stock.deployment.spec!.template.spec!.containers, ...stock.pods.flatMap((p) => p.spec!.containers)]) {
+      expect(container).not.toHaveProperty('imagePullPolicy');
+    }
+  });
+
   it('pin server and client to the nodes the scenario names', () => {
     const { deployment, pods } = render('linkerd', 'kubernetes: {placement: {server: {node: node-a}, client: {node: node-b}}}');
     const term = (spec: V1PodSpec) => spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchFields?.[0];
