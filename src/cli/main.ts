@@ -123,12 +123,12 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('report')
-    .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv')
-    .argument('<run>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results)')
-    .option('--out <dir>', 'directory to write into (default: beside run.json)')
+    .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv; of several runs (a pilot, one run per service): the same reports with every service side by side, into --out')
+    .argument('<run...>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results); several: one per service, named by metadata.name')
+    .option('--out <dir>', 'directory to write into (default: beside run.json; needed for several runs)')
     .addOption(repeatable('--format <list>', 'formats to write, comma-separated: markdown (or md), html, junit, csv, smp', 'all'))
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (file: string, flags: ReportFlags) => setExit(await reportCommand(file, flags)));
+    .action(async (files: string[], flags: ReportFlags) => setExit(await reportCommand(files, flags)));
 
   root
     .command('show')

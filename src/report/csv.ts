@@ -54,7 +54,8 @@ function meshSum(phase: PhaseRecord, field: 'cpuCores' | 'memoryBytes'): number 
   return tidy(phase.resources.filter((row) => MESH_ROLES.includes(row.role)).reduce((total, row) => total + row[field], 0));
 }
 
-function row(phase: PhaseRecord): (string | number | null)[] {
+/** One phase as the fields of its row, in PHASE_CSV_COLUMNS order. */
+export function phaseRow(phase: PhaseRecord): (string | number | null)[] {
   const latency = phase.latencyUs;
   return [
     phase.mode,
@@ -88,6 +89,6 @@ function row(phase: PhaseRecord): (string | number | null)[] {
 }
 
 export function phasesCsv(run: RunDocument): string {
-  const lines = [PHASE_CSV_COLUMNS.join(','), ...run.phases.map((phase) => row(phase).map(csvField).join(','))];
+  const lines = [PHASE_CSV_COLUMNS.join(','), ...run.phases.map((phase) => phaseRow(phase).map(csvField).join(','))];
   return `${lines.join('\n')}\n`;
 }

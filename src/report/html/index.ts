@@ -72,7 +72,7 @@ ${[...comparisons, ...phases].join('\n')}
 }
 
 /** The delta table of the comparisons that are mesh tax; when every one is invalid, a pointer to why. */
-function validDeltaTable(run: RunDocument): string {
+export function validDeltaTable(run: RunDocument): string {
   const { valid, invalid } = splitComparisons(run.comparisons, run.phases);
   if (valid.length === 0 && invalid.length > 0) return '<p>No valid comparison against baseline: see Invalid measurements above.</p>';
   return deltaTable(valid);
@@ -163,7 +163,7 @@ function canvas(id: string, title: string, fallback: string): string {
   return `<figure class="chart"><div class="chart-box"><canvas id="${id}" role="img" aria-label="${escapeHtml(title)}">${escapeHtml(fallback)}</canvas></div></figure>`;
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; margin: 0 auto; max-width: 1100px; padding: 1.5rem; line-height: 1.45; }
 h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }

@@ -1,0 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import Table from 'cli-table3';
+import { writeFileAtomically } from '../../results/atomic-write.ts';
+import { legend, MissingReasons } from '../uncertainty.ts';
+import { REPORT_FILES, type ReportFormat } from '../write.ts';
+import { pilotHtml } from './html.ts';
+import { pilotCsv, pilotJunit, pilotSmpJson } from './machine.ts';
+import { pilotMarkdown } from './markdown.ts';
+import { allComparisons, SUMMARY_HEAD, summaryRows, type PilotService } from './services.ts';
+
+/** The pilot's reports under the run's file names, written into one directory. */
+const RENDERERS: Record<ReportFormat, (services: readonly PilotService[], outDir: string) => string> = {
+  markdown: pilotMarkdown,
+  junit: pilotJunit,
+  csv: pilotCsv,
+  smp: pilotSmpJson,
+  html: pilotHtml,
+};
+
+/** Renders every format first (a renderer that throws leaves nothing half-written), then writes each atomically. */
+export async function writePilotReports(services: readonly PilotService[], outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
+  const rendered = [...new Set(formats)].map((format) => ({ file: path.join(outDir, REPORT_FILES[format]), text: RENDERERS[format](services, outDir) }));
+  await mkdir(outDir, { recursive: true });
+  for (const { file, text } of rendered) await writeFileAtomically(file, text);
+  return rendered.map(({ file }) => file);
+}
+
+/** The terminal's pilot table: per service, mode and rate the deltas, each with its interval and mark under it. */
+export function pilotSummary(services: readonly PilotService[]): string {
+  const missing = new MissingReasons();
+  const rows = summaryRows(services, (delta) => [delta.value, delta.range, delta.mark && `${delta.mark}${missing.mark(delta)}`].filter(Boolean).join('\n'));
+  const table = new Table({
+    head: [...SUMMARY_HEAD],
+    style: { head: [], border: [] },
+    colAligns: ['left', 'left', 'left', 'right', 'left', 'right', 'right', 'right', 'right'],
+  });
+  for (const row of rows) table.push(row);
+  return [`meshtax pilot: ${services.map((service) => service.name).join(', ')}`, table.toString(), legend(allComparisons(services)), ...missing.notes()].join('\n');
+}
