@@ -3,6 +3,7 @@ import type { ChainResult, RunDocument } from '../../src/results/schema.ts';
 import { runSchema } from '../../src/results/schema.ts';
 import { markdownReport } from '../../src/report/markdown.ts';
 import { runSummary } from '../../src/report/terminal.ts';
+import { htmlReport } from '../../src/report/html/index.ts';
 import { fixtureRun } from './fixture.ts';
 
 const MIB = 1024 * 1024;
@@ -63,5 +64,18 @@ describe('reports beyond one hop', () => {
     expect(text).toContain(
       '| sidecar | 1000 | 3 | 1: +150 µs, 2: +300 µs, 3: +450 µs | 1: +400 µs, 2: +1.60 ms, 3: +3.60 ms | +150 µs [120, 180] | +1.60 ms [0.90, 2.30] | +150 µs, inside the per-hop interval | compounds (faster than linear); curvature +400 µs [150, 650] |',
     );
+  });
+
+  it('report.html has the same per-node and call-chain tables, and neither for a run without them', () => {
+    const html = htmlReport(run);
+    expect(html).toContain('<h2 id="h-per-node">Mesh cost per node</h2>');
+    expect(html).toContain('<tr><td>sidecar</td><td class="num">1000</td><td>worker-1</td><td class="num">1</td><td class="num">0.085 [0.070, 0.100]</td><td class="num">9.25 MiB no interval</td></tr>');
+    expect(html).toContain('<h2 id="h-chain">Call chain: the tax per depth and per hop</h2>');
+    expect(html).toContain(
+      '<tr><td>sidecar</td><td class="num">1000</td><td class="num">3</td><td>1: +150 µs, 2: +300 µs, 3: +450 µs</td><td>1: +400 µs, 2: +1.60 ms, 3: +3.60 ms</td><td class="num">+150 µs [120, 180]</td><td class="num">+1.60 ms [0.90, 2.30]</td><td>+150 µs, inside the per-hop interval</td><td>compounds (faster than linear); curvature +400 µs [150, 650]</td></tr>',
+    );
+    const plain = htmlReport(fixtureRun);
+    expect(plain).not.toContain('h-per-node');
+    expect(plain).not.toContain('h-chain');
   });
 });

@@ -10,9 +10,9 @@ import { escapeHtml } from './escape.ts';
  * heading; `idPrefix` keeps the heading ids apart when one page holds several runs (a pilot).
  */
 
-/** A table whose columns from `numericFrom` on are figures (right-aligned, tabular digits). */
-export function htmlTable(head: readonly string[], rows: readonly (readonly string[])[], caption: string, numericFrom: number): string {
-  const cell = (text: string, index: number): string => `<td${index >= numericFrom ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
+/** A table whose `numeric` columns (by index) are figures: right-aligned, tabular digits. */
+export function htmlTable(head: readonly string[], rows: readonly (readonly string[])[], caption: string, numeric: readonly number[]): string {
+  const cell = (text: string, index: number): string => `<td${numeric.includes(index) ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
   return `<table>
 <caption>${escapeHtml(caption)}</caption>
 <thead><tr>${head.map((label) => `<th scope="col">${escapeHtml(label)}</th>`).join('')}</tr></thead>
@@ -36,18 +36,18 @@ export function endpointsHtml(phases: readonly PhaseRecord[], idPrefix = ''): st
   const shown = formattedEndpoints(phases, (d, footnote) => [d.value, d.range, d.mark && `${d.mark}${footnote}`].filter(Boolean).join(' '));
   if (!shown) return '';
   const notes = shown.notes.map((note) => `<p class="reason">${escapeHtml(note)}</p>`).join('\n');
-  return section(`${idPrefix}h-endpoints`, 'Per endpoint', `${htmlTable(ENDPOINT_HEAD, shown.rows, sentence(ENDPOINT_NOTE), 3)}${notes ? `\n${notes}` : ''}`);
+  return section(`${idPrefix}h-endpoints`, 'Per endpoint', `${htmlTable(ENDPOINT_HEAD, shown.rows, sentence(ENDPOINT_NOTE), [1, 3, 4, 5, 6, 7, 8, 9])}${notes ? `\n${notes}` : ''}`);
 }
 
 /** What the mesh's containers on each node use together, with intervals; '' when the run recorded no nodes. */
 export function perNodeHtml(comparisons: readonly Comparison[], idPrefix = ''): string {
   const rows = nodeRows(comparisons);
   if (rows.length === 0) return '';
-  return section(`${idPrefix}h-per-node`, 'Mesh cost per node', htmlTable(NODE_HEAD, rows, NODE_NOTE, 3));
+  return section(`${idPrefix}h-per-node`, 'Mesh cost per node', htmlTable(NODE_HEAD, rows, NODE_NOTE, [1, 3, 4, 5]));
 }
 
 /** The call chain's delta per depth and per-hop tax with intervals; '' without a chain. */
 export function chainsHtml(chains: RunDocument['chains'], idPrefix = ''): string {
   if (!chains || chains.length === 0) return '';
-  return section(`${idPrefix}h-chain`, 'Call chain: the tax per depth and per hop', htmlTable(CHAIN_HEAD, chainRows(chains), CHAIN_NOTE, 1));
+  return section(`${idPrefix}h-chain`, 'Call chain: the tax per depth and per hop', htmlTable(CHAIN_HEAD, chainRows(chains), CHAIN_NOTE, [1, 2, 5, 6]));
 }

@@ -56,7 +56,7 @@ export function pilotHtml(services: readonly PilotService[], outDir: string): st
 <main>
 <section aria-labelledby="h-pilot">
 <h2 id="h-pilot">What each service pays</h2>
-${htmlTable([...SUMMARY_HEAD], rows, caption, 3)}
+${htmlTable([...SUMMARY_HEAD], rows, caption, [3, 4, 5, 6, 7, 8])}
 </section>
 ${services.map((service, index) => serviceSection(service, index, outDir)).join('\n')}
 </main>

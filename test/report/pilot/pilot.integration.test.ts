@@ -93,7 +93,7 @@ describe('the pilot example', () => {
     }
     const chatty = html.slice(html.indexOf('id="service-3"'));
     expect(chatty).toContain('<h2 id="service-3-h-endpoints">Per endpoint</h2>');
-    expect(chatty).toMatch(/<td>sidecar<\/td><td>100<\/td><td>touch<\/td>/);
+    expect(chatty).toMatch(/<td>sidecar<\/td><td class="num">100<\/td><td>touch<\/td>/);
   });
 
   it('junit.xml: a testsuite per service; phases.csv: every phase with its service; smp.json: results labelled by service', () => {
