@@ -55,7 +55,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .argument('[scenario]', 'scenario file (default: the embedded scenarios/quickstart.yaml)')
     .option('--pods <n>', 'pods started per mode and round', '20')
     .option('--rounds <n>', 'rounds, modes interleaved within each; intervals need 2', '3')
-    .option('--out <dir>', 'output directory (default: the scenario\'s output.dir); writes <out>/<id>/startup.json and startup.md')
+    .option('--out <dir>', 'output directory (default: the scenario\'s output.dir); writes <out>/<id>/startup.json, startup.md, startup.html, startup.csv and junit.xml')
     .addOption(repeatable('--set <path=value>', 'override a scenario field', 'none'))
     .option('--context <name>', 'kubeconfig context for runtime kubernetes')
     .option('--node-cpu <cores>', 'Kubernetes: node size for pods per node, cores (with --node-memory; default: the chosen node\'s allocatable)')

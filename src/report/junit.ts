@@ -3,12 +3,15 @@ import { splitComparisons, validityOf, validityText } from '../analysis/validity
 import { formatRate } from '../core/format.ts';
 import { PERCENTILE_KEYS } from '../core/percentiles.ts';
 import { proxyLine } from './terminal.ts';
+import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
+import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
 import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 
 /**
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
  * skipped when there was no data, error when the measurement it judges is invalid), a testcase per failed phase
- * (error), and per invalid phase and per comparison built on one (error: not mesh tax).
+ * (error), and per invalid phase and per comparison built on one (error: not mesh tax). Its system-out holds the
+ * mesh tax with intervals, the call chain's tax per depth and per hop, and the mesh cost per node.
  */
 
 // Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -26,7 +29,7 @@ export function xmlEscape(text: string): string {
 }
 
 /** An attribute value: escaped, with line breaks and tabs as character references so parsers keep them. */
-function attr(text: string): string {
+export function attr(text: string): string {
   return xmlEscape(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
@@ -90,6 +93,19 @@ export function meshTaxLines(comparisons: readonly Comparison[]): string[] {
   return lines;
 }
 
+/** A table's rows as lines of "column: value" pairs, for a log that has no tables. */
+export const labelled = (head: readonly string[], rows: readonly string[][]): string[] => rows.map((row) => row.map((cell, i) => `${head[i]}: ${cell}`).join('; '));
+
+/** The call chain's tax per depth and per hop, and the mesh cost per node, as the other reports show them. */
+export function beyondOneHopLines(run: RunDocument): string[] {
+  const lines: string[] = [];
+  const chains = run.chains ?? [];
+  if (chains.length > 0) lines.push('call chain: the tax per depth and per hop', ...labelled(CHAIN_HEAD, chainRows(chains)), CHAIN_NOTE);
+  const nodes = nodeRows(splitComparisons(run.comparisons, run.phases).valid);
+  if (nodes.length > 0) lines.push('mesh cost per node', ...labelled(NODE_HEAD, nodes), NODE_NOTE);
+  return lines;
+}
+
 /** One testsuite's counts, as junit.xml's testsuite and testsuites elements carry them. */
 export interface JunitCounts {
   tests: number;
@@ -147,7 +163,7 @@ export function junitSuite(run: RunDocument, service?: string): { xml: string; c
     .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
     .join('\n');
   const suiteName = service === undefined ? 'meshtax thresholds' : `meshtax thresholds: ${service}`;
-  const tax = meshTaxLines(run.comparisons);
+  const tax = [...meshTaxLines(run.comparisons), ...beyondOneHopLines(run)];
   const xml = [
     `  <testsuite name="${attr(suiteName)}" ${countsAttributes(counts)} time="0" timestamp="${attr(run.startedAt)}">`,
     '    <properties>',

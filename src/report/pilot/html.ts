@@ -1,7 +1,8 @@
 import { splitComparisons } from '../../analysis/validity.ts';
 import type { RunDocument } from '../../results/schema.ts';
 import { escapeHtml } from '../html/escape.ts';
-import { STYLE, validDeltaTable } from '../html/index.ts';
+import { validDeltaTable } from '../html/index.ts';
+import { tablePage } from '../html/page.ts';
 import { chainsHtml, endpointsHtml, htmlTable, perNodeHtml } from '../html/tables.ts';
 import { legend } from '../uncertainty.ts';
 import { REPORT_FILES } from '../write.ts';
@@ -38,18 +39,9 @@ export function pilotHtml(services: readonly PilotService[], outDir: string): st
   const rows = summaryRows(services, (delta) => [delta.value, delta.range, delta.mark].filter((part) => part !== null && part !== '').join(' '));
   const title = `meshtax pilot: ${services.length} service${services.length === 1 ? '' : 's'}`;
   const caption = `Each service's modes minus the baseline measured in the same run; latency from pooled histograms, CPU and memory of the mesh roles. ${legend(allComparisons(services))}.`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}
-.service { margin-top: 2.5rem; } .service > h2 { font-size: 1.35rem; }
-</style>
-</head>
-<body>
-<header>
+  return tablePage(
+    title,
+    `<header>
 <h1>${escapeHtml(title)}</h1>
 <nav><p class="meta">${services.map((service, index) => `<a href="#${anchor(index)}">${escapeHtml(service.name)}</a>`).join(' · ')}</p></nav>
 </header>
@@ -59,8 +51,7 @@ export function pilotHtml(services: readonly PilotService[], outDir: string): st
 ${htmlTable([...SUMMARY_HEAD], rows, caption, [3, 4, 5, 6, 7, 8])}
 </section>
 ${services.map((service, index) => serviceSection(service, index, outDir)).join('\n')}
-</main>
-</body>
-</html>
-`;
+</main>`,
+    '\n.service { margin-top: 2.5rem; } .service > h2 { font-size: 1.35rem; }\n',
+  );
 }

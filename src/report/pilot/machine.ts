@@ -5,7 +5,8 @@ import type { PilotService } from './services.ts';
 
 /**
  * The pilot's machine-readable reports, each the run's own format with the service added:
- * - phases.csv: a first column `service`, then the columns of a run's phases.csv, every phase of every service;
+ * - phases.csv: a first column `service`, then the columns of a run's phases.csv, every phase of every service
+ *   (chains.csv and nodes.csv likewise, written by write.ts);
  * - junit.xml: one testsuite per service ("meshtax thresholds: <service>", classnames meshtax.<service>.<mode>);
  * - smp.json: the run's SMP wrapper with every service's results and mesh configurations, each labelled
  *   meshtax.dev/service, and one environment configuration per service's run (the SMP spec has no document that

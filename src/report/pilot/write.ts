@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { writeFileAtomically } from '../../results/atomic-write.ts';
+import { resultCsvFiles } from '../result-csv.ts';
 import { legend, MissingReasons } from '../uncertainty.ts';
 import { REPORT_FILES, type ReportFormat } from '../write.ts';
 import { pilotHtml } from './html.ts';
@@ -20,7 +21,12 @@ const RENDERERS: Record<ReportFormat, (services: readonly PilotService[], outDir
 
 /** Renders every format first (a renderer that throws leaves nothing half-written), then writes each atomically. */
 export async function writePilotReports(services: readonly PilotService[], outDir: string, formats: readonly ReportFormat[]): Promise<string[]> {
-  const rendered = [...new Set(formats)].map((format) => ({ file: path.join(outDir, REPORT_FILES[format]), text: RENDERERS[format](services, outDir) }));
+  const rendered = [...new Set(formats)].flatMap((format) => [
+    { file: path.join(outDir, REPORT_FILES[format]), text: RENDERERS[format](services, outDir) },
+    ...(format === 'csv'
+      ? resultCsvFiles(services.map((service) => ({ run: service.run, label: service.name })), 'service').map((csv) => ({ file: path.join(outDir, csv.file), text: csv.text }))
+      : []),
+  ]);
   await mkdir(outDir, { recursive: true });
   for (const { file, text } of rendered) await writeFileAtomically(file, text);
   return rendered.map(({ file }) => file);

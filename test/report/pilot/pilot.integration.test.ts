@@ -58,7 +58,10 @@ describe('the pilot example', () => {
 
   it('meshtax report of the three runs prints every service\'s mesh tax and writes every report format', () => {
     expect(report.code, report.stderr).toBe(0);
-    expect(readdirSync(pilotDir).sort()).toEqual(['junit.xml', 'phases.csv', 'report.html', 'report.md', 'smp.json']);
+    // nodes.csv (with a service column) when some service's comparison is mesh tax and recorded its nodes.
+    const nodes = SERVICES.some((name) => splitComparisons(runOf(name).comparisons, runOf(name).phases).valid.some((c) => (c.meshPerNode ?? []).length > 0));
+    expect(readdirSync(pilotDir).sort()).toEqual(['junit.xml', ...(nodes ? ['nodes.csv'] : []), 'phases.csv', 'report.html', 'report.md', 'smp.json']);
+    if (nodes) expect(read('nodes.csv').split('\n')[0]).toBe('service,mode,baseline,rate,depth,node,containers,cpuCores,cpuCoresLow,cpuCoresHigh,memoryBytes,memoryBytesLow,memoryBytesHigh');
     expect(report.stdout).toContain(`meshtax pilot: ${SERVICES.join(', ')}`);
     for (const name of SERVICES) expect(report.stdout).toMatch(new RegExp(`│ ${name} +│ (http1|grpc) +│ sidecar`));
   });
@@ -102,7 +105,7 @@ describe('the pilot example', () => {
     for (const name of SERVICES) expect(junit).toContain(`<property name="service" value="${name}"/>`);
 
     const [header, ...rows] = read('phases.csv').trimEnd().split('\n');
-    expect(header!.startsWith('service,mode,rate,repetition,')).toBe(true);
+    expect(header!.startsWith('service,mode,rate,depth,repetition,')).toBe(true);
     expect(rows.map((row) => row.split(',').slice(0, 2).join())).toEqual(SERVICES.flatMap((name) => runOf(name).phases.map((phase) => `${name},${phase.mode}`)));
 
     const smp = JSON.parse(read('smp.json')) as { results: { labels: Record<string, string> }[]; environment_configs: unknown[] };
