@@ -8,7 +8,7 @@ import type { RunDocument } from '../../../src/results/schema.ts';
 
 /**
  * The pilot example, run for real with short durations: its three scenarios (a large-response HTTP service, a gRPC
- * service, a chatty request mix) each measured in baseline and sidecar, then `meshtax report` of the three runs
+ * service with drawn reply sizes, a chatty request mix) each measured in baseline and sidecar, then `meshtax report` of the three runs
  * writing the pilot's reports, each holding every service's results.
  */
 
@@ -52,6 +52,8 @@ describe('the pilot example', () => {
     // Log-normal with a 64 KiB median against fixed 256-byte answers.
     expect(perResponse(runOf('catalog-http'))).toBeGreaterThan(32 * 1024);
     expect(perResponse(runOf('sessions-chatty'))).toBeLessThan(1024);
+    // gRPC replies of the drawn log-normal size (median 2 KiB): the HTTP/2 echo draws from the model too.
+    expect(perResponse(runOf('orders-grpc'))).toBeGreaterThan(1024);
     expect(runOf('orders-grpc').phases.every((phase) => phase.endpoints?.map((e) => e.name).join() === 'meshtax.echo.v1.Echo/Echo')).toBe(true);
     expect(runOf('sessions-chatty').phases.every((phase) => phase.endpoints?.map((e) => e.name).join() === 'lookup,touch')).toBe(true);
   });
