@@ -50,8 +50,11 @@ ${comparisons.flatMap(comparisonRows).join('\n')}
 </table>`;
 }
 
-/** Shown first when any phase is invalid: those phases, and the comparisons left out of the mesh tax because of them. */
-function invalidSection(run: RunDocument): string {
+/**
+ * Shown first when any phase is invalid: those phases, and the comparisons left out of the mesh tax because of them.
+ * `idPrefix` keeps its heading id apart when one page holds several runs.
+ */
+export function invalidSection(run: RunDocument, idPrefix = ''): string {
   const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(
     ({ comparison, validity }) =>
       `<li><strong>${escapeHtml(comparison.mode)}</strong> at ${escapeHtml(rateText(comparison.rate))}: invalid measurement, not mesh tax: ${escapeHtml(validityText(validity))}</li>`,
@@ -63,8 +66,8 @@ function invalidSection(run: RunDocument): string {
       : [`<li>[${escapeHtml(phase.mode)} @ ${escapeHtml(rateText(phase.rate))}, rep ${phase.repetition}] ${escapeHtml(validityText(validity))}</li>`];
   });
   if (phases.length === 0 && comparisons.length === 0) return '';
-  return `<section aria-labelledby="h-invalid" class="invalid">
-<h2 id="h-invalid">Invalid measurements</h2>
+  return `<section aria-labelledby="${idPrefix}h-invalid" class="invalid">
+<h2 id="${idPrefix}h-invalid">Invalid measurements</h2>
 <p>These phases do not measure the system under test, so the comparisons built on them are left out of the mesh tax below.</p>
 <ul>
 ${[...comparisons, ...phases].join('\n')}

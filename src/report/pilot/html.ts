@@ -1,7 +1,7 @@
 import { splitComparisons } from '../../analysis/validity.ts';
 import type { RunDocument } from '../../results/schema.ts';
 import { escapeHtml } from '../html/escape.ts';
-import { validDeltaTable } from '../html/index.ts';
+import { invalidSection, validDeltaTable } from '../html/index.ts';
 import { tablePage } from '../html/page.ts';
 import { chainsHtml, endpointsHtml, htmlTable, perNodeHtml } from '../html/tables.ts';
 import { legend } from '../uncertainty.ts';
@@ -30,7 +30,8 @@ function serviceSection(service: PilotService, index: number, outDir: string): s
   return `<article class="service" id="${anchor(index)}" aria-labelledby="${prefix}h">
 <h2 id="${prefix}h">Service <code>${escapeHtml(service.name)}</code></h2>
 ${description ? `<p>${escapeHtml(description)}</p>\n` : ''}<p class="meta">${escapeHtml(serviceLine(run))} · run <code>${escapeHtml(run.runId)}</code> · status <span class="status status-${escapeHtml(run.status)}">${escapeHtml(run.status)}</span> · <a href="${escapeHtml(encodeURI(relativeLink(outDir, service, REPORT_FILES.html)))}">its report with charts</a></p>
-${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}</p>\n` : ''}${failures}${validDeltaTable(run)}
+${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}</p>\n` : ''}${failures}${invalidSection(run, prefix)}
+${validDeltaTable(run)}
 ${parts.join('\n')}
 </article>`;
 }

@@ -56,6 +56,10 @@ describe('a pilot of several runs', () => {
     const failing = { ...fixtureRun, phases: fixtureRun.phases.map((phase) => (phase.mode === 'sidecar' ? { ...phase, achievedRps: 500 } : phase)) };
     const rows = summaryRows(pilotServices([{ run: failing, file: 'b/run.json' }]), deltaLine);
     expect(rows.find((r) => r[2] === 'sidecar')![5]).toMatch(/^invalid measurement, not mesh tax: sidecar rep 1: achieved 500 of 1000 rps/);
+    const html = pilotHtml(pilotServices([{ run: failing, file: 'b/run.json' }, { run: { ...failing, scenario: { metadata: { name: 'other' } } }, file: 'c/run.json' }]), '.');
+    expect(html).toContain('<h2 id="service-1-h-invalid">Invalid measurements</h2>');
+    expect(html).toContain('<h2 id="service-2-h-invalid">Invalid measurements</h2>');
+    expect(html).toMatch(/<li>\[sidecar @ 1000 rps, rep 1\] achieved 500 of 1000 rps/);
   });
 
   it('report.md holds each service\'s report one heading down, linked from the pilot\'s directory, under the comment limit', () => {
