@@ -37,11 +37,15 @@ export function pilotServices(runs: readonly { run: RunDocument; file: string }[
   });
 }
 
+/** What the service speaks: load.protocol, http1 by default. */
+export function serviceProtocol(run: RunDocument): string {
+  const protocol = record(run.scenario['load'])['protocol'];
+  return typeof protocol === 'string' ? protocol : 'http1';
+}
+
 /** What the service speaks and what answered it: "grpc · meshtax's echo server", "http1 · your server: node server.js". */
 export function serviceLine(run: RunDocument): string {
-  const load = record(run.scenario['load']);
   const workload = record(run.scenario['workload']);
-  const protocol = typeof load['protocol'] === 'string' ? load['protocol'] : 'http1';
   const command = record(workload['command']);
   const image = record(workload['image']);
   const server = Array.isArray(command['argv'])
@@ -49,7 +53,7 @@ export function serviceLine(run: RunDocument): string {
     : typeof image['name'] === 'string'
       ? `your image: ${image['name']}`
       : "meshtax's echo server";
-  return `${protocol} · ${server}`;
+  return `${serviceProtocol(run)} · ${server}`;
 }
 
 /** The scenario's own description of the service, when it has one. */
@@ -67,7 +71,7 @@ export const SUMMARY_HEAD = ['service', 'protocol', 'mode', 'rate', 'rounds', '�
  */
 export function summaryRows(services: readonly PilotService[], cell: (delta: ShownDelta) => string): string[][] {
   return services.flatMap((service) => {
-    const protocol = serviceLine(service.run).split(' · ')[0]!;
+    const protocol = serviceProtocol(service.run);
     const { valid, invalid } = splitComparisons(service.run.comparisons, service.run.phases);
     const head = (comparison: Comparison): string[] => {
       const reliability = reliabilityMark(comparison);
