@@ -1,4 +1,4 @@
-import { splitComparisons, validityText } from '../../analysis/validity.ts';
+import { comparisonValidityOf, validityText } from '../../analysis/validity.ts';
 import { formatRate, metadataName, modeLabel } from '../../core/format.ts';
 import { LOW_RELIABILITY, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { UsageError } from '../../core/errors.ts';
@@ -62,6 +62,9 @@ export function serviceDescription(run: RunDocument): string | undefined {
   return typeof description === 'string' && description !== '' ? description : undefined;
 }
 
+/** How a summary row built on an invalid phase begins, in the first delta column, the other three left empty. */
+export const INVALID_PREFIX = 'invalid measurement, not mesh tax: ';
+
 export const SUMMARY_HEAD = ['service', 'protocol', 'mode', 'rate', 'rounds', 'Δp50', 'Δp99', 'mesh CPU', 'mesh memory'] as const;
 
 /**
@@ -72,15 +75,15 @@ export const SUMMARY_HEAD = ['service', 'protocol', 'mode', 'rate', 'rounds', '�
 export function summaryRows(services: readonly PilotService[], cell: (delta: ShownDelta) => string): string[][] {
   return services.flatMap((service) => {
     const protocol = serviceProtocol(service.run);
-    const { valid, invalid } = splitComparisons(service.run.comparisons, service.run.phases);
-    const head = (comparison: Comparison): string[] => {
+    // In the run's own order of comparisons, valid or not.
+    const rows = service.run.comparisons.map((comparison) => {
       const reliability = reliabilityMark(comparison);
-      return [service.name, protocol, modeLabel(comparison), formatRate(comparison.rate), reliability ? `${comparison.repetitions} (${LOW_RELIABILITY})` : String(comparison.repetitions)];
-    };
-    const rows = [
-      ...valid.map((comparison) => [...head(comparison), ...SUMMARY_KEYS.map((key) => cell(shownDelta(comparison, key)))]),
-      ...invalid.map(({ comparison, validity }) => [...head(comparison), `invalid measurement, not mesh tax: ${validityText(validity)}`, '', '', '']),
-    ];
+      const head = [service.name, protocol, modeLabel(comparison), formatRate(comparison.rate), reliability ? `${comparison.repetitions} (${LOW_RELIABILITY})` : String(comparison.repetitions)];
+      const validity = comparisonValidityOf(comparison, service.run.phases);
+      return validity.valid
+        ? [...head, ...SUMMARY_KEYS.map((key) => cell(shownDelta(comparison, key)))]
+        : [...head, `${INVALID_PREFIX}${validityText(validity)}`, '', '', ''];
+    });
     return rows.length > 0 ? rows : [[service.name, protocol, '—', '—', '—', 'no comparison against baseline in this run', '', '', '']];
   });
 }

@@ -8,7 +8,7 @@ import { REPORT_FILES, type ReportFormat } from '../write.ts';
 import { pilotHtml } from './html.ts';
 import { pilotCsv, pilotJunit, pilotSmpJson } from './machine.ts';
 import { pilotMarkdown } from './markdown.ts';
-import { allComparisons, SUMMARY_HEAD, summaryRows, type PilotService } from './services.ts';
+import { allComparisons, INVALID_PREFIX, SUMMARY_HEAD, summaryRows, type PilotService } from './services.ts';
 
 /** The pilot's reports under the run's file names, written into one directory. */
 const RENDERERS: Record<ReportFormat, (services: readonly PilotService[], outDir: string) => string> = {
@@ -32,6 +32,17 @@ export async function writePilotReports(services: readonly PilotService[], outDi
   return rendered.map(({ file }) => file);
 }
 
+/** Breaks `text` into lines of at most `width` characters at spaces (a longer word keeps its own line). */
+export function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
 /** The terminal's pilot table: per service, mode and rate the deltas, each with its interval and mark under it. */
 export function pilotSummary(services: readonly PilotService[]): string {
   const missing = new MissingReasons();
@@ -41,6 +52,10 @@ export function pilotSummary(services: readonly PilotService[]): string {
     style: { head: [], border: [] },
     colAligns: ['left', 'left', 'left', 'right', 'left', 'right', 'right', 'right', 'right'],
   });
-  for (const row of rows) table.push(row);
+  for (const row of rows) {
+    // An invalid comparison's reason spans the four delta columns, wrapped, instead of widening one of them.
+    const reason = row[5]!;
+    table.push(reason.startsWith(INVALID_PREFIX) ? [...row.slice(0, 5), { colSpan: 4, hAlign: 'left' as const, content: wrap(reason, 72) }] : row);
+  }
   return [`meshtax pilot: ${services.map((service) => service.name).join(', ')}`, table.toString(), legend(allComparisons(services)), ...missing.notes()].join('\n');
 }

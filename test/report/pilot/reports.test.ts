@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pilotCsv, pilotJunit, pilotSmp } from '../../../src/report/pilot/machine.ts';
 import { pilotMarkdown } from '../../../src/report/pilot/markdown.ts';
 import { pilotHtml } from '../../../src/report/pilot/html.ts';
+import { pilotSummary, wrap } from '../../../src/report/pilot/write.ts';
 import { pilotServices, serviceLine, summaryRows } from '../../../src/report/pilot/services.ts';
 import { junitReport } from '../../../src/report/junit.ts';
 import { phasesCsv } from '../../../src/report/csv.ts';
@@ -60,6 +61,12 @@ describe('a pilot of several runs', () => {
     expect(html).toContain('<h2 id="service-1-h-invalid">Invalid measurements</h2>');
     expect(html).toContain('<h2 id="service-2-h-invalid">Invalid measurements</h2>');
     expect(html).toMatch(/<li>\[sidecar @ 1000 rps, rep 1\] achieved 500 of 1000 rps/);
+    // The terminal: the reason spans the four delta columns, wrapped, in the run's order of comparisons.
+    const terminal = pilotSummary(pilotServices([{ run: failing, file: 'b/run.json' }]));
+    expect(terminal).toMatch(/│ quickstart │ http1 +│ sidecar +│ 1000 │ 2 \(low reliability\) │ invalid measurement, not mesh tax: sidecar rep 1: achieved 500 of 1000 +│/);
+    expect(terminal.indexOf('│ sidecar')).toBeLessThan(terminal.indexOf('│ ambient'));
+    expect(terminal.split('\n').filter((line) => line.startsWith('│')).every((line) => line.length < 160)).toBe(true);
+    expect(wrap('aaa bb cc dddddd e', 6)).toBe('aaa bb\ncc\ndddddd\ne');
   });
 
   it('report.md holds each service\'s report one heading down, linked from the pilot\'s directory, under the comment limit', () => {
