@@ -55,7 +55,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .argument('[scenario]', 'scenario file (default: the embedded scenarios/quickstart.yaml)')
     .option('--pods <n>', 'pods started per mode and round', '20')
     .option('--rounds <n>', 'rounds, modes interleaved within each; intervals need 2', '3')
-    .option('--out <dir>', 'output directory (default: the scenario\'s output.dir); writes <out>/<id>/startup.json and startup.md')
+    .option('--out <dir>', 'output directory (default: the scenario\'s output.dir); writes <out>/<id>/startup.json, startup.md, startup.html, startup.csv and junit.xml')
     .addOption(repeatable('--set <path=value>', 'override a scenario field', 'none'))
     .option('--context <name>', 'kubeconfig context for runtime kubernetes')
     .option('--node-cpu <cores>', 'Kubernetes: node size for pods per node, cores (with --node-memory; default: the chosen node\'s allocatable)')
@@ -123,12 +123,12 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('report')
-    .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv')
-    .argument('<run>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results)')
-    .option('--out <dir>', 'directory to write into (default: beside run.json)')
+    .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv; of several runs (a pilot, one run per service): the same reports with every service side by side, into --out')
+    .argument('<run...>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results); several: one per service, named by metadata.name')
+    .option('--out <dir>', 'directory to write into (default: beside run.json; needed for several runs)')
     .addOption(repeatable('--format <list>', 'formats to write, comma-separated: markdown (or md), html, junit, csv, smp', 'all'))
     .addHelpText('after', EXIT_CODES_HELP)
-    .action(async (file: string, flags: ReportFlags) => setExit(await reportCommand(file, flags)));
+    .action(async (files: string[], flags: ReportFlags) => setExit(await reportCommand(files, flags)));
 
   root
     .command('show')

@@ -1,3 +1,4 @@
+import { STARTUP_REPORT_FILES, startupCsv, startupHtml, startupJunit } from '../report/startup-formats.ts';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Table from 'cli-table3';
@@ -52,7 +53,8 @@ function nodeFlags(flags: StartupFlags): { name: string; cpuCores: number; memor
 /**
  * `meshtax startup`: how long a pod of each mode takes to start, and what the mesh adds to every pod. Kubernetes:
  * creation to Ready for M pods per mode and round, the requests the mesh's admission added, pods per node. Local:
- * the time until a new proxied "pod" answers. Writes <out>/<id>/startup.json and startup.md.
+ * the time until a new proxied "pod" answers. Writes <out>/<id>/startup.json, startup.md, startup.html, startup.csv
+ * and junit.xml.
  */
 export async function startupCommand(scenarioPath: string | undefined, flags: StartupFlags): Promise<ExitCode> {
   const sets = flags.context === undefined ? flags.set : [...flags.set, `kubernetes.context=${JSON.stringify(flags.context)}`];
@@ -84,6 +86,9 @@ export async function startupCommand(scenarioPath: string | undefined, flags: St
   await mkdir(dir, { recursive: true });
   await writeFileAtomically(path.join(dir, STARTUP_FILE), `${JSON.stringify(result, null, 2)}\n`);
   await writeFileAtomically(path.join(dir, 'startup.md'), startupMarkdown(result));
+  await writeFileAtomically(path.join(dir, STARTUP_REPORT_FILES.html), startupHtml(result));
+  await writeFileAtomically(path.join(dir, STARTUP_REPORT_FILES.csv), startupCsv(result));
+  await writeFileAtomically(path.join(dir, STARTUP_REPORT_FILES.junit), startupJunit(result));
   if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else {
     const table = new Table({ head: startupHead(result), style: { head: [], border: [] } });

@@ -5,7 +5,8 @@ import type { PhaseRecord, ResourceRecord, RunDocument } from '../results/schema
  * phases.csv: RFC 4180 CSV, one row per phase after a header row. Records end in LF, not the RFC's CRLF (every
  * spreadsheet and CSV library reads either, and LF diffs cleanly in git); a field is quoted when it contains a
  * comma, a double quote, CR or LF, with inner quotes doubled. Empty fields are null values (percentiles with too
- * few samples, the closed loop's rate). Units are in the column names: Us microseconds, S seconds, Cores, Bytes.
+ * few samples, the closed loop's rate, the depth of a run without a call chain). Units are in the column names: Us
+ * microseconds, S seconds, Cores, Bytes. `depth` is the services on the path measured with workload.chain.
  * `valid` is true or false (an invalid phase is not mesh tax), `invalidReasons` says why, empty when valid.
  */
 
@@ -14,6 +15,7 @@ const MESH_ROLES: readonly ResourceRecord['role'][] = ['sidecar', 'node-proxy', 
 export const PHASE_CSV_COLUMNS = [
   'mode',
   'rate',
+  'depth',
   'repetition',
   'loop',
   'connections',
@@ -54,11 +56,13 @@ function meshSum(phase: PhaseRecord, field: 'cpuCores' | 'memoryBytes'): number 
   return tidy(phase.resources.filter((row) => MESH_ROLES.includes(row.role)).reduce((total, row) => total + row[field], 0));
 }
 
-function row(phase: PhaseRecord): (string | number | null)[] {
+/** One phase as the fields of its row, in PHASE_CSV_COLUMNS order. */
+export function phaseRow(phase: PhaseRecord): (string | number | null)[] {
   const latency = phase.latencyUs;
   return [
     phase.mode,
     phase.rate,
+    phase.depth ?? null,
     phase.repetition,
     phase.loop,
     phase.connections,
@@ -88,6 +92,6 @@ function row(phase: PhaseRecord): (string | number | null)[] {
 }
 
 export function phasesCsv(run: RunDocument): string {
-  const lines = [PHASE_CSV_COLUMNS.join(','), ...run.phases.map((phase) => row(phase).map(csvField).join(','))];
+  const lines = [PHASE_CSV_COLUMNS.join(','), ...run.phases.map((phase) => phaseRow(phase).map(csvField).join(','))];
   return `${lines.join('\n')}\n`;
 }

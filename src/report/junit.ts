@@ -3,12 +3,15 @@ import { splitComparisons, validityOf, validityText } from '../analysis/validity
 import { formatRate } from '../core/format.ts';
 import { PERCENTILE_KEYS } from '../core/percentiles.ts';
 import { proxyLine } from './terminal.ts';
+import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
+import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
 import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
 
 /**
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
  * skipped when there was no data, error when the measurement it judges is invalid), a testcase per failed phase
- * (error), and per invalid phase and per comparison built on one (error: not mesh tax).
+ * (error), and per invalid phase and per comparison built on one (error: not mesh tax). Its system-out holds the
+ * mesh tax with intervals, the call chain's tax per depth and per hop, and the mesh cost per node.
  */
 
 // Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -26,7 +29,7 @@ export function xmlEscape(text: string): string {
 }
 
 /** An attribute value: escaped, with line breaks and tabs as character references so parsers keep them. */
-function attr(text: string): string {
+export function attr(text: string): string {
   return xmlEscape(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
@@ -51,22 +54,22 @@ function environmentProperty(run: RunDocument): [string, string][] {
   return [at > 0 ? [line.slice(0, at), line.slice(at + 2)] : ['proxy', line]];
 }
 
-function errorCase(mode: string, name: string, message: string): string {
+function errorCase(classname: string, name: string, message: string): string {
   return (
-    `    <testcase classname="${attr(`meshtax.${mode}`)}" name="${attr(name)}" time="0">\n` +
+    `    <testcase classname="${classname}" name="${attr(name)}" time="0">\n` +
     `      <error message="${attr(message)}" type="invalid-measurement">${xmlEscape(message)}</error>\n    </testcase>`
   );
 }
 
 /** An error per comparison built on an invalid phase, then per invalid phase. */
-function invalidCases(run: RunDocument): string[] {
+function invalidCases(run: RunDocument, classname: (mode: string) => string): string[] {
   const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(({ comparison, validity }) =>
-    errorCase(comparison.mode, `mesh tax against ${comparison.baseline} @ ${formatRate(comparison.rate)} rps`, `invalid measurement: ${validityText(validity)}`),
+    errorCase(classname(comparison.mode), `mesh tax against ${comparison.baseline} @ ${formatRate(comparison.rate)} rps`, `invalid measurement: ${validityText(validity)}`),
   );
   const phases = run.phases.flatMap((phase) => {
     const validity = validityOf(phase);
     const name = `valid measurement @ ${formatRate(phase.rate)} rps, repetition ${phase.repetition}`;
-    return validity.valid ? [] : [errorCase(phase.mode, name, `invalid measurement: ${validityText(validity)}`)];
+    return validity.valid ? [] : [errorCase(classname(phase.mode), name, `invalid measurement: ${validityText(validity)}`)];
   });
   return [...comparisons, ...phases];
 }
@@ -90,13 +93,42 @@ export function meshTaxLines(comparisons: readonly Comparison[]): string[] {
   return lines;
 }
 
-export function junitReport(run: RunDocument): string {
+/** A table's rows as lines of "column: value" pairs, for a log that has no tables. */
+export const labelled = (head: readonly string[], rows: readonly string[][]): string[] => rows.map((row) => row.map((cell, i) => `${head[i]}: ${cell}`).join('; '));
+
+/** The call chain's tax per depth and per hop, and the mesh cost per node, as the other reports show them. */
+export function beyondOneHopLines(run: RunDocument): string[] {
+  const lines: string[] = [];
+  const chains = run.chains ?? [];
+  if (chains.length > 0) lines.push('call chain: the tax per depth and per hop', ...labelled(CHAIN_HEAD, chainRows(chains)), CHAIN_NOTE);
+  const nodes = nodeRows(splitComparisons(run.comparisons, run.phases).valid);
+  if (nodes.length > 0) lines.push('mesh cost per node', ...labelled(NODE_HEAD, nodes), NODE_NOTE);
+  return lines;
+}
+
+/** One testsuite's counts, as junit.xml's testsuite and testsuites elements carry them. */
+export interface JunitCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+export const countsAttributes = (c: JunitCounts): string => `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}"`;
+
+/**
+ * The run's testsuite element (indented for inside <testsuites>) and its counts. `service` names the service in a
+ * pilot of several runs: it goes into the suite's name and every test case's classname, so CI lists each service's
+ * results apart.
+ */
+export function junitSuite(run: RunDocument, service?: string): { xml: string; counts: JunitCounts } {
+  const classname = (mode: string): string => attr(service === undefined ? `meshtax.${mode}` : `meshtax.${service}.${mode}`);
   const cases: string[] = [];
   let failures = 0;
   let skipped = 0;
   let errors = 0;
   for (const t of run.thresholds) {
-    const open = `    <testcase classname="${attr(`meshtax.${t.mode}`)}" name="${attr(thresholdName(t))}" time="0"`;
+    const open = `    <testcase classname="${classname(t.mode)}" name="${attr(thresholdName(t))}" time="0"`;
     if (t.status === 'pass') {
       cases.push(`${open}/>`);
     } else if (t.status === 'fail') {
@@ -113,16 +145,16 @@ export function junitReport(run: RunDocument): string {
   for (const f of run.failures) {
     const name = `phase @ ${formatRate(f.rate)} rps, repetition ${f.repetition}`;
     cases.push(
-      `    <testcase classname="${attr(`meshtax.${f.mode}`)}" name="${attr(name)}" time="0">\n` +
+      `    <testcase classname="${classname(f.mode)}" name="${attr(name)}" time="0">\n` +
         `      <error message="${attr(f.error)}" type="phase-failure">${xmlEscape(f.error)}</error>\n    </testcase>`,
     );
   }
-  const invalid = invalidCases(run);
+  const invalid = invalidCases(run, classname);
   cases.push(...invalid);
   errors += run.failures.length + invalid.length;
-  const tests = cases.length;
-  const counts = `tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
+  const counts = { tests: cases.length, failures, errors, skipped };
   const properties = [
+    ...(service === undefined ? [] : [['service', service]]),
     ['run-id', run.runId],
     ['status', run.status],
     ['meshtax-version', run.tool.version],
@@ -130,17 +162,29 @@ export function junitReport(run: RunDocument): string {
   ]
     .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
     .join('\n');
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="meshtax" ${counts}>`,
-    `  <testsuite name="meshtax thresholds" ${counts} time="0" timestamp="${attr(run.startedAt)}">`,
+  const suiteName = service === undefined ? 'meshtax thresholds' : `meshtax thresholds: ${service}`;
+  const tax = [...meshTaxLines(run.comparisons), ...beyondOneHopLines(run)];
+  const xml = [
+    `  <testsuite name="${attr(suiteName)}" ${countsAttributes(counts)} time="0" timestamp="${attr(run.startedAt)}">`,
     '    <properties>',
     properties,
     '    </properties>',
     ...cases,
-    ...(run.comparisons.length > 0 ? [`    <system-out>${xmlEscape(meshTaxLines(run.comparisons).join('\n'))}</system-out>`] : []),
+    ...(tax.length > 0 ? [`    <system-out>${xmlEscape(tax.join('\n'))}</system-out>`] : []),
     '  </testsuite>',
-    '</testsuites>',
-    '',
   ].join('\n');
+  return { xml, counts };
+}
+
+/** Several testsuites in one junit.xml document, the root carrying their summed counts. */
+export function junitDocument(suites: readonly { xml: string; counts: JunitCounts }[]): string {
+  const total = suites.reduce(
+    (sum, { counts }) => ({ tests: sum.tests + counts.tests, failures: sum.failures + counts.failures, errors: sum.errors + counts.errors, skipped: sum.skipped + counts.skipped }),
+    { tests: 0, failures: 0, errors: 0, skipped: 0 },
+  );
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="meshtax" ${countsAttributes(total)}>`, ...suites.map((suite) => suite.xml), '</testsuites>', ''].join('\n');
+}
+
+export function junitReport(run: RunDocument): string {
+  return junitDocument([junitSuite(run)]);
 }

@@ -14,7 +14,8 @@ import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SI
  * prints is the run's own (finishedAt, else startedAt).
  */
 export const MAX_MARKDOWN_CHARS = 60_000;
-const PHASE_ROW_LIMITS = [100, 30, 0] as const;
+/** Rows of the phase table tried in turn until the report fits MAX_MARKDOWN_CHARS. */
+export const PHASE_ROW_LIMITS = [100, 30, 0] as const;
 
 const DELTA_COLUMNS: readonly ['p50' | 'p90' | 'p99' | 'p999', string][] = [
   ['p50', 'Δp50'],
@@ -80,7 +81,7 @@ function headlineComparisons(comparisons: readonly Comparison[]): Comparison[] {
   return [...byMode.values()];
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+export function mdTable(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
   const rule = head.map((_, index) => ((align?.[index] ?? 'l') === 'r' ? '---:' : '---'));
   return [head, rule, ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
 }
@@ -108,7 +109,7 @@ function deltaSection(comparisons: readonly Comparison[]): string {
   const lines = [
     '### Deltas against baseline',
     '',
-    table(
+    mdTable(
       ['mode', 'rate', 'rounds', ...DELTA_COLUMNS.map(([, label]) => label), 'mesh CPU', 'CPU/1k rps', 'mesh memory'],
       rows,
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
@@ -158,7 +159,7 @@ function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
   return [
     '### Resources per role',
     '',
-    table(['mode', 'rate', 'role', 'containers', 'CPU (cores)', 'memory', 'reps'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r']),
+    mdTable(['mode', 'rate', 'role', 'containers', 'CPU (cores)', 'memory', 'reps'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r']),
     '',
     'Mean over repetitions of the sum over the role\'s containers.',
   ].join('\n');
@@ -196,7 +197,7 @@ function thresholdSection(thresholds: readonly ThresholdResult[]): string | unde
   return [
     `### Thresholds: ${thresholds.length - failed - invalid} of ${thresholds.length} met${failed > 0 ? `, ${failed} failed` : ''}${invalid > 0 ? `, ${invalid} not judged (invalid measurement)` : ''}`,
     '',
-    table(['', 'metric', 'mode', 'rate', 'value', 'max', 'reason'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'l']),
+    mdTable(['', 'metric', 'mode', 'rate', 'value', 'max', 'reason'], rows, ['l', 'l', 'l', 'r', 'r', 'r', 'l']),
   ].join('\n');
 }
 
@@ -216,7 +217,7 @@ function phaseSection(phases: readonly PhaseRecord[], limit: number): string | u
       formatCount(phase.counts.ok),
       formatCount(phase.counts.non2xx + phase.counts.errors + phase.counts.timeouts),
     ]);
-    lines.push(table(['mode', 'rate', 'rep', 'achieved', 'p50', 'p99', 'p99.9', 'ok', 'failed'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+    lines.push(mdTable(['mode', 'rate', 'rep', 'achieved', 'p50', 'p99', 'p99.9', 'ok', 'failed'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
   }
   if (phases.length > shown.length) {
     lines.push('', `${formatCount(phases.length - shown.length)} more phases not shown: see phases.csv or run.json.`);
@@ -277,7 +278,7 @@ function warningSection(run: RunDocument): string | undefined {
 function nodeSection(comparisons: readonly Comparison[]): string | undefined {
   const rows = nodeRows(comparisons);
   if (rows.length === 0) return undefined;
-  return ['### Mesh cost per node', '', table(NODE_HEAD, rows.map((row) => row.map(mdText)), ['l', 'r', 'l', 'r', 'r', 'r']), '', mdText(NODE_NOTE)].join('\n');
+  return ['### Mesh cost per node', '', mdTable(NODE_HEAD, rows.map((row) => row.map(mdText)), ['l', 'r', 'l', 'r', 'r', 'r']), '', mdText(NODE_NOTE)].join('\n');
 }
 
 /** The control-plane outage of each phase that had one: the summary, then each phase second by second (folded). */
@@ -288,7 +289,7 @@ function outageSection(phases: readonly PhaseRecord[]): string | undefined {
     [
       `<details><summary>${mdText(`${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}`)}: by second</summary>`,
       '',
-      table(SECOND_HEAD, secondRows(outage), ['r', 'l', 'r', 'r', 'r', 'r', 'r']),
+      mdTable(SECOND_HEAD, secondRows(outage), ['r', 'l', 'r', 'r', 'r', 'r', 'r']),
       '',
       '</details>',
     ].join('\n'),
@@ -296,7 +297,7 @@ function outageSection(phases: readonly PhaseRecord[]): string | undefined {
   return [
     '### Control-plane outage',
     '',
-    table(OUTAGE_HEAD, outages.map((o) => outageRows(o).map(mdText)), ['l', 'r', 'r', 'l', 'l', 'l', 'l', 'l', 'l', 'l']),
+    mdTable(OUTAGE_HEAD, outages.map((o) => outageRows(o).map(mdText)), ['l', 'r', 'r', 'l', 'l', 'l', 'l', 'l', 'l', 'l']),
     '',
     mdText(OUTAGE_NOTE),
     '',
@@ -309,7 +310,7 @@ function chainSection(chains: NonNullable<RunDocument['chains']>): string | unde
   return [
     '### Call chain: the tax per depth and per hop',
     '',
-    table(CHAIN_HEAD, chainRows(chains).map((row) => row.map(mdText)), ['l', 'r', 'r', 'l', 'l', 'r', 'r', 'l', 'l']),
+    mdTable(CHAIN_HEAD, chainRows(chains).map((row) => row.map(mdText)), ['l', 'r', 'r', 'l', 'l', 'r', 'r', 'l', 'l']),
     '',
     mdText(CHAIN_NOTE),
   ].join('\n');
@@ -321,7 +322,8 @@ function footer(run: RunDocument): string {
   return `<sub>${mdText(run.tool.name)} ${mdText(run.tool.version)} · ${when} · node ${mdText(env.node)} · ${env.cpus.count} × ${mdText(env.cpus.model)} · ${mdText(env.os.platform)} ${mdText(env.os.arch)}</sub>`;
 }
 
-function render(run: RunDocument, phaseRows: number): string {
+/** The whole report with at most `phaseRows` rows of the phase table. */
+export function renderMarkdown(run: RunDocument, phaseRows: number): string {
   const sections: (string | undefined)[] = [];
   const title = [
     `## meshtax: ${mdText(scenarioName(run))} — run ${code(run.runId)} ${run.status}`,
@@ -357,9 +359,14 @@ function render(run: RunDocument, phaseRows: number): string {
 export function markdownReport(run: RunDocument): string {
   let text = '';
   for (const limit of PHASE_ROW_LIMITS) {
-    text = render(run, limit);
+    text = renderMarkdown(run, limit);
     if (text.length <= MAX_MARKDOWN_CHARS) return text;
   }
+  return truncateMarkdown(text);
+}
+
+/** The text cut to MAX_MARKDOWN_CHARS with a note that says so. */
+export function truncateMarkdown(text: string): string {
   const note = '\n\n_…report truncated to fit a comment: see run.json._\n';
   return text.slice(0, MAX_MARKDOWN_CHARS - note.length) + note;
 }

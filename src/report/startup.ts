@@ -21,11 +21,16 @@ export function startupHead(result: StartupResult): string[] {
   return ['mode', 'pods', 'p50', 'p90', 'p99', 'max', 'median over rounds', 'Δ median vs baseline', ...(kube ? ['added per pod (requests)', 'added limits', 'injected', 'pods per node'] : [])];
 }
 
+/** The mean of the rounds' medians (the estimate p50IntervalMs bounds), milliseconds; null without a round. */
+export function roundMedianMs(mode: StartupResult['modes'][number]): number | null {
+  return mode.perRoundP50Ms.length > 0 ? mode.perRoundP50Ms.reduce((a, b) => a + b, 0) / mode.perRoundP50Ms.length : null;
+}
+
 export function startupRows(result: StartupResult): string[][] {
   const baselineFit = result.modes.find((m) => m.mode === 'baseline')?.podsPerNode ?? null;
   return result.modes.map((mode) => {
     const times = mode.startupMs;
-    const median = mode.perRoundP50Ms.length > 0 ? mode.perRoundP50Ms.reduce((a, b) => a + b, 0) / mode.perRoundP50Ms.length : null;
+    const median = roundMedianMs(mode);
     const row = [
       mode.mode,
       `${mode.samples}${mode.failed > 0 ? ` (${mode.failed} failed)` : ''}`,

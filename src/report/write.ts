@@ -5,9 +5,10 @@ import type { RunDocument } from '../results/schema.ts';
 import { phasesCsv } from './csv.ts';
 import { junitReport } from './junit.ts';
 import { markdownReport } from './markdown.ts';
+import { resultCsvFiles } from './result-csv.ts';
 import { smpJson } from './smp.ts';
 
-/** The report files meshtax writes beside run.json. */
+/** The report files meshtax writes beside run.json (csv also writes chains.csv and nodes.csv when the run has their rows). */
 export const REPORT_FILES = {
   markdown: 'report.md',
   junit: 'junit.xml',
@@ -41,9 +42,12 @@ export async function writeReports(
   const unique = [...new Set(wanted)];
   if (unique.includes('html') && !html) throw new Error('report.html needs an HTML renderer; none was given');
   // Render everything first, so a renderer that throws leaves no partial set of reports behind.
-  const rendered = unique.map((format) => {
+  const rendered = unique.flatMap((format) => {
     const text = format === 'html' ? html!(run) : WRITERS[format](run);
-    return { file: path.join(runDir, REPORT_FILES[format]), text };
+    const main = { file: path.join(runDir, REPORT_FILES[format]), text };
+    // The csv format also writes the results that are not phases (chains.csv, nodes.csv) when the run has them.
+    const extra = format === 'csv' ? resultCsvFiles([{ run }]).map((csv) => ({ file: path.join(runDir, csv.file), text: csv.text })) : [];
+    return [main, ...extra];
   });
   await mkdir(runDir, { recursive: true });
   const written: string[] = [];

@@ -226,19 +226,7 @@ export const scenarioSchema = z
   // Runs even when other fields failed, like the load checks above.
   .superRefine(
     (scenario, ctx) => {
-      // The HTTP/2 and gRPC echo answers with a fixed size after a drawn delay: the rest of the model is HTTP/1.1's.
       const load: Record<string, unknown> = isRecord(scenario.load) ? scenario.load : {};
-      const echo: Record<string, unknown> = isRecord(scenario.workload) ? scenario.workload : {};
-      if (load.protocol === 'http2' || load.protocol === 'grpc') {
-        for (const key of ['cpuPerRequest', 'errorRate'].filter((k) => echo[k] !== undefined).concat(isRecord(echo.payloadBytes) ? ['payloadBytes'] : [])) {
-          addProblem(
-            ctx,
-            `is modelled by the echo server over HTTP/1.1 only in this version; load.protocol is ${String(load.protocol)}`,
-            key === 'payloadBytes' ? 'give a fixed size (e.g. 1KiB), or use load.protocol: http1' : `remove workload.${key}, or use load.protocol: http1`,
-            ['workload', key],
-          );
-        }
-      }
       faultProblems(scenario.faults, load, ctx);
       const modes = Array.isArray(scenario.modes) ? scenario.modes : ['baseline'];
       const thresholds: unknown[] = Array.isArray(scenario.thresholds) ? scenario.thresholds : [];

@@ -4,6 +4,7 @@ import { encodeHistogram, newHistogram, recordUs, summarize } from '../../src/co
 import type { PhaseRecord } from '../../src/results/schema.ts';
 import { markdownReport } from '../../src/report/markdown.ts';
 import { endpointTable } from '../../src/report/endpoints.ts';
+import { htmlReport } from '../../src/report/html/index.ts';
 import { fixtureRun } from '../report/fixture.ts';
 
 /** An endpoint whose every request took `us` microseconds, `count` of them. */
@@ -68,5 +69,17 @@ describe('per-endpoint rows', () => {
     expect(markdownReport(run)).toMatch(/\| sidecar \| 1000 \| search \| 6,000 \| 0 \| 1\.10 ms \|/);
     expect(endpointTable(fixtureRun.phases)).toBeUndefined();
     expect(markdownReport(fixtureRun)).not.toContain('### Per endpoint');
+  });
+
+  it('appear in report.html with their intervals, and not for a run without a request mix', () => {
+    const html = htmlReport({ ...fixtureRun, phases });
+    const section = html.slice(html.indexOf('<h2 id="h-endpoints">Per endpoint</h2>'), html.indexOf('</section>', html.indexOf('id="h-endpoints"')));
+    expect(section).toContain('<th scope="col">Δp50</th>');
+    const cart = endpointRows(phases).find((row) => row.mode === 'sidecar' && row.endpoint === 'cart')!.delta!.p50.interval!;
+    expect(section).toContain(
+      `<tr><td>sidecar</td><td class="num">1000</td><td>cart</td><td class="num">6,000</td><td class="num">0</td><td class="num">300 µs</td><td class="num">320 µs</td><td class="num">320 µs</td><td class="num">+200 µs [${Math.round(cart.low)}, ${Math.round(cart.high)}]</td>`,
+    );
+    expect(section.match(/<tr><td>/g)).toHaveLength(4);
+    expect(htmlReport(fixtureRun)).not.toContain('h-endpoints');
   });
 });

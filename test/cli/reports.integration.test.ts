@@ -17,9 +17,11 @@ describe('reports of the quick start', () => {
     const out = tempDir();
     const result = await runCli(['run', '--out', out, '--set', 'load.duration=1s', '--set', 'load.warmup=200ms', '--set', 'load.repetitions=2', ...ANY_MACHINE]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('reports: report.md, junit.xml, phases.csv, smp.json, report.html');
     const { runDir, run } = readRun(out);
-    expect(readdirSync(runDir).sort()).toEqual(['junit.xml', 'phases.csv', 'report.html', 'report.md', 'run.json', 'smp.json']);
+    // nodes.csv when a comparison that is mesh tax recorded its nodes (every valid local one does).
+    const nodes = splitComparisons(run.comparisons, run.phases).valid.some((comparison) => (comparison.meshPerNode ?? []).length > 0);
+    expect(result.stdout).toContain(`reports: report.md, junit.xml, phases.csv, ${nodes ? 'nodes.csv, ' : ''}smp.json, report.html`);
+    expect(readdirSync(runDir).sort()).toEqual(['junit.xml', ...(nodes ? ['nodes.csv'] : []), 'phases.csv', 'report.html', 'report.md', 'run.json', 'smp.json']);
 
     const page = await openReport(browser, path.join(runDir, 'report.html'));
     expect(page.problems).toEqual([]);

@@ -21,6 +21,11 @@ describe('meshtax startup on the local runtime', () => {
     expect(startup.modes[1]!.startupMs!.p50).toBeGreaterThan(0);
     expect(startup.modes[1]!.deltaP50Ms!.interval).not.toBeNull();
     expect(readFileSync(path.join(out, id!, 'startup.md'), 'utf8')).toContain('| sidecar | 4 |');
+    expect(readdirSync(path.join(out, id!)).sort()).toEqual(['junit.xml', 'startup.csv', 'startup.html', 'startup.json', 'startup.md']);
+    const csv = readFileSync(path.join(out, id!, 'startup.csv'), 'utf8').split('\n');
+    expect(csv[2]).toMatch(new RegExp(`^sidecar,4,0,${startup.modes[1]!.startupMs!.p50},`));
+    expect(readFileSync(path.join(out, id!, 'startup.html'), 'utf8')).toContain('<tr><td>sidecar</td><td class="num">4</td>');
+    expect(readFileSync(path.join(out, id!, 'junit.xml'), 'utf8')).toContain('<testcase classname="meshtax.startup.sidecar" name="pods start within the timeout" time="0"/>');
     expect(runProcessPids(result)).toEqual([]);
   }, 120_000);
 

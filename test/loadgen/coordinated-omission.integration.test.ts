@@ -4,7 +4,7 @@ import type { PhaseMeasurement, PhaseSpec } from '../../src/loadgen/types.ts';
 import { requestMix } from '../../src/scenario/request-mix.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
 import type { AddressInfo } from 'node:net';
-import { echoH2Server } from '../../src/runtimes/local/echo-h2.ts';
+import { echoH2Server, fixedAnswers } from '../../src/runtimes/local/echo-h2.ts';
 import { okStream, stallDelay, startH2Server } from '../helpers/h2-servers.ts';
 import { stallingHandler, startServer } from '../helpers/servers.ts';
 import { testSpec } from '../helpers/spec.ts';
@@ -49,7 +49,7 @@ describe('coordinated omission', () => {
   it("does the same over gRPC, against meshtax's echo service (grpc-js interoperates with it: grpc-target.integration.test.ts)", async () => {
     // meshtax's own gRPC server rather than grpc-js here: the backlog of a stall drains at the server's pace, and
     // grpc-js's per-call cost in this process would stretch the drain into the measured tail.
-    const server = echoH2Server('grpc', Buffer.alloc(5, 'x'), stallDelay(2000, 200));
+    const server = echoH2Server('grpc', fixedAnswers(Buffer.alloc(5, 'x'), stallDelay(2000, 200)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     close = () => new Promise((resolve) => server.close(() => resolve()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -3,7 +3,7 @@ import { csvField, phasesCsv } from '../../src/report/csv.ts';
 import { fixtureRun } from './fixture.ts';
 
 const HEADER =
-  'mode,rate,repetition,loop,connections,startedAt,durationS,achievedRps,ok,non2xx,errors,timeouts,' +
+  'mode,rate,depth,repetition,loop,connections,startedAt,durationS,achievedRps,ok,non2xx,errors,timeouts,' +
   'latencyP50Us,latencyP90Us,latencyP95Us,latencyP99Us,latencyP999Us,latencyMaxUs,latencyMeanUs,' +
   'serviceTimeP50Us,serviceTimeP99Us,generatorCpuCores,slipP99Us,meshCpuCores,meshMemoryBytes,valid,invalidReasons';
 
@@ -12,12 +12,12 @@ describe('phasesCsv', () => {
     expect(phasesCsv(fixtureRun)).toBe(
       [
         HEADER,
-        'baseline,1000,1,open,16,2025-03-01T10:00:00.000Z,10,999.5,9998,1,1,0,400,400,800,800,,1500,447,350,750,0.25,85,0,0,true,',
-        'baseline,1000,2,open,16,2025-03-01T10:01:00.000Z,10,1000.1,9998,1,1,0,420,420,820,820,,1600,467.8,370,770,0.25,85,0,0,true,',
-        'sidecar,1000,1,open,16,2025-03-01T10:02:00.000Z,10,999.5,9998,1,1,0,560,560,1200,1200,,1900,631,510,1150,0.25,85,0.19,18350080,true,',
-        'sidecar,1000,2,open,16,2025-03-01T10:03:00.000Z,10,1000.1,9998,1,1,0,580,580,1300,1300,,2000,659,530,1250,0.25,85,0.18,19188940.8,true,',
-        'ambient,1000,1,open,16,2025-03-01T10:04:00.000Z,10,999.5,9998,1,1,0,450,450,900,900,,1700,503,400,850,0.25,85,0.09,33554432,true,',
-        'ambient,1000,2,open,16,2025-03-01T10:05:00.000Z,10,1000.1,9998,1,1,0,440,440,910,910,,1800,495.9,390,860,0.25,85,0.1,34603008,true,',
+        'baseline,1000,,1,open,16,2025-03-01T10:00:00.000Z,10,999.5,9998,1,1,0,400,400,800,800,,1500,447,350,750,0.25,85,0,0,true,',
+        'baseline,1000,,2,open,16,2025-03-01T10:01:00.000Z,10,1000.1,9998,1,1,0,420,420,820,820,,1600,467.8,370,770,0.25,85,0,0,true,',
+        'sidecar,1000,,1,open,16,2025-03-01T10:02:00.000Z,10,999.5,9998,1,1,0,560,560,1200,1200,,1900,631,510,1150,0.25,85,0.19,18350080,true,',
+        'sidecar,1000,,2,open,16,2025-03-01T10:03:00.000Z,10,1000.1,9998,1,1,0,580,580,1300,1300,,2000,659,530,1250,0.25,85,0.18,19188940.8,true,',
+        'ambient,1000,,1,open,16,2025-03-01T10:04:00.000Z,10,999.5,9998,1,1,0,450,450,900,900,,1700,503,400,850,0.25,85,0.09,33554432,true,',
+        'ambient,1000,,2,open,16,2025-03-01T10:05:00.000Z,10,1000.1,9998,1,1,0,440,440,910,910,,1800,495.9,390,860,0.25,85,0.1,34603008,true,',
         '',
       ].join('\n'),
     );
@@ -31,9 +31,15 @@ describe('phasesCsv', () => {
     expect(csvField(1.5)).toBe('1.5');
   });
 
+  it('writes the depth of a call chain\'s phase', () => {
+    const run = structuredClone(fixtureRun);
+    run.phases = [{ ...run.phases[0]!, depth: 3 }];
+    expect(phasesCsv(run).split('\n')[1]).toMatch(/^baseline,1000,3,1,open,/);
+  });
+
   it('leaves the closed loop rate empty', () => {
     const run = structuredClone(fixtureRun);
     run.phases = [{ ...run.phases[0]!, rate: null, loop: 'closed' }];
-    expect(phasesCsv(run).split('\n')[1]).toMatch(/^baseline,,1,closed,/);
+    expect(phasesCsv(run).split('\n')[1]).toMatch(/^baseline,,,1,closed,/);
   });
 });

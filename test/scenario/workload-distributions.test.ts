@@ -27,6 +27,13 @@ describe('echo server distributions', () => {
     });
   });
 
+  it('are accepted with every protocol: the HTTP/2 and gRPC echo draws from the same model', () => {
+    for (const protocol of ['http2', 'grpc']) {
+      const text = yaml(...HEAD, 'workload:', '  payloadBytes: {distribution: lognormal, median: 1KiB, p99: 64KiB}', '  cpuPerRequest: 100us', '  errorRate: 0.01', 'load:', `  protocol: ${protocol}`);
+      expect(loadScenarioText(text, 'test.yaml').scenario.workload).toMatchObject({ cpuPerRequest: 0.1, errorRate: 0.01 });
+    }
+  });
+
   it('report a bad value inside a distribution at its own line, with the field\'s own message', () => {
     expect(problemsOf(yaml(...HEAD, 'workload:', '  payloadBytes:', '    distribution: uniform', '    min: 1KiB', '    max: 1GiB'))).toEqual([
       { source: 'test.yaml', line: 9, col: 10, message: 'workload.payloadBytes.max: must be at most 64 MiB (67108864 bytes); got 1 GiB' },

@@ -7,6 +7,7 @@ import { chartBundle } from './bundle.ts';
 import { CLIENT_SCRIPT } from './client.ts';
 import { DELTA_PERCENTILES, reportData, type ResourceChart } from './data.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
+import { chainsHtml, endpointsHtml, perNodeHtml } from './tables.ts';
 
 export { reportData, spectrumPoints } from './data.ts';
 export type { DeltaChart, ReportData, ResourceChart, SpectrumChart, SpectrumPoint } from './data.ts';
@@ -49,8 +50,11 @@ ${comparisons.flatMap(comparisonRows).join('\n')}
 </table>`;
 }
 
-/** Shown first when any phase is invalid: those phases, and the comparisons left out of the mesh tax because of them. */
-function invalidSection(run: RunDocument): string {
+/**
+ * Shown first when any phase is invalid: those phases, and the comparisons left out of the mesh tax because of them.
+ * `idPrefix` keeps its heading id apart when one page holds several runs.
+ */
+export function invalidSection(run: RunDocument, idPrefix = ''): string {
   const comparisons = splitComparisons(run.comparisons, run.phases).invalid.map(
     ({ comparison, validity }) =>
       `<li><strong>${escapeHtml(comparison.mode)}</strong> at ${escapeHtml(rateText(comparison.rate))}: invalid measurement, not mesh tax: ${escapeHtml(validityText(validity))}</li>`,
@@ -62,8 +66,8 @@ function invalidSection(run: RunDocument): string {
       : [`<li>[${escapeHtml(phase.mode)} @ ${escapeHtml(rateText(phase.rate))}, rep ${phase.repetition}] ${escapeHtml(validityText(validity))}</li>`];
   });
   if (phases.length === 0 && comparisons.length === 0) return '';
-  return `<section aria-labelledby="h-invalid" class="invalid">
-<h2 id="h-invalid">Invalid measurements</h2>
+  return `<section aria-labelledby="${idPrefix}h-invalid" class="invalid">
+<h2 id="${idPrefix}h-invalid">Invalid measurements</h2>
 <p>These phases do not measure the system under test, so the comparisons built on them are left out of the mesh tax below.</p>
 <ul>
 ${[...comparisons, ...phases].join('\n')}
@@ -72,7 +76,7 @@ ${[...comparisons, ...phases].join('\n')}
 }
 
 /** The delta table of the comparisons that are mesh tax; when every one is invalid, a pointer to why. */
-function validDeltaTable(run: RunDocument): string {
+export function validDeltaTable(run: RunDocument): string {
   const { valid, invalid } = splitComparisons(run.comparisons, run.phases);
   if (valid.length === 0 && invalid.length > 0) return '<p>No valid comparison against baseline: see Invalid measurements above.</p>';
   return deltaTable(valid);
@@ -163,7 +167,7 @@ function canvas(id: string, title: string, fallback: string): string {
   return `<figure class="chart"><div class="chart-box"><canvas id="${id}" role="img" aria-label="${escapeHtml(title)}">${escapeHtml(fallback)}</canvas></div></figure>`;
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; background: #fff; margin: 0 auto; max-width: 1100px; padding: 1.5rem; line-height: 1.45; }
 h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #d0d7de; }
@@ -263,6 +267,7 @@ ${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}
 ${summaryCards(run, data.colors)}
 ${invalidSection(run)}
 ${charts.join('\n')}
+${[endpointsHtml(run.phases), chainsHtml(run.chains), perNodeHtml(splitComparisons(run.comparisons, run.phases).valid)].filter((part) => part !== '').join('\n')}
 ${problems(run)}
 </main>
 <noscript><p>The charts need JavaScript; the tables above hold the same numbers.</p></noscript>

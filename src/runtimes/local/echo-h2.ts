@@ -1,27 +1,52 @@
 import http2 from 'node:http2';
 import { builtinRoot, ECHO_METHOD, frame, HEALTH_METHOD, unaryMethod, unframe } from '../../protocols/grpc.ts';
+import type { EchoDraw } from './echo-model.ts';
 
 /**
- * The echo server's HTTP/2 side (h2c with prior knowledge, as the generator and the proxies speak it in the clear):
- * plain HTTP/2 answers every request with 200 and the body; gRPC serves meshtax.echo.v1.Echo/Echo (a reply of
- * `response_bytes`, or of the server's payload size when 0) and grpc.health.v1.Health/Check (SERVING), and answers
- * any other method UNIMPLEMENTED (12). `delayMs`: how long each response waits, fixed or drawn per request.
+ * The echo server's HTTP/2 side (h2c with prior knowledge, as the generator and the proxies speak it in the clear),
+ * answering each request as its model draws it, like the HTTP/1.1 side: after the drawn CPU work (on this one thread,
+ * so requests queue behind it) and the drawn delay (a timer), a body of the drawn size with status 200, or 500 for
+ * the drawn share of errors. gRPC serves meshtax.echo.v1.Echo/Echo (a reply of `response_bytes` when the request
+ * gives it, else of the drawn size; a drawn error is grpc-status 13 INTERNAL, the status gRPC gives an HTTP 500 in
+ * grpc/grpc doc/http-grpc-status-mapping.md) and grpc.health.v1.Health/Check (SERVING, never an error), and answers
+ * any other method UNIMPLEMENTED (12).
  */
-export function echoH2Server(protocol: 'http2' | 'grpc', body: Buffer, delayMs: number | (() => number)): http2.Http2Server {
+
+export interface H2Answers {
+  /** The next request's draw. */
+  draw: () => EchoDraw;
+  /** A body of this many bytes. */
+  body: (bytes: number) => Buffer;
+  /** Keeps the thread busy for this many milliseconds. */
+  busy: (ms: number) => void;
+}
+
+/** A fixed answer: `body` after `delayMs` (fixed, or drawn per call), never an error, no CPU work. */
+export function fixedAnswers(body: Buffer, delayMs: number | (() => number)): H2Answers {
+  return {
+    draw: () => ({ status: 200, bodyBytes: body.length, delayMs: typeof delayMs === 'number' ? delayMs : delayMs(), cpuMs: 0 }),
+    body: () => body,
+    busy: () => {},
+  };
+}
+
+export function echoH2Server(protocol: 'http2' | 'grpc', answers: H2Answers): http2.Http2Server {
   const server = http2.createServer({ settings: { maxConcurrentStreams: 10_000 } });
-  const later = (reply: () => void): void => {
-    const ms = typeof delayMs === 'number' ? delayMs : delayMs();
-    if (ms > 0) setTimeout(reply, ms);
-    else reply();
+  /** Draws the request's answer, spends its CPU, and calls `reply` with it after its delay. */
+  const later = (reply: (draw: EchoDraw) => void): void => {
+    const draw = answers.draw();
+    if (draw.cpuMs > 0) answers.busy(draw.cpuMs);
+    if (draw.delayMs > 0) setTimeout(() => reply(draw), draw.delayMs);
+    else reply(draw);
   };
   if (protocol === 'http2') {
-    const headers = { ':status': 200, 'content-type': 'application/octet-stream', 'content-length': body.length };
     server.on('stream', (stream) => {
       stream.resume();
       stream.on('end', () =>
-        later(() => {
+        later(({ status, bodyBytes }) => {
           if (stream.destroyed) return;
-          stream.respond(headers);
+          const body = answers.body(bodyBytes);
+          stream.respond({ ':status': status, 'content-type': 'application/octet-stream', 'content-length': body.length });
           stream.end(body);
         }),
       );
@@ -33,7 +58,6 @@ export function echoH2Server(protocol: 'http2' | 'grpc', body: Buffer, delayMs: 
   const echo = unaryMethod(root, ECHO_METHOD);
   const request = echo.resolvedRequestType!;
   const reply = echo.resolvedResponseType!;
-  const defaultReply = frame(reply.encode({ payload: body }).finish());
   const health = unaryMethod(root, HEALTH_METHOD);
   const serving = frame(health.resolvedResponseType!.encode({ status: 1 }).finish());
   const okHeaders = { ':status': 200, 'content-type': 'application/grpc' };
@@ -43,25 +67,24 @@ export function echoH2Server(protocol: 'http2' | 'grpc', body: Buffer, delayMs: 
     stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
     stream.end(message);
   };
+  /** Trailers-only response (grpc/grpc doc/PROTOCOL-HTTP2.md): the status travels in the headers. */
+  const fail = (stream: http2.ServerHttp2Stream, status: number, message: string): void => {
+    if (!stream.destroyed) stream.respond({ ...okHeaders, 'grpc-status': String(status), 'grpc-message': message }, { endStream: true });
+  };
   server.on('stream', (stream, headers) => {
     stream.on('error', () => {});
     const path = headers[':path'];
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
-      if (path === `/${HEALTH_METHOD}`) return later(() => answer(stream, serving));
-      if (path !== `/${ECHO_METHOD}`) {
-        // Trailers-only response (grpc/grpc doc/PROTOCOL-HTTP2.md): the status travels in the headers.
-        if (!stream.destroyed) stream.respond({ ...okHeaders, 'grpc-status': '12', 'grpc-message': `unknown method ${String(path)}` }, { endStream: true });
-        return;
-      }
+      if (path === `/${HEALTH_METHOD}`) return answer(stream, serving);
+      if (path !== `/${ECHO_METHOD}`) return fail(stream, 12, `unknown method ${String(path)}`);
       const message = unframe(Buffer.concat(chunks));
-      let out = defaultReply;
-      if (message) {
-        const size = Number(request.toObject(request.decode(message)).response_bytes ?? 0);
-        if (size > 0) out = frame(reply.encode({ payload: Buffer.alloc(size, 'x') }).finish());
-      }
-      later(() => answer(stream, out));
+      const asked = message ? Number(request.toObject(request.decode(message)).response_bytes ?? 0) : 0;
+      later(({ status, bodyBytes }) => {
+        if (status !== 200) return fail(stream, 13, 'error modelled by workload.errorRate');
+        answer(stream, frame(reply.encode({ payload: answers.body(asked > 0 ? asked : bodyBytes) }).finish()));
+      });
     });
   });
   return server;

@@ -5,8 +5,9 @@
  * `--payload-bytes` and `--delay-ms` set a fixed size and delay for callers that need nothing else. Started as its
  * own process; prints one JSON line `{"port":N}` on stdout once it listens so the parent learns the port it was
  * given. With `--forward URL` (a service of a call chain) it answers only after `--fan-out` calls to the next service
- * have come back. With `--protocol http2|grpc` it speaks h2c instead (echo-h2.ts: plain HTTP/2, or meshtax's gRPC
- * echo and health services). The Kubernetes runtime runs the same file, bundled, in its echo pods (`--pod`).
+ * have come back. With `--protocol http2|grpc` it speaks h2c instead, with the same model (echo-h2.ts: plain
+ * HTTP/2, or meshtax's gRPC echo and health services). The Kubernetes runtime runs the same file, bundled, in its
+ * echo pods (`--pod`).
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -58,9 +59,7 @@ if (protocol !== 'http1' && protocol !== 'http2' && protocol !== 'grpc') {
   process.stderr.write(`echo-server: --protocol must be http1, http2 or grpc, not '${protocol}'\n`);
   process.exit(2);
 }
-// Over HTTP/2 and gRPC the model's size is fixed and only its delay is drawn per request; the scenario refuses the
-// rest of the model (size distributions, CPU cost, error rate) with those protocols.
-const h2 = protocol === 'http1' ? undefined : echoH2Server(protocol, bodyOf(typeof model.payloadBytes === 'number' ? model.payloadBytes : 1024), () => draw().delayMs);
+const h2 = protocol === 'http1' ? undefined : echoH2Server(protocol, { draw, body: bodyOf, busy });
 const h1 = http.createServer((request, response) => {
   request.resume();
   request.on('end', () => {
