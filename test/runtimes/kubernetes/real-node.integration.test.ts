@@ -15,10 +15,11 @@ let node: RealNode;
 let core: k8s.CoreV1Api;
 let env: NodeJS.ProcessEnv;
 
-// The window is longer than the kubelet's stats refresh (README: about 10 s), so CPU counters move within it.
+// With containerd the kubelet reads a container's stats from the runtime at every scrape (npm run
+// bench:kubelet-stats: fresh every 0.26–0.53 s), so the CPU counters move within a window of a few seconds.
 const SHORT = [
   '--set', 'load.rates=[200]',
-  '--set', 'load.duration=12s',
+  '--set', 'load.duration=4s',
   '--set', 'load.warmup=2s',
   '--set', 'load.repetitions=1',
   '--set', 'kubernetes.idleWindow=1s',
@@ -72,9 +73,8 @@ describe('meshtax run on a real node', () => {
     expect(run.status).toBe('completed');
     const phase = run.phases[0]!;
     expect(phase.mode).toBe('baseline');
-    // 200 rps for 12 s through kube-proxy's DNAT to the echo pod, every request answered.
-    expect(phase.counts.ok).toBeGreaterThan(2000);
-    expect(phase.counts.errors + phase.counts.timeouts).toBe(0);
+    // 200 rps, evenly spaced, for 4 s through kube-proxy's DNAT to the echo pod: every one of the 800 answered.
+    expect(phase.counts).toEqual({ ok: 800, non2xx: 0, errors: 0, timeouts: 0 });
     // The median within a sane range of the local runtime's at the same load: one bridge and a DNAT more than
     // loopback, so above zero and within 20 times the local median plus 20 ms on a busy 2-core machine.
     const local = tempDir();
