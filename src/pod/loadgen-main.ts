@@ -67,9 +67,10 @@ async function main(): Promise<void> {
   runner.on('windowStart', () => write({ type: 'window', edge: 'start', atMs: Date.now() }));
   runner.on('windowEnd', () => write({ type: 'window', edge: 'end', atMs: Date.now() }));
   const measurement = await runner.run(input.spec);
-  for (const line of encodeResult(measurement)) process.stdout.write(line);
-  // Deleting the pod sends SIGTERM: leave at once, successfully.
+  // Deleting the pod sends SIGTERM: leave at once, successfully. Installed before the result is written, so a
+  // reader that deletes the pod as soon as it has the result's last line never meets the default action (exit 143).
   process.once('SIGTERM', () => process.exit(0));
+  for (const line of encodeResult(measurement)) process.stdout.write(line);
   await sleep(LINGER_MS);
 }
 
