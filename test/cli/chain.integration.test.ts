@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invalidPhases } from '../../src/analysis/validity.ts';
 import { runSchema } from '../../src/results/schema.ts';
-import { ANY_MACHINE, readRun, runCli, runProcessPids, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, runProcessPids, tempDir, sets } from '../helpers/cli.ts';
 
 describe('a call chain on the local runtime', () => {
   it('measures every depth of a depth-3 chain and fits a per-hop tax that the single hop lies within', async () => {
@@ -13,16 +13,7 @@ describe('a call chain on the local runtime', () => {
       'scenarios/local-call-chain.yaml',
       '--out',
       out,
-      '--set',
-      'modes=[baseline,sidecar]',
-      '--set',
-      'load.rates=[100]',
-      '--set',
-      'load.duration=1s',
-      '--set',
-      'load.warmup=200ms',
-      '--set',
-      'load.repetitions=3',
+      ...sets('modes=[baseline,sidecar]', 'load.rates=[100]', 'load.duration=1s', 'load.warmup=200ms', 'load.repetitions=3'),
       ...ANY_MACHINE,
     ]);
     expect(result.code, result.stderr).toBe(0);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { readRun, runProcessPids, runWorkDirs, startCli, tempDir } from '../helpers/cli.ts';
+import { readRun, runProcessPids, runWorkDirs, startCli, tempDir, sets } from '../helpers/cli.ts';
 import { poll } from '../helpers/poll.ts';
 import { runProcesses, type ProcessScope } from '../helpers/processes.ts';
 import { RUN_ID_SOURCE } from '../../src/results/run-id.ts';
@@ -51,12 +51,7 @@ describe('a proxy that dies mid-run', () => {
       '--out',
       out,
       ...base,
-      '--set',
-      'modes=[sidecar,baseline,node-proxy]',
-      '--set',
-      'load.repetitions=2',
-      '--set',
-      'load.onPhaseFailure=continue',
+      ...sets('modes=[sidecar,baseline,node-proxy]', 'load.repetitions=2', 'load.onPhaseFailure=continue'),
     ]);
     await killWhenUp(scope, 'sidecar', 1200);
     const result = await done;

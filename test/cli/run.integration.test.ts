@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { invalidPhases } from '../../src/analysis/validity.ts';
 import { runSchema } from '../../src/results/schema.ts';
-import { ANY_MACHINE, runProcessPids, readRun, runCli, tempDir } from '../helpers/cli.ts';
+import { ANY_MACHINE, runProcessPids, readRun, runCli, tempDir, sets } from '../helpers/cli.ts';
 import { besidesProgress } from '../helpers/progress.ts';
 
 describe('meshtax run on the local runtime', () => {
@@ -14,12 +14,7 @@ describe('meshtax run on the local runtime', () => {
       'scenarios/quickstart.yaml',
       '--out',
       out,
-      '--set',
-      'load.duration=1s',
-      '--set',
-      'load.warmup=200ms',
-      '--set',
-      'load.repetitions=1',
+      ...sets('load.duration=1s', 'load.warmup=200ms', 'load.repetitions=1'),
       ...ANY_MACHINE,
     ]);
     expect(besidesProgress(result.stderr)).toBe('');

@@ -17,6 +17,11 @@ export const BIN = path.resolve(import.meta.dirname, '../../bin/meshtax.js');
  */
 export const ANY_MACHINE = ['--allow-invalid'] as const;
 
+/** `--set` flags, one per override: sets('load.duration=1s', 'load.repetitions=1'). */
+export function sets(...overrides: string[]): string[] {
+  return overrides.flatMap((override) => ['--set', override]);
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;

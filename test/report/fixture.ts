@@ -95,7 +95,21 @@ const phases: PhaseRecord[] = [
   ),
 ];
 
-const significant = (value: boolean | null, reason: string) => ({ significant: value, reason });
+const P999_TOO_FEW = '1,000 samples per repetition and 2,000 pooled, p99.9 needs 10,000: no estimate, no interval';
+
+/** Each mark as the comparisons make it: whether its interval excludes 0 (p99.9 has none at these counts). */
+function marks(excludesZero: { p50: boolean; p90: boolean; p95: boolean; p99: boolean }): Comparison['significant'] {
+  const mark = (value: boolean) => ({ significant: value, reason: value ? 'interval excludes 0' : 'interval includes 0' });
+  return {
+    p50: mark(excludesZero.p50),
+    p90: mark(excludesZero.p90),
+    p95: mark(excludesZero.p95),
+    p99: mark(excludesZero.p99),
+    p999: { significant: null, reason: P999_TOO_FEW },
+    meshCpuCores: mark(true),
+    meshMemoryBytes: mark(true),
+  };
+}
 
 const comparisons: Comparison[] = [
   {
@@ -120,15 +134,7 @@ const comparisons: Comparison[] = [
       meshMemoryBytes: { low: 17.5 * MIB, high: 18.3 * MIB },
     },
     noiseFloorUs: null,
-    significant: {
-      p50: significant(true, 'interval excludes 0'),
-      p90: significant(true, 'interval excludes 0'),
-      p95: significant(true, 'interval excludes 0'),
-      p99: significant(true, 'interval excludes 0'),
-      p999: significant(null, '1,000 samples per repetition and 2,000 pooled, p99.9 needs 10,000: no estimate, no interval'),
-      meshCpuCores: significant(true, 'interval excludes 0'),
-      meshMemoryBytes: significant(true, 'interval excludes 0'),
-    },
+    significant: marks({ p50: true, p90: true, p95: true, p99: true }),
   },
   {
     mode: 'ambient',
@@ -152,15 +158,7 @@ const comparisons: Comparison[] = [
       meshMemoryBytes: { low: 32 * MIB, high: 33 * MIB },
     },
     noiseFloorUs: null,
-    significant: {
-      p50: significant(false, 'interval includes 0'),
-      p90: significant(true, 'interval excludes 0'),
-      p95: significant(true, 'interval excludes 0'),
-      p99: significant(false, 'interval includes 0'),
-      p999: significant(null, '1,000 samples per repetition and 2,000 pooled, p99.9 needs 10,000: no estimate, no interval'),
-      meshCpuCores: significant(true, 'interval excludes 0'),
-      meshMemoryBytes: significant(true, 'interval excludes 0'),
-    },
+    significant: marks({ p50: false, p90: true, p95: true, p99: false }),
   },
 ];
 

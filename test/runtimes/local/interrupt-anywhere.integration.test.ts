@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { runProcessPids, runWorkDirs, startCli, tempDir } from '../../helpers/cli.ts';
+import { runProcessPids, runWorkDirs, startCli, tempDir, sets } from '../../helpers/cli.ts';
 import { traces } from './netns/helpers.ts';
 
 /**
@@ -22,12 +22,7 @@ describe('interrupting a mesh run at any moment', () => {
         'run',
         '--out',
         out,
-        '--set',
-        'modes=[baseline,sidecar,node-proxy-waypoint]',
-        '--set',
-        'load.warmup=500ms',
-        '--set',
-        'load.duration=1s',
+        ...sets('modes=[baseline,sidecar,node-proxy-waypoint]', 'load.warmup=500ms', 'load.duration=1s'),
       ]);
       await sleep(delayMs);
       child.kill('SIGINT');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANY_MACHINE, readRun, runCli, tempDir } from '../../helpers/cli.ts';
+import { ANY_MACHINE, readRun, runCli, tempDir, sets } from '../../helpers/cli.ts';
 
 /**
  * HTTP/2 and gRPC through every local mode's proxies, with mTLS between them: HAProxy (proto h2 / alpn h2) and the
@@ -18,24 +18,17 @@ describe.each(['builtin', 'haproxy'])('a local run over HTTP/2 and gRPC through 
       ...ANY_MACHINE,
       '--out',
       out,
-      '--set',
-      MODES,
-      '--set',
-      `local.proxy=${proxy}`,
-      '--set',
-      `load.protocol=${protocol}`,
-      '--set',
-      'load.streams=2',
-      '--set',
-      'load.connections=2',
-      '--set',
-      'load.rates=[100]',
-      '--set',
-      'load.repetitions=1',
-      '--set',
-      'load.warmup=500ms',
-      '--set',
-      'load.duration=1s',
+      ...sets(
+        MODES,
+        `local.proxy=${proxy}`,
+        `load.protocol=${protocol}`,
+        'load.streams=2',
+        'load.connections=2',
+        'load.rates=[100]',
+        'load.repetitions=1',
+        'load.warmup=500ms',
+        'load.duration=1s',
+      ),
     ]);
     expect(result.code, result.stderr).toBe(0);
     const { run } = readRun(out);

@@ -8,7 +8,7 @@ import { runTag } from '../../../../src/runtimes/local/netns/names.ts';
 import { removeRulesSync } from '../../../../src/runtimes/local/netns/redirect.ts';
 import { poll } from '../../../helpers/poll.ts';
 import { runProcesses, type ProcessScope } from '../../../helpers/processes.ts';
-import { ANY_MACHINE } from '../../../helpers/cli.ts';
+import { ANY_MACHINE, sets } from '../../../helpers/cli.ts';
 
 /**
  * These tests create real network namespaces, veth pairs and iptables rules, which takes root. They never skip:
@@ -105,20 +105,15 @@ export const NETNS_MODES = ['baseline', 'sidecar', 'node-proxy', 'node-proxy-way
 export function netnsRunArgs(out: string, proxy: string): string[] {
   return [
     'run',
-    '--set',
-    'local.isolation=netns',
-    '--set',
-    `modes=[${NETNS_MODES.join(',')}]`,
-    '--set',
-    'load.duration=1s',
-    '--set',
-    'load.warmup=200ms',
-    '--set',
-    'load.rates=[200]',
-    '--set',
-    'load.repetitions=1',
-    '--set',
-    `local.proxy=${proxy}`,
+    ...sets(
+      'local.isolation=netns',
+      `modes=[${NETNS_MODES.join(',')}]`,
+      'load.duration=1s',
+      'load.warmup=200ms',
+      'load.rates=[200]',
+      'load.repetitions=1',
+      `local.proxy=${proxy}`,
+    ),
     '--out',
     out,
     ...ANY_MACHINE,
