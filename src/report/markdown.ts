@@ -5,6 +5,7 @@ import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
 import { OUTAGE_HEAD, OUTAGE_NOTE, outagePhases, outageRows, SECOND_HEAD, secondRows } from './outage.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, modeLabel, scenarioName } from '../core/format.ts';
 import { proxyLine } from './terminal.ts';
+import { controlPlaneLines } from './control-plane.ts';
 import { SHARED_ROLES_NOTE, sharedRoles } from './shared-roles.ts';
 import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
@@ -118,6 +119,8 @@ function deltaSection(comparisons: readonly Comparison[]): string {
     '',
     `Latency: pooled histograms, mode minus baseline. ${mdText(legend(comparisons))}. Intervals: ${methods.map(mdText).join('; ')}.`,
   ];
+  const plane = controlPlaneLines(comparisons);
+  if (plane.length > 0) lines.push('', ...plane.map((line) => `${mdText(line.trim())}  `));
   const notes = missing.notes();
   if (notes.length > 0) lines.push('', ...notes.map((note) => `${mdText(note)}  `));
   return lines.join('\n');

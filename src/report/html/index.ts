@@ -1,6 +1,7 @@
 import { formatCores, formatRate, scenarioName } from '../../core/format.ts';
 import { DELTA_LABELS, legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
+import { controlPlaneLines } from '../control-plane.ts';
 import { SHARED_ROLES_NOTE, sharedRoles } from '../shared-roles.ts';
 import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
 import type { Comparison, RunDocument } from '../../results/schema.ts';
@@ -48,7 +49,14 @@ function deltaTable(comparisons: readonly Comparison[]): string {
 <tbody>
 ${comparisons.flatMap(comparisonRows).join('\n')}
 </tbody>
-</table>`;
+</table>${controlPlaneList(comparisons)}`;
+}
+
+/** Each mode's increase of its control plane over idle, under the delta table (see control-plane.ts). */
+function controlPlaneList(comparisons: readonly Comparison[]): string {
+  const [head, ...rows] = controlPlaneLines(comparisons);
+  if (head === undefined) return '';
+  return `\n<p class="reason">${escapeHtml(head)}</p>\n<ul class="control-plane">\n${rows.map((row) => `<li>${escapeHtml(row.trim())}</li>`).join('\n')}\n</ul>`;
 }
 
 /**
