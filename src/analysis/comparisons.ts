@@ -30,6 +30,18 @@ export function charged(row: ResourceRecord, field: 'cpuCores' | 'memoryBytes'):
   return idle === null ? row[field] : Math.max(0, row[field] - idle);
 }
 
+/**
+ * What the mode added to its mesh's control plane (istiod, Linkerd's destination and identity), mean over
+ * repetitions: a shared component, so only its increase over idle. Apart from meshCpuCores, which is the data plane
+ * on the request path, because a control plane's cost does not grow with the traffic a proxy carries and a fleet
+ * estimate must not scale it so. Absent where the phases measured no control plane (the local runtime, baseline).
+ */
+function controlPlaneCost(phases: readonly PhaseRecord[]): Pick<Comparison, 'controlPlaneCpuCores' | 'controlPlaneMemoryBytes'> {
+  if (!phases.some((phase) => phase.resources.some((row) => row.role === 'control-plane'))) return {};
+  const cost = (field: 'cpuCores' | 'memoryBytes'): number => mean(phases.map((phase) => sumRoles(phase.resources, ['control-plane'], field)));
+  return { controlPlaneCpuCores: round(cost('cpuCores'), 4), controlPlaneMemoryBytes: Math.round(cost('memoryBytes')) };
+}
+
 /** Per-node cost where the rows name their nodes; absent where none do (as in run.json from before nodes were kept). */
 const nodesOf = (perNode: NonNullable<Comparison['meshPerNode']>): Pick<Comparison, 'meshPerNode'> => (perNode.length > 0 ? { meshPerNode: perNode } : {});
 
@@ -83,6 +95,7 @@ export function compareModes(phases: readonly PhaseRecord[], baseline = BASELINE
       meshCpuPer1kRps: achieved > 0 ? round(meshCpuCores / (achieved / 1000), 4) : null,
       meshMemoryPerProxyBytes: proxies > 0 ? Math.round(meshMemoryBytes / proxies) : null,
       proxies,
+      ...controlPlaneCost(modePhases),
       appCpuDeltaCores: round(roleDelta('app'), 4),
       loadgenCpuDeltaCores: round(roleDelta('loadgen'), 4),
       ...comparisonIntervals(modePhases, basePhases, meshCpu, meshMemory),

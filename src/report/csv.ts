@@ -1,5 +1,6 @@
+import { meshCost } from '../analysis/comparisons.ts';
 import { validityOf, validityText } from '../analysis/validity.ts';
-import type { PhaseRecord, ResourceRecord, RunDocument } from '../results/schema.ts';
+import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 
 /**
  * phases.csv: RFC 4180 CSV, one row per phase after a header row. Records end in LF, not the RFC's CRLF (every
@@ -8,9 +9,9 @@ import type { PhaseRecord, ResourceRecord, RunDocument } from '../results/schema
  * few samples, the closed loop's rate, the depth of a run without a call chain). Units are in the column names: Us
  * microseconds, S seconds, Cores, Bytes. `depth` is the services on the path measured with workload.chain.
  * `valid` is true or false (an invalid phase is not mesh tax), `invalidReasons` says why, empty when valid.
+ * meshCpuCores and meshMemoryBytes charge a shared component (ztunnel) only its increase over idle, as the
+ * comparisons, report.md and nodes.csv do.
  */
-
-const MESH_ROLES: readonly ResourceRecord['role'][] = ['sidecar', 'node-proxy', 'waypoint'];
 
 export const PHASE_CSV_COLUMNS = [
   'mode',
@@ -52,9 +53,8 @@ export function csvField(value: string | number | null): string {
 /** Sums of floats rounded to 1e-9 so 0.1 + 0.2 prints as 0.3. */
 const tidy = (value: number): number => Math.round(value * 1e9) / 1e9;
 
-function meshSum(phase: PhaseRecord, field: 'cpuCores' | 'memoryBytes'): number {
-  return tidy(phase.resources.filter((row) => MESH_ROLES.includes(row.role)).reduce((total, row) => total + row[field], 0));
-}
+// The same figure the comparisons average: summing the rows whole here overstated ambient modes by all of ztunnel.
+const meshSum = (phase: PhaseRecord, field: 'cpuCores' | 'memoryBytes'): number => tidy(meshCost(phase, field));
 
 /** One phase as the fields of its row, in PHASE_CSV_COLUMNS order. */
 export function phaseRow(phase: PhaseRecord): (string | number | null)[] {

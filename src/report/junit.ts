@@ -2,7 +2,7 @@ import type { Comparison, RunDocument, ThresholdResult } from '../results/schema
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { formatRate } from '../core/format.ts';
 import { PERCENTILE_KEYS } from '../core/percentiles.ts';
-import { proxyLine } from './terminal.ts';
+import { proxyLine, warningLines } from './terminal.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
 import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta } from './uncertainty.ts';
@@ -11,7 +11,9 @@ import { deltaLine, DELTA_LABELS, legend, NO_INTERVAL, NOT_SIGNIFICANT, reliabil
  * junit.xml for CI: one testsuite "meshtax thresholds" with a testcase per threshold result (failure when it failed,
  * skipped when there was no data, error when the measurement it judges is invalid), a testcase per failed phase
  * (error), and per invalid phase and per comparison built on one (error: not mesh tax). Its system-out holds the
- * mesh tax with intervals, the call chain's tax per depth and per hop, and the mesh cost per node.
+ * mesh tax with intervals, the call chain's tax per depth and per hop, the mesh cost per node, and the run's
+ * warnings (among them which components are shared with the cluster and how they are charged, which CI readers
+ * otherwise never see beside the figures).
  */
 
 // Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -163,7 +165,7 @@ export function junitSuite(run: RunDocument, service?: string): { xml: string; c
     .map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`)
     .join('\n');
   const suiteName = service === undefined ? 'meshtax thresholds' : `meshtax thresholds: ${service}`;
-  const tax = [...meshTaxLines(run.comparisons), ...beyondOneHopLines(run)];
+  const tax = [...meshTaxLines(run.comparisons), ...beyondOneHopLines(run), ...warningLines([], run.warnings)];
   const xml = [
     `  <testsuite name="${attr(suiteName)}" ${countsAttributes(counts)} time="0" timestamp="${attr(run.startedAt)}">`,
     '    <properties>',

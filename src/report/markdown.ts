@@ -5,6 +5,8 @@ import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
 import { OUTAGE_HEAD, OUTAGE_NOTE, outagePhases, outageRows, SECOND_HEAD, secondRows } from './outage.ts';
 import { formatBytes, formatCores, formatCount, formatDeltaUs, formatRate, formatUs, modeLabel, scenarioName } from '../core/format.ts';
 import { proxyLine } from './terminal.ts';
+import { controlPlaneLines } from './control-plane.ts';
+import { SHARED_ROLES_NOTE, sharedRoles } from './shared-roles.ts';
 import { comparisonValidityOf, splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import { deltaLine, legend, LOW_RELIABILITY, MissingReasons, NO_INTERVAL, NOT_SIGNIFICANT, reliabilityMark, shownDelta, type DeltaKey } from './uncertainty.ts';
 
@@ -117,6 +119,8 @@ function deltaSection(comparisons: readonly Comparison[]): string {
     '',
     `Latency: pooled histograms, mode minus baseline. ${mdText(legend(comparisons))}. Intervals: ${methods.map(mdText).join('; ')}.`,
   ];
+  const plane = controlPlaneLines(comparisons);
+  if (plane.length > 0) lines.push('', ...plane.map((line) => `${mdText(line.trim())}  `));
   const notes = missing.notes();
   if (notes.length > 0) lines.push('', ...notes.map((note) => `${mdText(note)}  `));
   return lines.join('\n');
@@ -144,6 +148,7 @@ function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
     groups.set(key, [...(groups.get(key) ?? []), phase]);
   }
   const rows: string[][] = [];
+  const shared = sharedRoles(phases);
   for (const group of groups.values()) {
     const perPhase = group.map((phase) => sumByRole(phase.resources));
     for (const role of ROLE_ORDER) {
@@ -152,7 +157,8 @@ function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
       const cpu = present.reduce((total, sum) => total + sum.cpu, 0) / present.length;
       const memory = present.reduce((total, sum) => total + sum.memory, 0) / present.length;
       const first = group[0]!;
-      rows.push([mdText(modeLabel(first)), formatRate(first.rate), role, String(present[0]!.count), formatCores(cpu), formatBytes(memory), String(present.length)]);
+      const label = shared.has(role) ? `${role} (shared)` : role;
+      rows.push([mdText(modeLabel(first)), formatRate(first.rate), label, String(present[0]!.count), formatCores(cpu), formatBytes(memory), String(present.length)]);
     }
   }
   if (rows.length === 0) return undefined;
@@ -162,6 +168,7 @@ function resourceSection(phases: readonly PhaseRecord[]): string | undefined {
     mdTable(['mode', 'rate', 'role', 'containers', 'CPU (cores)', 'memory', 'reps'], rows, ['l', 'r', 'l', 'r', 'r', 'r', 'r']),
     '',
     'Mean over repetitions of the sum over the role\'s containers.',
+    ...(shared.size > 0 ? ['', SHARED_ROLES_NOTE] : []),
   ].join('\n');
 }
 

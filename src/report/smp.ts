@@ -3,6 +3,7 @@ import { decodeHistogram, mergeHistograms, summarize } from '../core/histogram.t
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 import { runtimeFacts } from '../runtimes/descriptions.ts';
 import { metadataName } from '../core/format.ts';
+import { sharedRoles } from './shared-roles.ts';
 
 /**
  * smp.json: the run in the Service Mesh Performance (SMP) result format, spec version v0.0.1.
@@ -32,6 +33,9 @@ import { metadataName } from '../core/format.ts';
  * "meshtax.dev/valid" ("true" or "false"; false when a repetition fell below 99% of its rate, lost more than 0.1% of
  * its requests, or had the generator's lateness as its tail) with the reasons in "meshtax.dev/invalid-reasons"; a
  * ServiceMeshConfig whose comparison with baseline is invalid carries the same two labels: its cost is not mesh tax.
+ * A ServiceMeshConfig whose mode has rows shared with the rest of the cluster (ztunnel, a control plane) names their
+ * roles in "meshtax.dev/shared-roles": its sidecar figures charge those only their increase over idle, which the
+ * spec has no field to say.
  */
 export const SMP_VERSION = 'v0.0.1';
 
@@ -188,6 +192,8 @@ function meshConfig(run: RunDocument, phases: readonly PhaseRecord[], comparison
     id: groupId(run, first.mode, first.rate),
     labels: { 'meshtax.dev/mode': first.mode },
   };
+  const shared = [...sharedRoles(phases)];
+  if (shared.length > 0) config.labels['meshtax.dev/shared-roles'] = shared.join(',');
   if (comparison) {
     const validity = comparisonValidityOf(comparison, run.phases);
     if (!validity.valid) {

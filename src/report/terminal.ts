@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { controlPlaneLines } from './control-plane.ts';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 import { endpointTable } from './endpoints.ts';
@@ -161,7 +162,7 @@ export function runSummary(run: RunDocument, runFile: string): string {
   const { valid } = splitComparisons(run.comparisons, run.phases);
   if (valid.length > 0) {
     lines.push('mesh tax against baseline (latency: pooled histograms; CPU and memory: the proxies)');
-    lines.push(comparisonTable(valid));
+    lines.push(comparisonTable(valid), ...controlPlaneLines(valid));
     const perNode = nodeRows(valid);
     if (perNode.length > 0) {
       lines.push('mesh cost per node');

@@ -259,6 +259,16 @@ export const comparisonSchema = z.strictObject({
   meshCpuPer1kRps: z.number().nonnegative().nullable().describe('meshCpuCores per 1000 requests per second achieved'),
   meshMemoryPerProxyBytes: z.number().nonnegative().nullable().describe('meshMemoryBytes divided by the number of mesh proxies'),
   proxies: z.number().int().nonnegative().describe('mesh proxies on the request path'),
+  controlPlaneCpuCores: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('CPU the mode added to its mesh\'s control plane (istiod, Linkerd\'s), cores, mean over repetitions: its increase over its idle level (all of it when no idle level was measured); not in meshCpuCores. Absent where no control plane was measured'),
+  controlPlaneMemoryBytes: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe('memory the mode added to its mesh\'s control plane, bytes, mean over repetitions: its increase over its idle level; not in meshMemoryBytes'),
   meshPerNode: z
     .array(
       z.strictObject({

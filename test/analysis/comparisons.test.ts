@@ -184,3 +184,33 @@ describe('shared components (ztunnel, control planes)', () => {
     expect(comparison!.meshMemoryBytes).toBe(272e6); // ((12e6 + 60e6) + (412e6 + 60e6)) / 2
   });
 });
+
+describe('the control plane', () => {
+  it('is charged its increase over idle, apart from the data plane\'s mesh CPU and memory', () => {
+    const istiod = (cpu: number, memory: number): ResourceRecord => ({
+      ...resource('control-plane', cpu, memory, 'discovery'),
+      idleCpuCores: 0.1,
+      idleMemoryBytes: 100e6,
+      shared: true,
+    });
+    const sidecar = resource('sidecar', 0.2, 20e6);
+    const phases = [
+      phase('baseline', 1, 100, [resource('app', 0.2, 50e6)]),
+      // istiod idled at 0.1 cores and 100 MB; with the mode's load it used 0.15 and 0.17 cores, 104 and 106 MB.
+      phase('istio-sidecar', 1, 300, [sidecar, istiod(0.15, 104e6)]),
+      phase('baseline', 2, 100, [resource('app', 0.2, 50e6)]),
+      phase('istio-sidecar', 2, 300, [sidecar, istiod(0.17, 106e6)]),
+    ];
+    const [comparison] = compareModes(phases);
+    expect(comparison!.controlPlaneCpuCores).toBe(0.06);
+    expect(comparison!.controlPlaneMemoryBytes).toBe(5e6);
+    expect(comparison!.meshCpuCores).toBe(0.2);
+    expect(comparison!.meshMemoryBytes).toBe(20e6);
+  });
+
+  it('is absent where no control plane was measured', () => {
+    const [comparison] = compareModes([phase('baseline', 1, 100, []), phase('sidecar', 1, 300, [resource('sidecar', 0.2, 20e6)])]);
+    expect(comparison).not.toHaveProperty('controlPlaneCpuCores');
+    expect(comparison).not.toHaveProperty('controlPlaneMemoryBytes');
+  });
+});

@@ -23,6 +23,19 @@ describe('phasesCsv', () => {
     );
   });
 
+  it('charges a shared node proxy only its increase over idle, as the comparisons do', () => {
+    const run = structuredClone(fixtureRun);
+    const ambient = run.phases[4]!;
+    // ztunnel used 0.05 cores and 12 MiB over the phase, 0.03 cores and 10 MiB of it before the load: the mode's is
+    // 0.02 cores and 2 MiB, beside the waypoint's 0.04 cores and 20 MiB.
+    ambient.resources = ambient.resources.map((row) =>
+      row.role === 'node-proxy' ? { ...row, shared: true, idleCpuCores: 0.03, idleMemoryBytes: 10 * 2 ** 20 } : row,
+    );
+    run.phases = [ambient];
+    const fields = phasesCsv(run).split('\n')[1]!.split(',');
+    expect(fields.slice(-4, -2)).toEqual(['0.06', String(22 * 2 ** 20)]);
+  });
+
   it('quotes fields with commas, quotes and line breaks (RFC 4180)', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');

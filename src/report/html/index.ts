@@ -1,6 +1,8 @@
 import { formatCores, formatRate, scenarioName } from '../../core/format.ts';
 import { DELTA_LABELS, legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
+import { controlPlaneLines } from '../control-plane.ts';
+import { SHARED_ROLES_NOTE, sharedRoles } from '../shared-roles.ts';
 import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
 import type { Comparison, RunDocument } from '../../results/schema.ts';
 import { chartBundle } from './bundle.ts';
@@ -47,7 +49,14 @@ function deltaTable(comparisons: readonly Comparison[]): string {
 <tbody>
 ${comparisons.flatMap(comparisonRows).join('\n')}
 </tbody>
-</table>`;
+</table>${controlPlaneList(comparisons)}`;
+}
+
+/** Each mode's increase of its control plane over idle, under the delta table (see control-plane.ts). */
+function controlPlaneList(comparisons: readonly Comparison[]): string {
+  const [head, ...rows] = controlPlaneLines(comparisons);
+  if (head === undefined) return '';
+  return `\n<p class="reason">${escapeHtml(head)}</p>\n<ul class="control-plane">\n${rows.map((row) => `<li>${escapeHtml(row.trim())}</li>`).join('\n')}\n</ul>`;
 }
 
 /**
@@ -122,6 +131,12 @@ ${
 ${cards.join('\n')}
 </div>
 </section>`;
+}
+
+/** Which roles in the charts hold a shared component, shown whole there (see shared-roles.ts). */
+function sharedNote(run: RunDocument): string {
+  const roles = [...sharedRoles(run.phases)];
+  return roles.length === 0 ? '' : `<p class="reason">Shared: ${roles.map(escapeHtml).join(', ')}. ${escapeHtml(SHARED_ROLES_NOTE)}</p>`;
 }
 
 /** The load generator's own CPU and memory, apart from the system under test's. */
@@ -242,6 +257,7 @@ ${
     ? `<h3 class="visually-hidden">CPU per role and mode</h3>\n${canvas('chart-cpu', 'CPU per role and mode (cores, mean over repetitions)', 'Stacked bars of CPU cores per role for each mode.')}\n<h3 class="visually-hidden">Memory per role and mode</h3>\n${canvas('chart-memory', 'Memory per role and mode (MiB, mean over repetitions)', 'Stacked bars of memory per role for each mode.')}`
     : '<p>No resource usage was recorded.</p>'
 }
+${sharedNote(run)}
 ${loadgenTable(data.resources)}
 </section>`,
   ];

@@ -130,19 +130,24 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
     memory: node.allocatable.memory - node.requested.memory - need.memory,
   });
   const within = (need: Requests, room: Requests): boolean => need.cpu <= room.cpu + 1e-9 && need.memory <= room.memory;
+  const waypointModes = modes.filter((mode) => modeFacts(mode).waypoint);
   const fits = (group: readonly KubernetesMode[]): { need: Requests; ok: boolean; waypointsFit: boolean } => {
     const serverNeed = group.map((mode) => serverRequests(settings, mode, appResources({ settings, workload: scenario.workload }))).reduce(add, NONE);
     const need = shared ? add(serverNeed, clientNeed) : serverNeed;
-    const waypoints = group.filter((mode) => modeFacts(mode).waypoint).length;
+    // Every waypoint mode's Gateway is applied when the run starts (runtime.ts prepare()), so istiod runs its waypoint
+    // pod throughout, beside whichever group is deployed; it goes where the scheduler finds room: what is left on the
+    // server node, or on the client node.
+    const waypoints = waypointModes.length;
     const waypointNeed = { cpu: WAYPOINT_REQUESTS.cpu * waypoints, memory: WAYPOINT_REQUESTS.memory * waypoints };
-    // The group's waypoints go where the scheduler finds room: what is left on the server node, or on the client node.
     const waypointsFit =
       waypoints === 0 || within(waypointNeed, roomOf(server, need)) || (!shared && within(waypointNeed, roomOf(client, clientNeed)));
     return { need, ok: within(need, roomOf(server, NONE)), waypointsFit };
   };
   const waypointProblem = (group: readonly KubernetesMode[]): string =>
-    `the waypoint pod of ${group.filter((mode) => modeFacts(mode).waypoint).join(', ')} (Istio's default request, ${formatCpu(WAYPOINT_REQUESTS.cpu)} and ` +
-    `${formatMemory(WAYPOINT_REQUESTS.memory)}) fits on neither node once the ${group.length > 1 ? 'modes\' pods are' : 'mode\'s pods are'} placed; ` +
+    `the waypoint pod of ${waypointModes.join(', ')} (Istio's default request, ${formatCpu(WAYPOINT_REQUESTS.cpu)} and ` +
+    `${formatMemory(WAYPOINT_REQUESTS.memory)}) fits on neither node once the ${group.length > 1 ? 'modes\' pods are' : 'mode\'s pods are'} placed` +
+    (group.some((mode) => modeFacts(mode).waypoint) ? '' : ` (${group.join(', ')}: the waypoint runs throughout the run, as its Gateway is applied at the start)`) +
+    '; ' +
     `lower ${scenario.workload.image?.resources ? 'workload.image.resources' : 'kubernetes.resources.app'}${settings.modesAtOnce > 1 ? ' or kubernetes.modesAtOnce' : ''}, or use a larger node`;
   const describe = (node: NodeRoom, need: Requests): string =>
     `request ${formatCpu(need.cpu)} and ${formatMemory(need.memory)} on node ${node.node}, which has ${formatCpu(node.allocatable.cpu)} and ${formatMemory(node.allocatable.memory)} allocatable, ${formatCpu(node.requested.cpu)} and ${formatMemory(node.requested.memory)} of it already requested by other pods`;

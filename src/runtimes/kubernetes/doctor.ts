@@ -203,19 +203,7 @@ async function meshChecks(cluster: Cluster): Promise<Check[]> {
  */
 async function metricsChecks(cluster: Cluster, nodes: readonly string[]): Promise<Check[]> {
   const checks: Check[] = [];
-  for (const node of nodes) {
-    const problem = await kubeletUnreachable(cluster, node);
-    checks.push(
-      problem
-        ? {
-            name: `kubelet ${node}`,
-            status: 'fail',
-            detail: `the API server cannot reach the kubelet of ${node}: ${problem}`,
-            hint: 'generator results come back as pod logs over this same path (API server to kubelet), so every phase would fail; check the kubelet port (10250) between control plane and node, and the node\'s InternalIP',
-          }
-        : { name: `kubelet ${node}`, status: 'ok', detail: 'reachable through the API server (pod logs, node proxy)' },
-    );
-  }
+  for (const node of nodes) checks.push(await kubeletPathCheck(cluster, node));
   let kubelet = false;
   try {
     const samples = await kubeletSource(cluster).sample(nodes, []);
@@ -243,20 +231,28 @@ async function metricsChecks(cluster: Cluster, nodes: readonly string[]): Promis
 }
 
 /**
- * Why the API server cannot reach a node's kubelet, or undefined when it can. The kubelet's /healthz through the
- * node proxy: any answer from the kubelet (even 404) proves the path; the API server answers 503 "error trying to
- * reach service" (or another 5xx) when its connection fails. A 403 is the caller's RBAC, not the path: the
- * permissions check reports it.
+ * Whether the API server reaches a node's kubelet: its /healthz through the node proxy. Any answer from the kubelet
+ * (even 404) proves the path; the API server answers 503 "error trying to reach service" (or another 5xx) when its
+ * connection fails. A 403 proves nothing: the API server refused the caller (no get on nodes/proxy) before trying
+ * the path, so the path is not checked, which is said rather than passed (the permissions check names the verb).
  */
-async function kubeletUnreachable(cluster: Cluster, node: string): Promise<string | undefined> {
+export async function kubeletPathCheck(cluster: Cluster, node: string): Promise<Check> {
+  const name = `kubelet ${node}`;
   try {
     await cluster.core.connectGetNodeProxyWithPath({ name: node, path: 'healthz' });
-    return undefined;
   } catch (error) {
     const status = apiStatus(error);
-    if (status !== undefined && status < 500) return undefined;
-    return apiMessage(error);
+    if (status === 403) return { name, status: 'info', detail: `not checked (no get nodes/proxy): ${apiMessage(error)}` };
+    if (status === undefined || status >= 500) {
+      return {
+        name,
+        status: 'fail',
+        detail: `the API server cannot reach the kubelet of ${node}: ${apiMessage(error)}`,
+        hint: 'generator results come back as pod logs over this same path (API server to kubelet), so every phase would fail; check the kubelet port (10250) between control plane and node, and the node\'s InternalIP',
+      };
+    }
   }
+  return { name, status: 'ok', detail: 'reachable through the API server (pod logs, node proxy)' };
 }
 
 async function leftoverCheck(cluster: Cluster): Promise<Check> {

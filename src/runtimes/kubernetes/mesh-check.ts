@@ -74,9 +74,20 @@ export async function findIstio(cluster: Cluster, revision?: string): Promise<Me
  */
 export const ZTUNNEL_DAEMONSET_SELECTOR = 'app.kubernetes.io/name=ztunnel';
 
+/**
+ * The label Istio itself knows a ztunnel pod by: istio-cni's IsZtunnelPod tests the pod's `app: ztunnel` (istio/istio
+ * cni/pkg/util/podutil.go:100-102, at 86c9f01fd73). An install whose DaemonSet lacks the chart's labels (rendered by
+ * other tooling, or relabelled) still selects its pods by it.
+ */
+const ZTUNNEL_POD_APP = 'ztunnel';
+
 export async function findZtunnel(cluster: Cluster): Promise<MeshInstall | undefined> {
   const list = await during('looking for Istio\'s ztunnel', () => cluster.apps.listDaemonSetForAllNamespaces({ labelSelector: ZTUNNEL_DAEMONSET_SELECTOR }));
-  const ztunnel = list.items[0];
+  let ztunnel = list.items[0];
+  if (!ztunnel) {
+    const all = await during('looking for Istio\'s ztunnel by its pods\' label', () => cluster.apps.listDaemonSetForAllNamespaces({}));
+    ztunnel = all.items.find((d) => d.spec?.selector.matchLabels?.app === ZTUNNEL_POD_APP);
+  }
   if (!ztunnel) return undefined;
   return {
     mesh: 'istio-ambient',
@@ -130,7 +141,7 @@ export async function requireMeshes(cluster: Cluster, modes: readonly Kubernetes
   if (facts.some((f) => f.ambient)) {
     const ztunnel = await findZtunnel(cluster);
     if (ztunnel) found.push(ztunnel);
-    else missing.push(`Istio ambient data plane not found: no ztunnel DaemonSet (label ${ZTUNNEL_DAEMONSET_SELECTOR}) in any namespace (install Istio with --set profile=ambient)`);
+    else missing.push(`Istio ambient data plane not found: no ztunnel DaemonSet (label ${ZTUNNEL_DAEMONSET_SELECTOR}, or selecting pods app=${ZTUNNEL_POD_APP}) in any namespace (install Istio with --set profile=ambient)`);
   }
   if (facts.some((f) => f.waypoint)) {
     const waypoint = await findWaypointClass(cluster);

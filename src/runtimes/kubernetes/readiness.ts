@@ -31,13 +31,16 @@ export async function waitForRollout(cluster: Cluster, namespace: string, name: 
       if (done) return true;
       const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
       const refused = await replicaFailure(cluster, namespace, name, status?.conditions, selector);
-      if (refused) throw new ModeNotReady(`Deployment ${namespace}/${name} cannot create its pods: ${refused} (${replicaFailureHint(refused, namespace)})`);
+      const refusal = refused && `${refused.reason} (${replicaFailureHint(refused.reason, namespace)})`;
+      if (refused?.lasting) throw new ModeNotReady(`Deployment ${namespace}/${name} cannot create its pods: ${refusal}`);
       const pods = await during(`listing pods of ${namespace}/${name}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: selector }));
       for (const pod of pods.items) {
         const problem = podProblem(pod);
         if (problem?.stuck) throw new ModeNotReady(`Deployment ${namespace}/${name} cannot become ready: ${problem.reason}`);
         if (problem) return problem.reason;
       }
+      // A refusal that can clear is the reason to quote if the rollout times out; until then the controller retries.
+      if (refusal) return `pods not created yet: ${refusal}`;
       return `${status?.availableReplicas ?? 0} of ${wanted} replicas available`;
     });
   } catch (error) {

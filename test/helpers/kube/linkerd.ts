@@ -8,7 +8,7 @@
  *   linkerd-identity and linkerd-proxy-injector (proxy-injector.yaml:20-27), labelled
  *   `linkerd.io/control-plane-component: <component>`, `linkerd.io/control-plane-ns`, `app.kubernetes.io/name`,
  *   `app.kubernetes.io/part-of: Linkerd`; selector and pods add `linkerd.io/proxy-deployment: <name>`
- *   (destination.yaml:124-126, 152-155; partials/templates/_metadata.tpl `partials.proxy.labels`); image
+ *   (destination.yaml:124-126, 152-155; partials/templates/_metadata.tpl:15-17 `partials.proxy.labels`); image
  *   cr.l5d.io/linkerd/controller (values.yaml:419). The namespace `linkerd` (namespace.yaml:8-17).
  * - the MutatingWebhookConfiguration linkerd-proxy-injector-webhook-config (proxy-injector-rbac.yaml:81-120): one
  *   webhook linkerd-proxy-injector.linkerd.io, CREATE of pods and services, the namespace selector of values.yaml:523-533
@@ -24,11 +24,13 @@
  *   patch.json:137-138). linkerd-init: image cr.l5d.io/linkerd/proxy, capabilities NET_ADMIN and NET_RAW, run as
  *   65534 since proxyInit.runAsRoot is false (_proxy-init.tpl:49-88, values.yaml:361), the xtables lock volume at
  *   /run (patch.json:64-72, values.yaml:366-368). linkerd-proxy: ports
- *   linkerd-proxy 4143 and linkerd-admin 4191 (_proxy.tpl:257-262, values.yaml:167-171), user 2102 (values.yaml:220,
- *   _proxy.tpl:290-291), the volume linkerd-identity-end-entity (patch.json:95-105); container names from
+ *   linkerd-proxy 4143 and linkerd-admin 4191 (_proxy.tpl:257-262, values.yaml:167-171), readiness on /ready of the
+ *   admin port (_proxy.tpl:263-266), securityContext allowPrivilegeEscalation false, readOnlyRootFilesystem,
+ *   runAsNonRoot, user 2102 and no group since proxy.gid is -1, seccompProfile RuntimeDefault (_proxy.tpl:281-296,
+ *   values.yaml:220-222), the volume linkerd-identity-end-entity (patch.json:95-105); container names from
  *   pkg/k8s/labels.go:354, 365. Pod labels `linkerd.io/control-plane-ns` and `linkerd.io/workload-ns`
  *   (pkg/inject/inject.go:640, 1020), annotation `linkerd.io/created-by` (controller/proxy-injector/webhook.go:104)
- *   and `linkerd.io/proxy-version` (partials/templates/_metadata.tpl).
+ *   and `linkerd.io/proxy-version` (partials/templates/_metadata.tpl:6).
  */
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
@@ -40,6 +42,8 @@ import type { TestCluster } from './cluster.ts';
 
 export const LINKERD_NAMESPACE = 'linkerd';
 export const LINKERD_VERSION = 'edge-26.8.3';
+/** The injector's MutatingWebhookConfiguration (proxy-injector-rbac.yaml:81-120). */
+export const LINKERD_WEBHOOK = 'linkerd-proxy-injector-webhook-config';
 
 export interface LinkerdDouble {
   /** Pods the injector double patched, as `namespace/generateName`. */
@@ -205,7 +209,7 @@ export async function startLinkerd(cluster: TestCluster): Promise<LinkerdDouble>
   }
   await admission.createMutatingWebhookConfiguration({
     body: {
-      metadata: { name: 'linkerd-proxy-injector-webhook-config', labels: { 'linkerd.io/control-plane-component': 'proxy-injector', 'linkerd.io/control-plane-ns': LINKERD_NAMESPACE } },
+      metadata: { name: LINKERD_WEBHOOK, labels: { 'linkerd.io/control-plane-component': 'proxy-injector', 'linkerd.io/control-plane-ns': LINKERD_NAMESPACE } },
       webhooks: [
         {
           name: 'linkerd-proxy-injector.linkerd.io',
@@ -235,7 +239,7 @@ export async function startLinkerd(cluster: TestCluster): Promise<LinkerdDouble>
   return {
     injected,
     async stop() {
-      await admission.deleteMutatingWebhookConfiguration({ name: 'linkerd-proxy-injector-webhook-config' }).catch(() => undefined);
+      await admission.deleteMutatingWebhookConfiguration({ name: LINKERD_WEBHOOK }).catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -22,7 +22,12 @@ describe('capacity of the chosen nodes, the waypoint included', async () => {
   });
 
   it('names the waypoint when it fits on neither node, before anything is created', () => {
+    // baseline is checked first, and the waypoint is up beside it too.
     expect(capacityProblem(scenario, modes, node('server', 1.05), node('client', 1.05))).toBe(
+      'the waypoint pod of istio-waypoint (Istio\'s default request, 0.1 CPU and 128 MiB) fits on neither node once the mode\'s pods are placed ' +
+        '(baseline: the waypoint runs throughout the run, as its Gateway is applied at the start); lower kubernetes.resources.app, or use a larger node',
+    );
+    expect(capacityProblem(scenario, ['istio-waypoint'], node('server', 1.05), node('client', 1.05))).toBe(
       'the waypoint pod of istio-waypoint (Istio\'s default request, 0.1 CPU and 128 MiB) fits on neither node once the mode\'s pods are placed; ' +
         'lower kubernetes.resources.app, or use a larger node',
     );
@@ -33,5 +38,18 @@ describe('capacity of the chosen nodes, the waypoint included', async () => {
   it('counts both on one node when server and client are the same node', () => {
     expect(capacityProblem(scenario, modes, node('one', 2.05), node('one', 2.05))).toMatch(/^the waypoint pod of istio-waypoint/);
     expect(capacityProblem(scenario, modes, node('one', 2.1), node('one', 2.1))).toBeUndefined();
+  });
+
+  it('counts the waypoint beside every group, since its Gateway is applied when the run starts', () => {
+    // One mode at a time (modesAtOnce 1). istio-waypoint's own group leaves 0.1 CPU for its waypoint on the server
+    // node; istio-sidecar's echo pod (1 CPU and its istio-proxy's 0.1) leaves none there, and its generator pod (1.1)
+    // none on the client node, while istiod's waypoint pod is still running.
+    const three: KubernetesMode[] = ['baseline', 'istio-sidecar', 'istio-waypoint'];
+    expect(scenario.kubernetes.modesAtOnce).toBe(1);
+    expect(capacityProblem(scenario, three, node('server', 1.1), node('client', 1.1))).toBe(
+      'the waypoint pod of istio-waypoint (Istio\'s default request, 0.1 CPU and 128 MiB) fits on neither node once the mode\'s pods are placed ' +
+        '(istio-sidecar: the waypoint runs throughout the run, as its Gateway is applied at the start); lower kubernetes.resources.app, or use a larger node',
+    );
+    expect(capacityProblem(scenario, three, node('server', 1.2), node('client', 1.1))).toBeUndefined();
   });
 });

@@ -160,6 +160,9 @@ describe('the meshes\' own control planes on a real API server', () => {
         '--set',
         'modes=[istio-ambient, istio-waypoint]',
         ...SHORT,
+        // An idle level before each phase, so the shared components are charged over idle (SHORT's 0s charges them whole).
+        '--set',
+        'kubernetes.idleWindow=1s',
         '--set',
         'kubernetes.generator.maxRatePerPod=200',
         '--set',
@@ -196,7 +199,16 @@ describe('the meshes\' own control planes on a real API server', () => {
       const ztunnels = ['client-node ztunnel (outbound):connections:ok:true', 'server-node ztunnel (inbound):connections:ok:true'];
       expect(hops(phase)).toEqual(phase.mode === 'istio-waypoint' ? [ztunnels[0], 'waypoint:requests:ok:true', ztunnels[1]] : ztunnels);
       for (const hop of phase.meshPath ?? []) expect(hop.pods.every((p) => p.after !== null && !p.error), hop.hop).toBe(true);
+      // ztunnel and istiod serve the whole cluster: marked shared, with the idle level they are charged over.
+      for (const row of phase.resources.filter((r) => r.role === 'node-proxy' || r.role === 'control-plane')) {
+        expect(row, `${row.pod}/${row.container}`).toMatchObject({ shared: true, idleCpuCores: expect.any(Number), idleMemoryBytes: expect.any(Number) });
+      }
     }
+    const shared = run.warnings.find((w) => w.code === 'shared-components');
+    expect(shared?.message).toBe(
+      'shared with other workloads of the cluster: ztunnel in namespace istio-system (node-proxy rows); the Istio control plane in namespace istio-system (control-plane rows); ' +
+        'each mode is charged only their increase over the idle level measured before its phase (rows marked shared)',
+    );
     // The ambient pods were captured by the (played) istio-cni agent once ztunnel ran on their node.
     const ambient = [...seen.values()].filter((p) => /-istio-(ambient|waypoint)$/.test(p.metadata?.namespace ?? '') && p.metadata?.labels?.['meshtax.dev/role']);
     expect(ambient.length).toBeGreaterThanOrEqual(6);

@@ -7,6 +7,7 @@ import { okHandler, startServer, type TestServer } from '../../helpers/servers.t
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
 import { besidesProgress } from '../../helpers/progress.ts';
 import { createInertLinkerd } from './run-cluster.ts';
+import { LINKERD_VERSION } from '../../helpers/kube/linkerd.ts';
 
 /**
  * `meshtax run` against a real kube-apiserver, controller-manager and scheduler (test/helpers/kube), two fake nodes,
@@ -92,7 +93,7 @@ describe('meshtax run on a real API server', () => {
       const { run } = readRun(out);
       expect(run.error).toMatch(/^mode linkerd is not in effect: pod echo-[a-z0-9]+-[a-z0-9]+ has no linkerd-proxy container \(containers: echo\); is the Linkerd proxy injector running \(linkerd check\)\?$/);
       // run.json records what the runtime found before it failed: the (inert) Linkerd control plane.
-      expect((run.environment.runtime as { meshes: unknown[] }).meshes).toEqual([{ mesh: 'linkerd', namespace: 'linkerd', version: 'edge-25.11.1' }]);
+      expect((run.environment.runtime as { meshes: unknown[] }).meshes).toEqual([{ mesh: 'linkerd', namespace: 'linkerd', version: LINKERD_VERSION }]);
       expect(await meshtaxNamespaces()).toEqual([]);
     } finally {
       await removeLinkerd();

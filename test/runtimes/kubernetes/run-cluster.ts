@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { startCluster, type ClusterOptions, type TestCluster } from '../../helpers/kube/cluster.ts';
+import { LINKERD_NAMESPACE, LINKERD_WEBHOOK, startLinkerd } from '../../helpers/kube/linkerd.ts';
 import { okHandler, startServer, type TestServer } from '../../helpers/servers.ts';
 import { runPodsLocally, type PodRunner } from './pod-runner.ts';
 
@@ -40,22 +41,15 @@ export async function startRunCluster(options: ClusterOptions): Promise<RunClust
 }
 
 /**
- * A Linkerd control plane that exists but injects nothing (its destination Deployment only): a namespace asks for
+ * A Linkerd control plane that exists but injects nothing: the Linkerd double's control plane (its chart's objects,
+ * cited in helpers/kube/linkerd.ts) with its injector webhook configuration deleted, so a namespace asks for
  * injection and no proxy arrives. Returns how to remove it.
  */
 export async function createInertLinkerd(cluster: TestCluster): Promise<() => Promise<void>> {
-  const core = cluster.kubeConfig().makeApiClient(k8s.CoreV1Api);
-  const apps = cluster.kubeConfig().makeApiClient(k8s.AppsV1Api);
-  await core.createNamespace({ body: { metadata: { name: 'linkerd' } } });
-  const labels = { 'linkerd.io/control-plane-component': 'destination' };
-  await apps.createNamespacedDeployment({
-    namespace: 'linkerd',
-    body: {
-      metadata: { name: 'linkerd-destination', labels },
-      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'destination', image: 'cr.l5d.io/linkerd/controller:edge-25.11.1' }] } } },
-    },
-  });
+  const linkerd = await startLinkerd(cluster);
+  await cluster.kubeConfig().makeApiClient(k8s.AdmissionregistrationV1Api).deleteMutatingWebhookConfiguration({ name: LINKERD_WEBHOOK });
   return async () => {
-    await core.deleteNamespace({ name: 'linkerd' });
+    await linkerd.stop();
+    await cluster.kubeConfig().makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: LINKERD_NAMESPACE });
   };
 }
