@@ -93,4 +93,29 @@ describe('a call chain on Kubernetes with istiod as the injector', () => {
     const core = meshCluster.cluster.kubeConfig().makeApiClient(k8s.CoreV1Api);
     expect((await core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=meshtax' })).items).toEqual([]);
   }, 480_000);
+
+  it('proves an ambient chain\'s depths by the ztunnels of their own link: the generators\' node and the entry\'s', async () => {
+    const { env } = meshCluster;
+    const out = tempDir();
+    const result = await runCli(
+      ['run', 'scenarios/kubernetes/call-chain.yaml', '--out', out, '--set', 'modes=[baseline, istio-ambient]', '--set', 'workload.chain.depth=2', ...SHORT, '--set', 'load.repetitions=1', '--allow-invalid'],
+      undefined,
+      env,
+    );
+    const { run } = readRun(out);
+    expect(run.error).toBeUndefined();
+    expect(result.code).toBe(0);
+    const runtime = run.environment.runtime as { serverNode: string; clientNode: string };
+    const core = meshCluster.cluster.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const ztunnels = await core.listNamespacedPod({ namespace: 'istio-system', labelSelector: 'app=ztunnel' });
+    const nodeOf = new Map(ztunnels.items.map((p) => [p.metadata?.name, p.spec?.nodeName]));
+    const phases = run.phases.filter((p) => p.mode === 'istio-ambient');
+    expect(phases.map((p) => p.depth)).toEqual([1, 2]);
+    for (const phase of phases) {
+      expect(hops(phase)).toEqual(['client-node ztunnel (outbound):connections:ok:true', 'server-node ztunnel (inbound):connections:ok:true']);
+      // Depth 1: generators on the client node call svc-2 on the server node; depth 2: from the server node to svc-1 on the client node.
+      const [outbound, inbound] = phase.meshPath!.map((hop) => hop.pods.map((p) => nodeOf.get(p.pod)));
+      expect([outbound, inbound]).toEqual(phase.depth === 1 ? [[runtime.clientNode], [runtime.serverNode]] : [[runtime.serverNode], [runtime.clientNode]]);
+    }
+  }, 480_000);
 });
