@@ -16,7 +16,7 @@ await build({
   entryPoints: {
     echo: path.join(root, 'src/runtimes/local/echo-server.ts'),
     loadgen: path.join(root, 'src/pod/loadgen-main.ts'),
-    // The start-up prober: polls new pods through the mesh for `meshtax startup`.
+    // The start-up prober (src/pod/prober-server.ts): polls new pods through the mesh for `meshtax startup`.
     prober: path.join(root, 'src/pod/prober-main.ts'),
     // The phase runner starts `./worker.js` beside itself, and the open loop `./pacer-thread.js`.
     worker: path.join(root, 'src/loadgen/worker.ts'),

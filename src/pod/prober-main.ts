@@ -1,9 +1,9 @@
 /**
- * The start-up prober of the Kubernetes runtime (src/pod/prober.ts), run in a prober pod from the bundled code in
- * the meshtax-code ConfigMap: `node prober.js --port=PORT`. It stops itself once no control request has come for
- * IDLE_MS (meshtax deletes it with its namespace long before, unless meshtax itself was killed).
+ * The start-up prober of the Kubernetes runtime (src/pod/prober-server.ts), run in a prober pod from the bundled
+ * code in the meshtax-code ConfigMap: `node prober.js --port=PORT`. It stops itself once no control request has
+ * come for IDLE_MS (meshtax deletes it with its namespace long before, unless meshtax itself was killed).
  */
-import { proberNow, startProber } from './prober.ts';
+import { proberNow, startProber } from './prober-server.ts';
 
 const IDLE_MS = 30 * 60_000;
 

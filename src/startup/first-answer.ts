@@ -12,7 +12,7 @@ export interface AnswerRound {
   clockErrorMs: number;
 }
 
-/** What the prober recorded for one pod (src/pod/prober.ts), on its own clock. */
+/** What the prober recorded for one pod (src/pod/prober-server.ts), on its own clock. */
 export interface ProbedPod {
   firstOkMs: number | null;
   attempts: number;

@@ -8,9 +8,9 @@ import { PROBER_NAME, PROBER_PORT } from './manifests/startup.ts';
 const CLOCK_READINGS = 8;
 
 /**
- * meshtax's side of the start-up prober (src/pod/prober.ts): its control requests, sent through the API server's pod
- * proxy (`pods/startup-prober:8081/proxy/...`), the way meshtax already reads the mesh proxies' counters, so it
- * works wherever the CLI runs and the prober needs no credentials.
+ * meshtax's side of the start-up prober (src/pod/prober-server.ts): its control requests, sent through the API
+ * server's pod proxy (`pods/startup-prober:8081/proxy/...`), the way meshtax already reads the mesh proxies'
+ * counters, so it works wherever the CLI runs and the prober needs no credentials.
  */
 export class ProberClient {
   private readonly config: KubeConfig;

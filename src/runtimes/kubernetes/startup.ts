@@ -20,7 +20,7 @@ import { waitForWaypoint } from './readiness.ts';
 import { parseQuantity } from './resources/quantity.ts';
 import { podProblem } from './pod-status.ts';
 import { ProberClient } from './startup-prober.ts';
-import { POLL_INTERVAL_MS } from '../../pod/prober.ts';
+import { POLL_INTERVAL_MS } from '../../pod/prober-server.ts';
 import { firstAnswerTimes, roundAnswers, type AnswerRound } from '../../startup/first-answer.ts';
 import { effectiveAmounts, injectedContainers, podsThatFit, type PodAmounts } from '../../startup/pod-requests.ts';
 import type { StartupMeasured, StartupMode, StartupOptions, StartupResult } from '../../startup/schema.ts';

@@ -87,9 +87,9 @@ function controlPortOutsideMesh(context: RenderContext): Record<string, string> 
 }
 
 /**
- * The prober pod of a mode: meshtax's prober (src/pod/prober.ts) from the code ConfigMap, on the client node, in the
- * mode's namespace so the mesh takes it as it takes the generator pods (the namespace's opt-in; its proxy starts
- * before it). It has no API credentials: meshtax tells it each new pod's address.
+ * The prober pod of a mode: meshtax's prober (src/pod/prober-server.ts) from the code ConfigMap, on the client
+ * node, in the mode's namespace so the mesh takes it as it takes the generator pods (the namespace's opt-in; its
+ * proxy starts before it). It has no API credentials: meshtax tells it each new pod's address.
  */
 export function proberPod(context: RenderContext): V1Pod {
   const container = nodeContainer(PROBER_CONTAINER, context.settings, [`${CODE_MOUNT}/prober.js`, `--port=${PROBER_PORT}`], PROBER_RESOURCES);

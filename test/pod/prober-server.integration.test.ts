@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { POLL_INTERVAL_MS, startProber, type Prober, type ProberResults } from '../../src/pod/prober.ts';
+import { POLL_INTERVAL_MS, startProber, type Prober, type ProberResults } from '../../src/pod/prober-server.ts';
 import { poll } from '../helpers/poll.ts';
 
 /** The start-up prober against a server of this test that answers 503 until told to answer 200. */

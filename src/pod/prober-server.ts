@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { isIP } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InputError } from '../core/errors.ts';
 
 /**
  * The start-up prober: a small HTTP server in a meshed pod that, told a new pod's address, asks that pod for `path`
@@ -69,7 +70,8 @@ export interface Prober {
   close(): Promise<void>;
 }
 
-class BadRequest extends Error {}
+/** A control request the prober refuses: answered 400. */
+class BadRequest extends InputError {}
 
 function required(query: URLSearchParams, name: string): string {
   const value = query.get(name);
