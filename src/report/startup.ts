@@ -106,7 +106,7 @@ function firstAnswerNote(result: StartupResult): string {
     const error = Math.max(...measured.map((a) => a.clockErrorMs));
     const firstTry = measured.reduce((sum, a) => sum + a.firstTry, 0);
     parts.push(
-      `first answer: from each pod's create request to its first 2xx through the mesh, asked every ${msText(measured[0]!.pollIntervalMs)} by a meshed prober pod from when the pod had an address, on the prober's clock carried over within ±${msText(error)}`,
+      `first answer: from each pod's create request to its first 2xx through the mesh, asked every ${msText(measured[0]!.pollIntervalMs)} by a prober pod in the mode's namespace (taken by the mesh as its clients are) from when the pod had an address, on the prober's clock carried over within ±${msText(error)}`,
     );
     if (firstTry > 0) parts.push(`${firstTry} pod${firstTry === 1 ? '' : 's'} answered the first request, so ${firstTry === 1 ? 'its time is' : 'their times are'} an upper bound`);
   }

@@ -88,7 +88,7 @@ describe('the start-up results beside startup.json', () => {
     expect(html).toContain('<th scope="col">Δ first answer vs baseline</th>');
     expect(html).toContain('pods per node for worker-1');
     // What the first answer times, how well the clocks agree, and which times are only upper bounds.
-    expect(html).toContain('first answer: from each pod&#39;s create request to its first 2xx through the mesh, asked every 25 ms by a meshed prober pod from when the pod had an address, on the prober&#39;s clock carried over within ±2.25 ms; 1 pod answered the first request, so its time is an upper bound');
+    expect(html).toContain('first answer: from each pod&#39;s create request to its first 2xx through the mesh, asked every 25 ms by a prober pod in the mode&#39;s namespace (taken by the mesh as its clients are) from when the pod had an address, on the prober&#39;s clock carried over within ±2.25 ms; 1 pod answered the first request, so its time is an upper bound');
   });
 
   it('junit.xml: a test case per mode for start-up and one for the first answer, failed where a pod did not start or answer, the table in system-out', () => {

@@ -1,10 +1,10 @@
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
-import { APP_PORT, namespaceName, ROLE_LABEL, runLabels } from '../labels.ts';
+import { namespaceName, ROLE_LABEL, runLabels } from '../labels.ts';
 import { CODE_MOUNT } from '../code-bundle.ts';
 import { modeFacts } from '../modes.ts';
 import type { RenderContext } from './context.ts';
 import { meshPodAnnotations, nodeContainer, podSpecBase } from './pod-parts.ts';
-import { appProtocol, echoDeployment } from './workload.ts';
+import { echoDeployment, echoService } from './workload.ts';
 
 /**
  * The objects of `meshtax startup` beside a mode's namespace and code: the start-up pods, the headless Service that
@@ -61,16 +61,12 @@ export function startupHost(context: Pick<RenderContext, 'runId' | 'mode'>, pod:
  * are routed as requests to a known endpoint, not as traffic to an unknown address.
  */
 export function startupService(context: RenderContext): V1Service {
+  // The echo Service's port and protocol (appProtocol, so the mesh treats the port as the echo server speaks it).
+  const echo = echoService(context);
   return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: STARTUP_SERVICE, namespace: namespaceName(context.runId, context.mode), labels: runLabels(context.runId, context.mode) },
-    spec: {
-      clusterIP: 'None',
-      publishNotReadyAddresses: true,
-      selector: startupSelector,
-      ports: [{ name: 'http', port: APP_PORT, targetPort: 'http', protocol: 'TCP', appProtocol: appProtocol(context.protocol) }],
-    },
+    ...echo,
+    metadata: { ...echo.metadata, name: STARTUP_SERVICE },
+    spec: { ...echo.spec, clusterIP: 'None', publishNotReadyAddresses: true, selector: startupSelector },
   };
 }
 
