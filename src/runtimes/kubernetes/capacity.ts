@@ -191,7 +191,26 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   return undefined;
 }
 
-/** capacityProblem() for the nodes a run chose, read from the cluster now. */
+/**
+ * What a call chain (workload.chain, N services) puts on each node beyond what capacityProblem counts (one echo pod
+ * per mode on the server node, a phase's generator pods on the client node): its services alternate between the
+ * nodes, ⌈N/2⌉ on the server node and ⌊N/2⌋ on the client node, and the generator pods of even depths run on the
+ * server node. Per group of modes deployed together, the largest; undefined without a chain.
+ */
+export function chainReserve(scenario: Scenario, modes: readonly KubernetesMode[], shared: boolean): { server: Requests; client: Requests } | undefined {
+  const depth = scenario.workload.chain?.depth ?? 1;
+  if (depth === 1) return undefined;
+  const settings = scenario.kubernetes;
+  const echo = modeGroups(modes, settings.modesAtOnce)
+    .map((group) => group.map((mode) => serverRequests(settings, mode)).reduce(add, NONE))
+    .reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
+  const times = (n: number, r: Requests): Requests => ({ cpu: r.cpu * n, memory: r.memory * n });
+  if (shared) return { server: times(depth - 1, echo), client: NONE };
+  const generators = modes.map((mode) => clientRequests(scenario, mode)).reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
+  return { server: add(times(Math.ceil(depth / 2) - 1, echo), generators), client: times(Math.floor(depth / 2), echo) };
+}
+
+/** capacityProblem() for the nodes a run chose, read from the cluster now; a call chain's other pods count as requested. */
 export async function placementCapacityProblem(cluster: Cluster, scenario: Scenario, modes: readonly KubernetesMode[], serverNode: string, clientNode: string): Promise<string | undefined> {
   const list = await during('listing nodes', () => cluster.core.listNode());
   const room = async (name: string): Promise<NodeRoom> => {
@@ -199,9 +218,12 @@ export async function placementCapacityProblem(cluster: Cluster, scenario: Scena
     if (!node) throw new Error(`node ${name} is gone`);
     return nodeRoom(cluster, node);
   };
-  const server = await room(serverNode);
-  const client = clientNode === serverNode ? server : await room(clientNode);
-  return capacityProblem(scenario, modes, server, client);
+  const reserve = chainReserve(scenario, modes, clientNode === serverNode);
+  const reserved = (node: NodeRoom, extra: Requests | undefined): NodeRoom => (extra ? { ...node, requested: add(node.requested, extra) } : node);
+  const server = reserved(await room(serverNode), reserve?.server);
+  const client = clientNode === serverNode ? server : reserved(await room(clientNode), reserve?.client);
+  const problem = capacityProblem(scenario, modes, server, client);
+  return problem && reserve ? `${problem} (counting as already requested what the call chain's other services and generator pods ask of each node)` : problem;
 }
 
 /** The scenario's pods cannot be scheduled on the chosen nodes: said before anything is created. */

@@ -105,6 +105,32 @@ describe('meshtax run on a real node', () => {
     expect(meshtaxContainers(false)).toEqual([]);
   }, 240_000);
 
+  it('runs a depth-2 baseline chain in real containers: svc-1 calls svc-2 through its Service name', async () => {
+    const out = tempDir();
+    const result = await runCli(
+      ['run', 'scenarios/kubernetes/call-chain.yaml', '--out', out, '--set', 'modes=[baseline]', '--set', 'workload.chain.depth=2', '--set', `kubernetes.image=${node.image}`, '--set', 'kubernetes.imagePullPolicy=Never', ...SHORT],
+      undefined,
+      env,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const { run } = readRun(out);
+    expect(run.status).toBe('completed');
+    // Depth 1 calls svc-2; depth 2 calls svc-1, which answers 200 only once its own call to http://svc-2:8080/
+    // (CoreDNS, then kube-proxy's DNAT to svc-2's pod) came back 2xx, and 502 otherwise: every request of depth 2
+    // answered 200 went through both services.
+    expect(run.phases.map((p) => [p.depth, p.counts])).toEqual([
+      [1, { ok: 800, non2xx: 0, errors: 0, timeouts: 0 }],
+      [2, { ok: 800, non2xx: 0, errors: 0, timeouts: 0 }],
+    ]);
+    // Each depth is charged the services on its path: svc-2 alone at depth 1, both at depth 2, each busy.
+    const apps = (depth: number): string[] =>
+      run.phases.find((p) => p.depth === depth)!.resources.filter((r) => r.role === 'app' && (r.cpuCores ?? 0) > 0).map((r) => r.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')).sort();
+    expect(apps(1)).toEqual(['svc-2']);
+    expect(apps(2)).toEqual(['svc-1', 'svc-2']);
+    expect(await meshtaxNamespaces()).toEqual([]);
+    await poll(() => meshtaxContainers(false), (left) => left.length === 0, 30_000, 500);
+  }, 300_000);
+
   it('times baseline start-up in real containers to Ready and to the first answer, asked by the real prober', async () => {
     const out = tempDir();
     const result = await runCli(
