@@ -16,7 +16,7 @@ describe('Kubernetes commands without a cluster', () => {
     expect(docs.filter((d) => d.kind === 'Gateway')).toHaveLength(1);
     expect(docs.filter((d) => d.kind === 'Pod')).toHaveLength(modes.length);
     const code = docs.find((d) => d.kind === 'ConfigMap')?.data ?? {};
-    expect(Object.keys(code).sort()).toEqual(['echo.js', 'loadgen.js', 'pacer-thread.js', 'package.json', 'worker.js']);
+    expect(Object.keys(code).sort()).toEqual(['echo.js', 'loadgen.js', 'pacer-thread.js', 'package.json', 'prober.js', 'worker.js']);
     expect(code['loadgen.js']!.length).toBeGreaterThan(10_000);
   });
 
