@@ -232,7 +232,8 @@ class KubernetesRuntime implements Runtime {
   resources(mode: string, depth?: number): PhaseResources | undefined {
     if (!this.cluster || !this.source || !isKubernetesMode(mode)) return undefined;
     const path = this.chainPath(depth);
-    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes, this.scenario.faults?.controlPlaneOutage !== undefined, path?.entry);
+    const generatorNode = path?.generatorOnServer ? this.placement?.serverNode : this.placement?.clientNode;
+    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes, this.scenario.faults?.controlPlaneOutage !== undefined, path?.entry, generatorNode);
     return new KubernetesPhaseResources(this.source, scope, this.scenario.kubernetes.idleWindow, this.scenario.load.warmup);
   }
 

@@ -52,7 +52,9 @@ export function onChainPath(pod: V1Pod, entry: number): boolean {
 /**
  * What a mode's phase measures: app and generator containers and their sidecars, the waypoint,
  * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh. With a call chain, the path
- * entering at service `chainEntry`: the services before it idle and are left out.
+ * entering at service `chainEntry`: the services before it idle and are left out. `generatorNode` is where the
+ * phase's generator pods go: they are created with the phase, so the idle level, read before it, finds no pod there
+ * yet, and without it the ztunnel of their node would have no idle level and be charged whole.
  */
 export function resourceScope(
   cluster: Cluster,
@@ -61,6 +63,7 @@ export function resourceScope(
   meshes: readonly MeshInstall[],
   controlPlaneOutage = false,
   chainEntry = 1,
+  generatorNode?: string,
 ): () => Promise<ResourceTarget[]> {
   const facts = modeFacts(mode);
   return async () => {
@@ -68,7 +71,7 @@ export function resourceScope(
     const own = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace }));
     const onPath = own.items.filter((pod) => onChainPath(pod, chainEntry));
     const targets = targetsOf(onPath, (pod, container) => roleOf(pod, container, facts.sidecar));
-    const nodes = new Set(targets.map((t) => t.node));
+    const nodes = new Set([...targets.map((t) => t.node), ...(generatorNode ? [generatorNode] : [])]);
     if (facts.ambient) {
       const ztunnel = meshes.find((m) => m.mesh === 'istio-ambient');
       if (ztunnel) {
