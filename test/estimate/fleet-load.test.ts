@@ -68,7 +68,7 @@ describe('problems at file:line:col', () => {
   it('a file that is not there, or a directory', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'meshtax-test-'));
     await expect(loadFleetFile(path.join(dir, 'nope.yaml'))).rejects.toThrow(/cannot read .*nope\.yaml: no such file/);
-    await expect(loadFleetFile(dir)).rejects.toThrow(/not a regular file/);
+    await expect(loadFleetFile(dir)).rejects.toThrow(/it is a directory/);
     writeFileSync(path.join(dir, 'ok.yaml'), FLEET_YAML);
     await expect(loadFleetFile(path.join(dir, 'ok.yaml'))).resolves.toMatchObject({ waypoints: 4 });
   });
