@@ -23,6 +23,7 @@ const REASONS: Record<string, string> = {
   EISDIR: 'a directory is in the way',
   ENOTDIR: 'a file is in the way of a directory',
   EIO: 'input/output error',
+  ENOENT: 'no such file or directory',
 };
 
 /** Why a file-system call failed, in words with its code, e.g. "read-only file system (EROFS)". */

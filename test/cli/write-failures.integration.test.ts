@@ -149,4 +149,19 @@ describe('write failures', () => {
       `meshtax: cannot write ${path.join(runDir, 'report.md')}: read-only file system (EROFS); give --out DIR to write the reports elsewhere\n`,
     );
   });
+
+  it('--out under /proc: exit 2, one line (Node\'s recursive mkdir would retry there forever)', async () => {
+    const out = `/proc/meshtax-test-${process.pid}`;
+    const run = await runCli(['run', '--out', out, ...quick]);
+    expect([run.code, run.stderr]).toEqual([2, `meshtax: cannot write to --out ${out}: no such file or directory (ENOENT)\n`]);
+    const report = await runCli(['report', fixtureRunDir(), '--out', path.join(out, 'reports')]);
+    expect([report.code, report.stderr]).toEqual([2, `meshtax: cannot write to --out ${path.join(out, 'reports')}: no such file or directory (ENOENT)\n`]);
+  });
+
+  it('history --html into a directory that does not exist: the file named, the reason in words', async () => {
+    const runDir = fixtureRunDir();
+    const html = path.join(tempDir(), 'missing', 'trend.html');
+    const result = await runCli(['history', path.dirname(runDir), '--html', html]);
+    expect([result.code, result.stderr]).toEqual([1, `meshtax: cannot write ${html}: no such file or directory (ENOENT)\n`]);
+  });
 });
