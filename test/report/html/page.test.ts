@@ -8,7 +8,7 @@ describe('the HTML report page', () => {
 
   it('names the run, its status and the proxy that carried the traffic', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
-    expect(html).toContain('<title>meshtax: sidecar vs ambient &lt;demo&gt; (20261122-100000-abc123)</title>');
+    expect(html).toContain('<title>meshtax: sidecar vs ambient &lt;demo&gt; (20261122-100000-abc1)</title>');
     expect(html).toContain('status-completed');
     expect(html).toContain('proxy: haproxy 2.8.5 (mTLS on)');
   });

@@ -163,7 +163,7 @@ describe('report.html answers "what does each mode cost?" first (headless Chromi
     const report = await colours();
     // history of runs where node-proxy appears first: colours by order of appearance would differ.
     const other = syntheticRun();
-    other.runId = '20261123-100000-abc123';
+    other.runId = '20261123-100000-abc1';
     other.startedAt = '2026-11-23T10:00:00.000Z';
     other.phases = other.phases.filter((p) => p.mode !== 'sidecar');
     await open(trendReport(trend([other, syntheticRun()]), 'history'), 'history.html');
