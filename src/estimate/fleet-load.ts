@@ -3,6 +3,7 @@ import { FileTooLarge, NotRegularFile, readRegularFile } from '../core/regular-f
 import { type Problem, ScenarioError } from '../scenario/errors.ts';
 import { describeIssues, errorMap } from '../scenario/issues.ts';
 import { find } from '../scenario/locate.ts';
+import { nestingProblem, nestingTooDeepAt } from '../scenario/nesting.ts';
 import { positions, structureProblems, syntaxProblems } from '../scenario/yaml-problems.ts';
 import { type Fleet, fleetSchema } from './fleet-schema.ts';
 
@@ -35,11 +36,14 @@ export async function loadFleetFile(path: string): Promise<Fleet> {
 
 /** Validates fleet YAML already in memory; `source` names it in problems. */
 export function loadFleetText(text: string, source: string): Fleet {
+  // Before parsing: yaml's composer recurses once per level and would run out of stack on a deep file.
+  const tooDeep = nestingTooDeepAt(text);
+  if (tooDeep !== undefined) throw new ScenarioError([nestingProblem(text, source, tooDeep, 'a fleet file')]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const at = positions(source, lineCounter);
   const problems: Problem[] = syntaxProblems(doc, at);
-  if (doc.errors.length === 0) problems.push(...structureProblems(doc, at));
+  if (doc.errors.length === 0) problems.push(...structureProblems(doc, at, 'fleet files'));
   if (problems.length > 0) throw new ScenarioError(problems);
   if (!isMap(doc.contents)) {
     const offset = doc.contents?.range?.[0];

@@ -33,3 +33,21 @@ it.each([
   expect(error).toBeInstanceOf(ScenarioError);
   expect((error as ScenarioError).problems).toEqual([{ source: `--set ${arg}`, message, hint }]);
 });
+
+it('refuses a value nested 10 000 deep by its depth, and quotes only the start of it', () => {
+  const arg = `modes=${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  let error: unknown;
+  try {
+    parseSet(arg);
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ScenarioError);
+  expect((error as ScenarioError).problems).toEqual([
+    {
+      source: `--set ${arg.slice(0, 60)}… (20006 characters)`,
+      message: 'the value nests deeper than 64 levels; a scenario value needs a handful',
+      hint: 'look for runaway [ or {',
+    },
+  ]);
+});
