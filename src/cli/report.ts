@@ -16,6 +16,8 @@ const FORMAT_ALIASES: Readonly<Record<string, ReportFormat>> = { md: 'markdown',
 
 export interface ReportFlags {
   out?: string;
+  /** Where a run id is looked up (as for show). */
+  results?: string;
   format: string[];
 }
 
@@ -32,8 +34,8 @@ export async function reportCommand(targets: readonly string[], flags: ReportFla
     }
   }
   const chosen = [...new Set(formats.map((format) => FORMAT_ALIASES[format] ?? (format as ReportFormat)))];
-  if (targets.length > 1) return pilotReport(targets, flags.out, chosen.length > 0 ? chosen : FORMATS);
-  const file = await locateRunFile(targets[0]!);
+  if (targets.length > 1) return pilotReport(targets, flags, chosen.length > 0 ? chosen : FORMATS);
+  const file = await locateRunFile(targets[0]!, flags.results);
   const run = await readRunFile(file);
   // Checked before rendering: an --out that is a file or cannot be written is a mistake in the command, said in one line.
   if (flags.out !== undefined) await requireWritableDir(flags.out, '--out');
@@ -46,12 +48,12 @@ export async function reportCommand(targets: readonly string[], flags: ReportFla
   return EXIT.ok;
 }
 
-async function pilotReport(targets: readonly string[], out: string | undefined, formats: readonly ReportFormat[]): Promise<ExitCode> {
+async function pilotReport(targets: readonly string[], { out, results }: ReportFlags, formats: readonly ReportFormat[]): Promise<ExitCode> {
   if (out === undefined) {
     throw new UsageError(`${targets.length} runs make a pilot report, which needs a directory of its own: give --out DIR (e.g. --out results/pilot)`);
   }
   const files = [];
-  for (const target of targets) files.push(await locateRunFile(target));
+  for (const target of targets) files.push(await locateRunFile(target, results));
   const inside = files.find((file) => path.resolve(path.dirname(file)) === path.resolve(out));
   if (inside !== undefined) {
     throw new UsageError(`--out ${out} is the directory of ${inside}: the pilot's reports would replace that run's own; give the directory above it, or another`);
