@@ -178,7 +178,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .description('project what each measured mode would cost a fleet per month: CPU, memory, nodes, money, with intervals')
     .argument('<run.json...>', 'run.json files (or run directories) written by meshtax run; a mode in several: the highest rate, then the newest')
     .requiredOption('--fleet <file>', 'fleet file: services, pods, rps, node size and prices (see docs/fleet-example.yaml)')
-    .option('--mode <mode>', 'only this mode (repeatable; default: every mode the runs compared with baseline)', collect, [])
+    .addOption(repeatable('--mode <mode>', 'only this mode', 'every mode the runs compared with baseline'))
     .option('--rate <rps>', 'use the comparisons at this rate (default: the highest rate measured)')
     .addOption(new Option('--format <format>', 'output format').choices(ESTIMATE_FORMATS).default('table'))
     .option('--out <file>', 'write the output to this file instead of stdout')
