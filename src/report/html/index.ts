@@ -1,6 +1,7 @@
 import { formatCores, formatRate, scenarioName } from '../../core/format.ts';
 import { DELTA_LABELS, legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
+import { runLoop } from '../loop.ts';
 import { controlPlaneLines } from '../control-plane.ts';
 import { SHARED_ROLES_NOTE, sharedRoles } from '../shared-roles.ts';
 import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
@@ -208,6 +209,13 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hi
 .panels { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; } .panels .chart-box { height: 220px; }
 `;
 
+/** Where the spectrum's latencies are measured from, by the run's load loop. */
+const LATENCY_FROM = {
+  open: 'Latency from the intended send time (corrected for coordinated omission)',
+  closed: "Latency from each request's send (closed loop: each connection sends when its previous response arrives)",
+  mixed: "Latency from the intended send time at fixed rates (corrected for coordinated omission), from each request's send at max rate (closed loop)",
+} as const;
+
 /**
  * run.json as one self-contained HTML page that works offline: the Chart.js bundle and the data are inlined, and
  * the page loads nothing. Pure apart from reading the Chart.js bundle once (cached).
@@ -233,7 +241,7 @@ export function htmlReport(run: RunDocument): string {
   const charts = [
     `<section aria-labelledby="h-spectrum">
 <h2 id="h-spectrum">Latency spectrum</h2>
-<p>Latency from the intended send time (corrected for coordinated omission), each mode's histograms pooled over repetitions; both axes log scale. A curve stops where fewer than 10 samples lie above the percentile.</p>
+<p>${LATENCY_FROM[runLoop(run)]}, each mode's histograms pooled over repetitions; both axes log scale. A curve stops where fewer than 10 samples lie above the percentile.</p>
 ${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, c.series.map((s) => `${s.mode}: ${s.samples} samples`).join('; '))}`).join('\n')}
 </section>`,
     `<section aria-labelledby="h-deltas">

@@ -13,6 +13,17 @@ describe('the HTML report page', () => {
     expect(html).toContain('proxy: haproxy 2.8.5 (mTLS on)');
   });
 
+  it('says where latency is measured from by the load loop: the intended send time open, the send closed', () => {
+    expect(html).toContain('<p>Latency from the intended send time (corrected for coordinated omission), each mode');
+    const closed = syntheticRun();
+    for (const phase of closed.phases) Object.assign(phase, { loop: 'closed', rate: null });
+    for (const comparison of closed.comparisons) comparison.rate = null;
+    const page = htmlReport(closed);
+    expect(page).toContain("<p>Latency from each request's send (closed loop: each connection sends when its previous response arrives), each mode");
+    expect(page).not.toContain('intended send time');
+    expect(page).not.toContain('coordinated omission');
+  });
+
   it('escapes text from run.json: a script in a warning or a failure stays text', () => {
     expect(html).not.toContain(INJECTED);
     expect(html).not.toContain('<script>alert(1)</script>');
