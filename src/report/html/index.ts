@@ -203,8 +203,8 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hi
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: .75rem; }
 .card { border: 1px solid #d0d7de; border-top: 6px solid #9ca3af; border-radius: .4rem; padding: .2rem .75rem .6rem; }
 .card h3 { margin: .4rem 0; } .card dl { margin: 0; } .card .metric { display: flex; justify-content: space-between; gap: .5rem; border-top: 1px solid #eaeef2; padding: .2rem 0; }
-.card dt { color: #57606a; white-space: nowrap; } .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; } .card .value { font-weight: 600; }
-.card .range { color: #57606a; white-space: nowrap; } .card .mark { display: block; font-size: .8em; color: #57606a; }
+.card dt { color: #57606a; } .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; } .card .value { font-weight: 600; }
+.card .range { display: block; color: #57606a; white-space: nowrap; } .card .mark { display: block; font-size: .8em; color: #57606a; }
 .card-invalid { background: #fff8c5; } .invalid-mark { color: #9a3412; font-weight: 600; font-size: .9em; margin: .2rem 0; }
 .panels { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; } .panels .chart-box { height: 220px; }
 `;

@@ -124,6 +124,26 @@ describe('report.html answers "what does each mode cost?" first (headless Chromi
     }
   });
 
+  it('keeps every card\'s figures inside the card, with intervals as wide as a real run\'s', async () => {
+    const run = syntheticRun();
+    // A real run's memory interval ("[49.8 MiB, 85.7 MiB]") ran past a 264 px card when the range could not wrap.
+    for (const comparison of run.comparisons) {
+      comparison.meshMemoryBytes = 67.4 * 2 ** 20;
+      comparison.intervals.meshMemoryBytes = { low: 49.8 * 2 ** 20, high: 85.7 * 2 ** 20 };
+      comparison.latencyDeltaUs.p99 = -1234;
+      comparison.intervals.latencyDeltaUs.p99 = { low: -12_345, high: 10_987 };
+    }
+    for (const width of [1200, 900, 600]) {
+      await page.setViewportSize({ width, height: 900 });
+      await open(htmlReport(run), 'report.html');
+      const overflowing = (await page.evaluate(
+        `[...document.querySelectorAll('article.card')].filter((card) => card.scrollWidth > card.clientWidth).map((card) => card.dataset.mode + '@' + card.dataset.rate + ': ' + card.scrollWidth + ' > ' + card.clientWidth)`,
+      )) as string[];
+      expect(overflowing, `${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
   it('draws each latency delta in its own panel, in µs when the numbers are µs, without tick decimals; the generator apart', async () => {
     await open(htmlReport(syntheticRun()), 'report.html');
     const panels = (await page.evaluate(`(() => ['p50', 'p90', 'p99', 'p999'].map((p) => {
