@@ -89,6 +89,8 @@ describe('the HTML report page', () => {
       ],
       // p99 is not significant and p99.9 has no interval: the chart draws both hollow.
       marks: ['', '', 'not significant', 'no interval'],
+      // Every percentile has an estimate: nothing is missing.
+      missing: [null, null, null, null],
     });
     // Resources: both sidecar containers summed, then the two repetitions averaged: (0.26 × 0.95 + 0.26 × 1.05) / 2 × 0.5.
     const sidecarRole = resources.roles.find((series) => series.role === 'sidecar')!;
