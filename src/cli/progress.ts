@@ -34,17 +34,24 @@ export type ProgressObserver = RunObserver & { stop(): void };
  * the engine never draws. `bar` redraws one line; `plain` writes one line when a phase ends, so a CI log that is not
  * a terminal still shows the run moving (a Kubernetes pilot runs for half an hour).
  */
-export function progressObserver(style: ProgressStyle, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): ProgressObserver {
+export function progressObserver(
+  style: ProgressStyle,
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  label: PhaseLabel = phaseLabel,
+): ProgressObserver {
   if (style === 'none') return { stop: () => {} };
-  if (style === 'plain') return plainObserver(stream);
-  return barObserver(stream);
+  if (style === 'plain') return plainObserver(stream, label);
+  return barObserver(stream, label);
 }
 
-const phaseLabel = (phase: PlannedPhase, index: number, total: number): string =>
+/** How a progress line names a phase: `[3/6] node-proxy @ 1000 rps rep 1` for run; load names its target. */
+export type PhaseLabel = (phase: PlannedPhase, index: number, total: number) => string;
+
+const phaseLabel: PhaseLabel = (phase, index, total) =>
   `[${index + 1}/${total}] ${modeLabel(phase)} @ ${phase.rate === null ? 'closed loop' : `${formatRate(phase.rate)} rps`} rep ${phase.repetition}`;
 
 /** `[3/6] node-proxy @ 1000 rps rep 1: p50 125 µs, done` once per phase; a failed phase says why. */
-function plainObserver(stream: NodeJS.WritableStream): ProgressObserver {
+function plainObserver(stream: NodeJS.WritableStream, phaseLabel: PhaseLabel): ProgressObserver {
   let label = '';
   return {
     runStarted(runId, runDir, phases) {
@@ -72,7 +79,7 @@ function phaseFigures(record: PhaseRecord): string {
   return `${parts.join(', ')}, `;
 }
 
-function barObserver(stream: NodeJS.WritableStream & { isTTY?: boolean }): ProgressObserver {
+function barObserver(stream: NodeJS.WritableStream & { isTTY?: boolean }, phaseLabel: PhaseLabel): ProgressObserver {
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as NodeJS.WriteStream,
