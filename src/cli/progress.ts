@@ -50,12 +50,27 @@ export type PhaseLabel = (phase: PlannedPhase, index: number, total: number) => 
 const phaseLabel: PhaseLabel = (phase, index, total) =>
   `[${index + 1}/${total}] ${modeLabel(phase)} @ ${phase.rate === null ? 'closed loop' : `${formatRate(phase.rate)} rps`} rep ${phase.repetition}`;
 
-/** `[3/6] node-proxy @ 1000 rps rep 1: p50 125 µs, done` once per phase; a failed phase says why. */
+/**
+ * `[3/6] node-proxy @ 1000 rps rep 1: p50 125 µs, done` once per phase; a failed phase says why. Bringing modes up
+ * and cleaning up get a line before and after: on a cluster each takes minutes, and a CI log must not go quiet.
+ */
 function plainObserver(stream: NodeJS.WritableStream, phaseLabel: PhaseLabel): ProgressObserver {
   let label = '';
   return {
     runStarted(runId, runDir, phases) {
       stream.write(`meshtax run ${runId}: ${phases} phase${phases === 1 ? '' : 's'}, results in ${runDir}\n`);
+    },
+    activating({ down, up }) {
+      stream.write(`${down.length > 0 ? `taking down ${down.join(', ')}; ` : ''}bringing up ${up.join(', ')}\n`);
+    },
+    activated(modes) {
+      stream.write(`up: ${modes.join(', ')}\n`);
+    },
+    cleaningUp() {
+      stream.write('cleaning up\n');
+    },
+    cleanedUp(error) {
+      stream.write(`${error ?? 'cleaned up'}\n`);
     },
     phaseStarted(phase, index, total) {
       label = phaseLabel(phase, index, total);

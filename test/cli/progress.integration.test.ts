@@ -40,6 +40,28 @@ describe('progress styles', () => {
     ]);
   });
 
+  it('plain writes a line before and after modes come up and before and after clean-up, which take minutes on a cluster', () => {
+    const { stream, text } = collect();
+    const observer = progressObserver('plain', stream);
+    observer.activating?.({ down: [], up: ['baseline', 'istio-sidecar'] });
+    observer.activated?.(['baseline', 'istio-sidecar']);
+    observer.activating?.({ down: ['baseline', 'istio-sidecar'], up: ['istio-ambient'] });
+    observer.activated?.(['istio-ambient']);
+    observer.cleaningUp?.();
+    observer.cleanedUp?.();
+    observer.cleanedUp?.('clean-up failed: namespace meshtax-x-baseline stuck Terminating');
+    expect(text().split('\n')).toEqual([
+      'bringing up baseline, istio-sidecar',
+      'up: baseline, istio-sidecar',
+      'taking down baseline, istio-sidecar; bringing up istio-ambient',
+      'up: istio-ambient',
+      'cleaning up',
+      'cleaned up',
+      'clean-up failed: namespace meshtax-x-baseline stuck Terminating',
+      '',
+    ]);
+  });
+
   it('none writes nothing', () => {
     const { stream, text } = collect();
     const observer = progressObserver('none', stream);
@@ -62,7 +84,12 @@ describe('progress of the CLI when stderr is not a terminal', () => {
     const result = await runCli([...args, '--out', out]);
     expect(result.code, result.stderr).toBe(0);
     const { runDir, run } = readRun(out);
-    expect(result.stderr).toMatch(new RegExp(`^meshtax run ${run.runId}: 1 phase, results in ${runDir}\\n\\[1/1\\] baseline @ 200 rps rep 1: p50 \\d[^,]* [µm]s, p99 [^,]+, \\d+ rps, done\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^meshtax run ${run.runId}: 1 phase, results in ${runDir}\\nbringing up baseline\\nup: baseline\\n` +
+          `\\[1/1\\] baseline @ 200 rps rep 1: p50 \\d[^,]* [µm]s, p99 [^,]+, \\d+ rps, done\\ncleaning up\\ncleaned up\\n$`,
+      ),
+    );
     // The summary stays on stdout.
     expect(result.stdout).toMatch(/latency is measured from the intended send time/);
 
