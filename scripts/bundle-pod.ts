@@ -1,7 +1,7 @@
 /**
- * Bundles the code the Kubernetes runtime runs inside the cluster (echo server, load generator and its worker)
- * into dist/pod/, each one self-contained ES module file. The runtime ships them in a ConfigMap to stock Node.js
- * images, so no image is built or pushed. esbuild: a well-kept bundler that resolves the dependencies
+ * Bundles the code the Kubernetes runtime runs inside the cluster (echo server, load generator and its worker, the
+ * start-up prober) into dist/pod/, each one self-contained ES module file. The runtime ships them in a ConfigMap to
+ * stock Node.js images, so no image is built or pushed. esbuild: a well-kept bundler that resolves the dependencies
  * (autocannon, hdr-histogram-js, http-parser-js) into each file.
  */
 import { build } from 'esbuild';
@@ -16,6 +16,8 @@ await build({
   entryPoints: {
     echo: path.join(root, 'src/runtimes/local/echo-server.ts'),
     loadgen: path.join(root, 'src/pod/loadgen-main.ts'),
+    // The start-up prober (src/pod/prober-server.ts): polls new pods through the mesh for `meshtax startup`.
+    prober: path.join(root, 'src/pod/prober-main.ts'),
     // The phase runner starts `./worker.js` beside itself, and the open loop `./pacer-thread.js`.
     worker: path.join(root, 'src/loadgen/worker.ts'),
     'pacer-thread': path.join(root, 'src/loadgen/pacer-thread.ts'),
@@ -34,5 +36,5 @@ await build({
 });
 await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
 let total = 0;
-for (const name of ['echo.js', 'loadgen.js', 'worker.js', 'pacer-thread.js']) total += (await stat(path.join(outdir, name))).size;
+for (const name of ['echo.js', 'loadgen.js', 'prober.js', 'worker.js', 'pacer-thread.js']) total += (await stat(path.join(outdir, name))).size;
 if (process.argv.includes('--verbose')) process.stdout.write(`dist/pod: ${total} bytes\n`);

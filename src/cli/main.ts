@@ -55,7 +55,7 @@ function program(setExit: (code: ExitCode) => void): Command {
 
   root
     .command('startup')
-    .description('time pod start-up per mode (Kubernetes: creation to Ready, requests the mesh adds per pod, pods per node; local: until a new proxied pod answers)')
+    .description('time pod start-up per mode (Kubernetes: creation to Ready and to the first answer through the mesh, requests the mesh adds per pod, pods per node; local: until a new proxied pod answers)')
     .argument('[scenario]', 'scenario file (default: the embedded scenarios/quickstart.yaml)')
     .option('--pods <n>', 'pods started per mode and round', '20')
     .option('--rounds <n>', 'rounds, modes interleaved within each; intervals need 2', '3')
@@ -66,7 +66,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--node-memory <size>', 'Kubernetes: node memory for pods per node, e.g. 16GiB')
     .option('--node-max-pods <n>', 'Kubernetes: the node\'s pod limit with --node-cpu/--node-memory', '110')
     .option('--json', 'print startup.json on stdout instead of the table', false)
-    .addHelpText('after', `${EXIT_CODES_HELP}\n\nstartup exits 1 when a pod did not start within kubernetes.timeouts.rollout (local: 30 s).`)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nstartup exits 1 when a pod did not start (or, on Kubernetes, did not answer through the mesh) within kubernetes.timeouts.rollout (local: 30 s).`)
     .action(async (scenario: string | undefined, flags: StartupFlags) => setExit(await (await import('./startup.ts')).startupCommand(scenario, flags)));
 
   root

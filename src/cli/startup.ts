@@ -52,8 +52,8 @@ function nodeFlags(flags: StartupFlags): { name: string; cpuCores: number; memor
 
 /**
  * `meshtax startup`: how long a pod of each mode takes to start, and what the mesh adds to every pod. Kubernetes:
- * creation to Ready for M pods per mode and round, the requests the mesh's admission added, pods per node. Local:
- * the time until a new proxied "pod" answers. Writes <out>/<id>/startup.json, startup.md, startup.html, startup.csv
+ * creation to Ready and to the first answer through the mesh for M pods per mode and round, the requests the mesh's
+ * admission added, pods per node. Local: the time until a new proxied "pod" answers. Writes <out>/<id>/startup.json, startup.md, startup.html, startup.csv
  * and junit.xml.
  */
 export async function startupCommand(scenarioPath: string | undefined, flags: StartupFlags): Promise<ExitCode> {
@@ -96,9 +96,13 @@ export async function startupCommand(scenarioPath: string | undefined, flags: St
     process.stdout.write(`meshtax startup ${runId} (${result.runtime})\n${table.toString()}\n${startupNote(result)}\nresults: ${path.join(dir, STARTUP_FILE)}\n`);
   }
   const failed = result.modes.reduce((sum, mode) => sum + mode.failed, 0);
-  if (failed > 0) {
-    process.stderr.write(`meshtax: ${failed} pod(s) did not start within the timeout (kubernetes.timeouts.rollout); see ${STARTUP_FILE}\n`);
-    return EXIT.runFailed;
+  if (failed > 0) process.stderr.write(`meshtax: ${failed} pod(s) did not start within the timeout (kubernetes.timeouts.rollout); see ${STARTUP_FILE}\n`);
+  // Where start-up is the first answer (locally) the count above is already this one.
+  const separate = result.measures !== 'start-to-first-answer';
+  const unanswered = separate ? result.modes.reduce((sum, mode) => sum + (mode.firstAnswer.measured ? mode.firstAnswer.unanswered : 0), 0) : 0;
+  if (unanswered > 0) process.stderr.write(`meshtax: ${unanswered} pod(s) did not answer a request through the mesh within the timeout; see ${STARTUP_FILE}\n`);
+  for (const mode of result.modes) {
+    if (!mode.firstAnswer.measured) process.stderr.write(`meshtax: ${mode.mode}: first answer through the mesh not measured: ${mode.firstAnswer.reason}\n`);
   }
-  return EXIT.ok;
+  return failed > 0 || unanswered > 0 ? EXIT.runFailed : EXIT.ok;
 }

@@ -219,9 +219,9 @@ async function measurePhase(
   healthy();
   const resources = runtime.resources?.(phase.mode, phase.depth);
   await resources?.measureIdle(IDLE_MS, signal);
-  const driver = runtime.driver?.(phase.mode) ?? runner;
+  const driver = runtime.driver?.(phase.mode, phase.depth) ?? runner;
   // Counters of the mesh's proxies before any of the phase's requests (warmup included) are sent.
-  const meshPath = runtime.meshPath?.(phase.mode);
+  const meshPath = runtime.meshPath?.(phase.mode, phase.depth);
   await meshPath?.before(signal);
   let sampling: Promise<SampledResources> | undefined;
   let started = false;

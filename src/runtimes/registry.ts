@@ -116,13 +116,15 @@ export function runtimeFor(loaded: LoadedScenario, probe?: HostProbe): RuntimeEn
       hint: 'add baseline to modes or set load.noiseFloor: false',
     });
   }
-  if (scenario.workload.chain && scenario.runtime !== 'local') {
+  if (scenario.workload.chain && scenario.load.protocol !== 'http1') {
+    // The services forward over HTTP/1.1 (echo-forward.ts); the HTTP/2 and gRPC echo servers do not forward at all.
     problems.push({
       ...loaded.where(['workload', 'chain']),
-      message: `workload.chain is measured by the local runtime only in this version; runtime is ${scenario.runtime}`,
-      hint: 'use runtime: local for call chains, or remove workload.chain',
+      message: `workload.chain forwards each request to the next service over HTTP/1.1; load.protocol is ${scenario.load.protocol}`,
+      hint: 'set load.protocol: http1 for call chains, or remove workload.chain',
     });
-  } else if (scenario.workload.chain && scenario.local.isolation === 'netns') {
+  }
+  if (scenario.workload.chain && scenario.runtime === 'local' && scenario.local.isolation === 'netns') {
     problems.push({
       ...loaded.where(['workload', 'chain']),
       message: 'workload.chain runs its services on loopback; local.isolation: netns gives one server pod a namespace and cannot hold a chain',

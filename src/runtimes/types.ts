@@ -53,13 +53,17 @@ export interface Runtime {
    * `depth` names the path measured, and only what is on it is counted.
    */
   resources?(mode: string, depth?: number): PhaseResources | undefined;
-  /** Drives a mode's load itself (in a cluster); absent: the pipeline's own PhaseRunner sends from this process. */
-  driver?(mode: string): PhaseDriver;
+  /**
+   * Drives a mode's load itself (in a cluster); absent: the pipeline's own PhaseRunner sends from this process. With
+   * a chain, `depth` names the path of the phase about to run (where its generators go).
+   */
+  driver?(mode: string, depth?: number): PhaseDriver;
   /**
    * Reads the mesh proxies' own request counters before and after a mode's phase, to prove its requests took the
-   * mesh path; absent (or undefined for a mode) where there is nothing to prove.
+   * mesh path; absent (or undefined for a mode) where there is nothing to prove. With a chain, `depth` names the
+   * path measured.
    */
-  meshPath?(mode: string): MeshPathProbe | undefined;
+  meshPath?(mode: string, depth?: number): MeshPathProbe | undefined;
   /** Warnings about the whole run the runtime knows of (e.g. client and server on one node). */
   warnings?(): Warning[];
   /**

@@ -14,10 +14,8 @@ const resources = z.strictObject({
   memoryBytes: z.number().describe('memory, bytes'),
 });
 
-export const startupModeSchema = z.strictObject({
-  mode: z.string(),
-  samples: z.number().int().nonnegative().describe('pods that became ready (or answered) over all rounds'),
-  failed: z.number().int().nonnegative().describe('pods that did not within the timeout'),
+/** Start-up times of one measure over all rounds: pooled percentiles, per-round medians and their intervals. */
+const timing = {
   startupMs: z
     .strictObject({ p50: ms('median'), p90: ms('90th percentile'), p99: ms('99th percentile'), max: ms('slowest') })
     .nullable()
@@ -28,6 +26,41 @@ export const startupModeSchema = z.strictObject({
     .strictObject({ estimate: z.number(), interval })
     .nullable()
     .describe('mode minus baseline: per-round medians paired by round; null for baseline or without one'),
+};
+
+export const firstAnswerSchema = z
+  .discriminatedUnion('measured', [
+    z.strictObject({
+      measured: z.literal(true),
+      samples: z.number().int().nonnegative().describe('pods that answered over all rounds'),
+      unanswered: z.number().int().nonnegative().describe('pods that never answered 2xx within the timeout'),
+      firstTry: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe('pods that answered the very first request: their time is an upper bound (they may have been able to answer earlier)'),
+      ...timing,
+      clockErrorMs: z
+        .number()
+        .nonnegative()
+        .describe('bound on the error of carrying the prober\'s clock to meshtax\'s: half the shortest round trip of the clock readings, the largest over rounds; 0 where one clock times both ends'),
+      pollIntervalMs: z.number().positive().describe('how often each new pod was asked: the times\' resolution, beside the request\'s own latency'),
+    }),
+    z.strictObject({
+      measured: z.literal(false),
+      reason: z.string().describe('why the mode\'s first answers could not be measured'),
+    }),
+  ])
+  .describe(
+    'creation (Kubernetes) or start (local) to the first 2xx answer through the mode\'s data path: on Kubernetes a meshed prober pod on the client node polls each new pod; locally the start-up measure itself',
+  );
+
+export const startupModeSchema = z.strictObject({
+  mode: z.string(),
+  samples: z.number().int().nonnegative().describe('pods that became ready (or answered) over all rounds'),
+  failed: z.number().int().nonnegative().describe('pods that did not within the timeout'),
+  ...timing,
+  firstAnswer: firstAnswerSchema,
   added: z
     .strictObject({
       injectedContainers: z.array(z.string()).describe('containers (and init containers) the mesh\'s admission added to the pod'),
@@ -49,7 +82,7 @@ export const startupSchema = z.strictObject({
   runtime: z.enum(['local', 'kubernetes']),
   measures: z
     .enum(['creation-to-ready', 'start-to-first-answer'])
-    .describe('creation-to-ready: from the create request to the pod\'s Ready condition, seen by a watch (Kubernetes); start-to-first-answer: from starting a mode\'s pod and proxies to the first 200 through them (local)'),
+    .describe('what startupMs times. creation-to-ready: from the create request to the pod\'s Ready condition, seen by a watch (Kubernetes; firstAnswer times creation to the first 2xx through the mesh); start-to-first-answer: from starting a mode\'s pod and proxies to the first 200 through them (local; firstAnswer repeats it)'),
   scenarioSource: z.string(),
   pods: z.number().int().positive().describe('pods started per mode and round, at once'),
   rounds: z.number().int().positive().describe('rounds, modes interleaved within each'),
@@ -67,6 +100,7 @@ export const startupSchema = z.strictObject({
 
 export type StartupResult = z.infer<typeof startupSchema>;
 export type StartupMode = z.infer<typeof startupModeSchema>;
+export type FirstAnswer = z.infer<typeof firstAnswerSchema>;
 
 /** What a start-up measurement is asked for, whichever runtime takes it. */
 export interface StartupOptions {

@@ -20,6 +20,10 @@ describe('meshtax startup on the local runtime', () => {
     ]);
     expect(startup.modes[1]!.startupMs!.p50).toBeGreaterThan(0);
     expect(startup.modes[1]!.deltaP50Ms!.interval).not.toBeNull();
+    // Locally the start-up time is the first answer: firstAnswer carries the same figures, on one clock.
+    for (const mode of startup.modes) {
+      expect(mode.firstAnswer).toMatchObject({ measured: true, samples: mode.samples, unanswered: mode.failed, startupMs: mode.startupMs, deltaP50Ms: mode.deltaP50Ms, clockErrorMs: 0 });
+    }
     expect(readFileSync(path.join(out, id!, 'startup.md'), 'utf8')).toContain('| sidecar | 4 |');
     expect(readdirSync(path.join(out, id!)).sort()).toEqual(['junit.xml', 'startup.csv', 'startup.html', 'startup.json', 'startup.md']);
     const csv = readFileSync(path.join(out, id!, 'startup.csv'), 'utf8').split('\n');

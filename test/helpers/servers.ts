@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
 export interface TestServer {
@@ -54,6 +55,31 @@ export function stallingHandler(periodMs: number, stallMs: number): Handler {
     if (intoPeriod >= stallStart) setTimeout(reply, periodMs - intoPeriod);
     else reply();
   };
+}
+
+/**
+ * A loopback port that refuses connections, for tests of what a refused connection does. A port freed by closing a
+ * server (closedPort) may be handed to another process's server before the test connects, on a machine running other
+ * tests; a privileged port (below 1024) is never handed out for a port-0 bind, and the one chosen has no listener now
+ * (/proc/net/tcp and tcp6). From 900 up, past the WHATWG Fetch standard's "bad ports" (989, 990, 993 and 995 in this
+ * range), which fetch() refuses before connecting. Elsewhere than Linux, closedPort.
+ */
+export async function refusedPort(): Promise<number> {
+  let tables: string[];
+  try {
+    tables = ['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFileSync(file, 'utf8'));
+  } catch {
+    return closedPort();
+  }
+  const listening = new Set<number>();
+  for (const line of tables.join('\n').split('\n')) {
+    const fields = line.trim().split(/\s+/);
+    // sl local_address rem_address st …: st 0A is LISTEN; the local address ends in :PORT in hex.
+    if (fields[3] === '0A') listening.add(Number.parseInt(fields[1]!.split(':').pop()!, 16));
+  }
+  const fetchRefuses = new Set([989, 990, 993, 995]);
+  for (let port = 900; port < 1024; port++) if (!listening.has(port) && !fetchRefuses.has(port)) return port;
+  return closedPort();
 }
 
 /** A port with nothing listening: bind, read the port, close. */

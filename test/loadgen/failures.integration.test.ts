@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LoadError, PhaseInterrupted, PhaseRunner } from '../../src/loadgen/phase.ts';
-import { closedPort, okHandler, startServer, type TestServer } from '../helpers/servers.ts';
+import { refusedPort, okHandler, startServer, type TestServer } from '../helpers/servers.ts';
 import { testSpec } from '../helpers/spec.ts';
 
 let server: TestServer | undefined;
@@ -14,7 +14,7 @@ const spec = testSpec;
 
 describe('load against failing targets', () => {
   it('fails the phase with the reason when nothing listens', async () => {
-    const port = await closedPort();
+    const port = await refusedPort();
     await expect(new PhaseRunner().run(spec(`http://127.0.0.1:${port}/`))).rejects.toThrow(LoadError);
     await expect(new PhaseRunner().run(spec(`http://127.0.0.1:${port}/`))).rejects.toThrow(/ECONNREFUSED/);
   });

@@ -25,7 +25,9 @@ describe('open loop against a healthy server', () => {
     // The measurement says whether its timing threads got the real-time policy: where this process may take it
     // (root or CAP_SYS_NICE, with util-linux's chrt), they did.
     expect(phase.generator.realtime).toBe(realtimePermitted() && process.platform === 'linux');
-    expect(phase.warnings.map((w) => w.code)).toEqual(['few-samples']);
+    // 400 samples are too few for p99.9; and the generator fell behind only if it did not achieve the rate, which
+    // timing decides (expectAchievedRate).
+    expect(phase.warnings.map((w) => w.code)).toEqual(phase.achievedRps < 198 ? ['generator-behind', 'few-samples'] : ['few-samples']);
     expect(phase.latencyUs.p50).not.toBeNull();
     expect(phase.latencyUs.p999).toBeNull();
   });

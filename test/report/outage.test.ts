@@ -1,30 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failuresLine, probeText, recoveryText, spanText } from '../../src/report/outage.ts';
-import type { OutageRecord } from '../../src/results/schema.ts';
-
-const span = { seconds: 0, requests: 0, failed: 0, errorRate: null, p50Us: null, p99Us: null };
-const BASE: OutageRecord = {
-  mesh: 'istio',
-  components: [{ kind: 'Deployment', namespace: 'istio-system', name: 'istiod', replicas: 2 }],
-  plannedAtS: 1,
-  plannedDurationS: 3,
-  startS: 1.2,
-  restoreS: 4.05,
-  restored: true,
-  recovery: { controlPlaneReadyS: 2.5, firstOkSecond: 4, trafficRecoveredSecond: 5 },
-  probePod: { name: 'outage-probe-abc', admitted: true, injected: true, readyDuringOutage: false, readyAfterS: 4.2 },
-  traffic: { before: span, during: span, after: span },
-  seconds: ([0, 1, 2, 3, 4, 5] as const).map((second) => ({
-    second,
-    span: second < 1 ? 'before' : second < 5 ? 'during' : 'after',
-    ok: 10,
-    failed: second === 3 ? 7 : 0,
-    p50Us: null,
-    p99Us: null,
-    maxUs: null,
-  })),
-  unplacedFailures: 0,
-};
+import { EMPTY_SPAN as span, OUTAGE as BASE } from './outage-fixture.ts';
 
 describe('the outage in text reports', () => {
   it('brackets the outage\'s seconds in the failures line', () => {

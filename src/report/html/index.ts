@@ -10,7 +10,7 @@ import { chartBundle } from './bundle.ts';
 import { CLIENT_SCRIPT } from './client.ts';
 import { DELTA_PERCENTILES, reportData, type ResourceChart } from './data.ts';
 import { escapeHtml, jsonForScript } from './escape.ts';
-import { chainsHtml, endpointsHtml, perNodeHtml } from './tables.ts';
+import { chainsHtml, endpointsHtml, outageHtml, perNodeHtml } from './tables.ts';
 
 export { reportData, spectrumPoints } from './data.ts';
 export type { DeltaChart, ReportData, ResourceChart, SpectrumChart, SpectrumPoint } from './data.ts';
@@ -291,7 +291,7 @@ ${run.error ? `<p class="error" role="alert">run error: ${escapeHtml(run.error)}
 ${summaryCards(run, data.colors)}
 ${invalidSection(run)}
 ${charts.join('\n')}
-${[endpointsHtml(run.phases), chainsHtml(run.chains), perNodeHtml(splitComparisons(run.comparisons, run.phases).valid)].filter((part) => part !== '').join('\n')}
+${[endpointsHtml(run.phases), chainsHtml(run.chains), perNodeHtml(splitComparisons(run.comparisons, run.phases).valid), outageHtml(run.phases)].filter((part) => part !== '').join('\n')}
 ${problems(run)}
 </main>
 <noscript><p>The charts need JavaScript; the tables above hold the same numbers.</p></noscript>

@@ -2,11 +2,13 @@ import type { Comparison, PhaseRecord, RunDocument } from '../../results/schema.
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from '../chains.ts';
 import { ENDPOINT_HEAD, ENDPOINT_NOTE, formattedEndpoints } from '../endpoints.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from '../per-node.ts';
+import { OUTAGE_HEAD, OUTAGE_NOTE, outagePhases, outageRows, SECOND_HEAD, secondRows } from '../outage.ts';
+import { formatRate } from '../../core/format.ts';
 import { escapeHtml } from './escape.ts';
 
 /**
  * The tables report.html shows beside its charts, with the same rows as the terminal and report.md: the request mix
- * per endpoint, the mesh cost per node and the call chain's tax per depth and per hop. Each is a section with its own
+ * per endpoint, the mesh cost per node, the call chain's tax per depth and per hop and the control-plane outages. Each is a section with its own
  * heading; `idPrefix` keeps the heading ids apart when one page holds several runs (a pilot).
  */
 
@@ -50,4 +52,20 @@ export function perNodeHtml(comparisons: readonly Comparison[], idPrefix = ''): 
 export function chainsHtml(chains: RunDocument['chains'], idPrefix = ''): string {
   if (!chains || chains.length === 0) return '';
   return section(`${idPrefix}h-chain`, 'Call chain: the tax per depth and per hop', htmlTable(CHAIN_HEAD, chainRows(chains), CHAIN_NOTE, [1, 2, 5, 6]));
+}
+
+/**
+ * The control-plane outage of each phase that had one (faults.controlPlaneOutage): what was stopped and for how
+ * long, traffic before, during and after, the recovery and the pod started during the outage; then each phase second
+ * by second, folded. '' without an outage.
+ */
+export function outageHtml(phases: readonly PhaseRecord[], idPrefix = ''): string {
+  const outages = outagePhases(phases);
+  if (outages.length === 0) return '';
+  const perSecond = outages.map(({ phase, outage }) => {
+    const title = `${phase.mode} @ ${formatRate(phase.rate)} rps, rep ${phase.repetition}: by second`;
+    return `<details>\n<summary>${escapeHtml(title)}</summary>\n${htmlTable(SECOND_HEAD, secondRows(outage), title, [0, 2, 3, 4, 5, 6])}\n</details>`;
+  });
+  const summary = htmlTable(OUTAGE_HEAD, outages.map((o) => outageRows(o)), `${OUTAGE_NOTE[0]!.toUpperCase()}${OUTAGE_NOTE.slice(1)}`, [1, 2]);
+  return section(`${idPrefix}h-outage`, 'Control-plane outage', [summary, ...perSecond].join('\n'));
 }

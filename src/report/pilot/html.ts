@@ -3,7 +3,7 @@ import type { RunDocument } from '../../results/schema.ts';
 import { escapeHtml } from '../html/escape.ts';
 import { invalidSection, validDeltaTable } from '../html/index.ts';
 import { tablePage } from '../html/page.ts';
-import { chainsHtml, endpointsHtml, htmlTable, perNodeHtml } from '../html/tables.ts';
+import { chainsHtml, endpointsHtml, htmlTable, outageHtml, perNodeHtml } from '../html/tables.ts';
 import { legend } from '../uncertainty.ts';
 import { REPORT_FILES } from '../write.ts';
 import { relativeLink } from './markdown.ts';
@@ -26,6 +26,7 @@ function serviceSection(service: PilotService, index: number, outDir: string): s
     endpointsHtml(run.phases, prefix),
     chainsHtml(run.chains, prefix),
     perNodeHtml(splitComparisons(run.comparisons, run.phases).valid, prefix),
+    outageHtml(run.phases, prefix),
   ].filter((part) => part !== '');
   return `<article class="service" id="${anchor(index)}" aria-labelledby="${prefix}h">
 <h2 id="${prefix}h">Service <code>${escapeHtml(service.name)}</code></h2>

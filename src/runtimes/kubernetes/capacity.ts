@@ -55,6 +55,18 @@ export function serverRequests(settings: KubernetesSettings, mode: KubernetesMod
   return add(containerRequests(app), sidecarOf(mode));
 }
 
+/**
+ * The probe pod of a control-plane outage (faults.controlPlaneOutage.probePod): a copy of the echo pod of the meshed
+ * mode whose phase is under the outage, on the server node beside the group's echo pods until the phase ends. Phases
+ * run one at a time, so one probe pod at most: the largest of the group's meshed modes.
+ */
+export function probeRequests(scenario: Scenario, group: readonly KubernetesMode[]): Requests {
+  if (!scenario.faults?.controlPlaneOutage?.probePod) return NONE;
+  const app = appResources({ settings: scenario.kubernetes, workload: scenario.workload });
+  const meshed = group.filter((mode) => modeFacts(mode).mesh !== null).map((mode) => serverRequests(scenario.kubernetes, mode, app));
+  return meshed.reduce((a, b) => (b.cpu > a.cpu || (b.cpu === a.cpu && b.memory > a.memory) ? b : a), NONE);
+}
+
 /** The generator pods of the busiest phase of a mode, on the client node (one phase runs at a time). */
 export function clientRequests(scenario: Scenario, mode: KubernetesMode): Requests {
   const rates = scenario.load.loop === 'open' ? scenario.load.rates : [];
@@ -132,7 +144,7 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   const within = (need: Requests, room: Requests): boolean => need.cpu <= room.cpu + 1e-9 && need.memory <= room.memory;
   const waypointModes = modes.filter((mode) => modeFacts(mode).waypoint);
   const fits = (group: readonly KubernetesMode[]): { need: Requests; ok: boolean; waypointsFit: boolean } => {
-    const serverNeed = group.map((mode) => serverRequests(settings, mode, appResources({ settings, workload: scenario.workload }))).reduce(add, NONE);
+    const serverNeed = add(group.map((mode) => serverRequests(settings, mode, appResources({ settings, workload: scenario.workload }))).reduce(add, NONE), probeRequests(scenario, group));
     const need = shared ? add(serverNeed, clientNeed) : serverNeed;
     // Every waypoint mode's Gateway is applied when the run starts (runtime.ts prepare()), so istiod runs its waypoint
     // pod throughout, beside whichever group is deployed; it goes where the scheduler finds room: what is left on the
@@ -160,7 +172,12 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   for (const mode of modes) {
     const one = fits([mode]);
     if (!one.ok) {
-      return `mode ${mode} does not fit even alone: its pods ${describe(server, one.need)}; lower ${scenario.workload.image?.resources ? 'workload.image.resources' : 'kubernetes.resources.app'}${shared ? ' and kubernetes.resources.loadgen' : ''}, or use a larger node`;
+      const probe = probeRequests(scenario, [mode]).cpu > 0 || probeRequests(scenario, [mode]).memory > 0;
+      return (
+        `mode ${mode} does not fit even alone: its pods${probe ? ' (the echo pod and the control-plane outage\'s probe pod, a copy of it)' : ''} ${describe(server, one.need)}; ` +
+        `lower ${scenario.workload.image?.resources ? 'workload.image.resources' : 'kubernetes.resources.app'}${shared ? ' and kubernetes.resources.loadgen' : ''}` +
+        `${probe ? ', set faults.controlPlaneOutage.probePod: false' : ''}, or use a larger node`
+      );
     }
     if (!one.waypointsFit) return waypointProblem([mode]);
   }
@@ -174,7 +191,26 @@ export function capacityProblem(scenario: Scenario, modes: readonly KubernetesMo
   return undefined;
 }
 
-/** capacityProblem() for the nodes a run chose, read from the cluster now. */
+/**
+ * What a call chain (workload.chain, N services) puts on each node beyond what capacityProblem counts (one echo pod
+ * per mode on the server node, a phase's generator pods on the client node): its services alternate between the
+ * nodes, ⌈N/2⌉ on the server node and ⌊N/2⌋ on the client node, and the generator pods of even depths run on the
+ * server node. Per group of modes deployed together, the largest; undefined without a chain.
+ */
+export function chainReserve(scenario: Scenario, modes: readonly KubernetesMode[], shared: boolean): { server: Requests; client: Requests } | undefined {
+  const depth = scenario.workload.chain?.depth ?? 1;
+  if (depth === 1) return undefined;
+  const settings = scenario.kubernetes;
+  const echo = modeGroups(modes, settings.modesAtOnce)
+    .map((group) => group.map((mode) => serverRequests(settings, mode)).reduce(add, NONE))
+    .reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
+  const times = (n: number, r: Requests): Requests => ({ cpu: r.cpu * n, memory: r.memory * n });
+  if (shared) return { server: times(depth - 1, echo), client: NONE };
+  const generators = modes.map((mode) => clientRequests(scenario, mode)).reduce((a, b) => ({ cpu: Math.max(a.cpu, b.cpu), memory: Math.max(a.memory, b.memory) }), NONE);
+  return { server: add(times(Math.ceil(depth / 2) - 1, echo), generators), client: times(Math.floor(depth / 2), echo) };
+}
+
+/** capacityProblem() for the nodes a run chose, read from the cluster now; a call chain's other pods count as requested. */
 export async function placementCapacityProblem(cluster: Cluster, scenario: Scenario, modes: readonly KubernetesMode[], serverNode: string, clientNode: string): Promise<string | undefined> {
   const list = await during('listing nodes', () => cluster.core.listNode());
   const room = async (name: string): Promise<NodeRoom> => {
@@ -182,9 +218,12 @@ export async function placementCapacityProblem(cluster: Cluster, scenario: Scena
     if (!node) throw new Error(`node ${name} is gone`);
     return nodeRoom(cluster, node);
   };
-  const server = await room(serverNode);
-  const client = clientNode === serverNode ? server : await room(clientNode);
-  return capacityProblem(scenario, modes, server, client);
+  const reserve = chainReserve(scenario, modes, clientNode === serverNode);
+  const reserved = (node: NodeRoom, extra: Requests | undefined): NodeRoom => (extra ? { ...node, requested: add(node.requested, extra) } : node);
+  const server = reserved(await room(serverNode), reserve?.server);
+  const client = clientNode === serverNode ? server : reserved(await room(clientNode), reserve?.client);
+  const problem = capacityProblem(scenario, modes, server, client);
+  return problem && reserve ? `${problem} (counting as already requested what the call chain's other services and generator pods ask of each node)` : problem;
 }
 
 /** The scenario's pods cannot be scheduled on the chosen nodes: said before anything is created. */

@@ -5,7 +5,7 @@ import { MeshtaxError } from '../../core/errors.ts';
 /** The bundled in-cluster code (scripts/bundle-pod.ts): file name → content, for the meshtax-code ConfigMap. */
 export type CodeBundle = Record<string, string>;
 
-export const CODE_FILES = ['echo.js', 'loadgen.js', 'worker.js', 'pacer-thread.js', 'package.json'] as const;
+export const CODE_FILES = ['echo.js', 'loadgen.js', 'prober.js', 'worker.js', 'pacer-thread.js', 'package.json'] as const;
 /** Where pods mount the ConfigMap. */
 export const CODE_MOUNT = '/meshtax';
 

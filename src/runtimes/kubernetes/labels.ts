@@ -9,6 +9,8 @@ export const MODE_LABEL = 'meshtax.dev/mode';
 export const ROLE_LABEL = 'meshtax.dev/role';
 /** Identifies the generator pods of one phase. */
 export const PHASE_LABEL = 'meshtax.dev/phase';
+/** A call chain's echo pods: the service's 1-based position in the chain (svc-1 is "1"). */
+export const CHAIN_INDEX_LABEL = 'meshtax.dev/chain-index';
 export const FIELD_MANAGER = 'meshtax';
 /** Role of the pod started during a control-plane outage: a probe, not part of the measured workload. */
 export const PROBE_ROLE = 'outage-probe';

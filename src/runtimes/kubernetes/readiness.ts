@@ -71,11 +71,14 @@ export async function waitForWaypoint(cluster: Cluster, namespace: string, timeo
   await waitForRollout(cluster, namespace, WAYPOINT_NAME, timeoutMs, signal);
 }
 
-/** Brings a mode's workload to ready and proves the mode is in effect on its server pods. */
-export async function readyMode(cluster: Cluster, runId: string, mode: KubernetesMode, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Brings a mode's workload to ready (its echo Deployment, or every service of a call chain: `names`) and proves the
+ * mode is in effect on its server pods.
+ */
+export async function readyMode(cluster: Cluster, runId: string, mode: KubernetesMode, timeoutMs: number, signal?: AbortSignal, names: readonly string[] = [APP_NAME]): Promise<void> {
   const namespace = namespaceName(runId, mode);
   if (modeFacts(mode).waypoint) await waitForWaypoint(cluster, namespace, timeoutMs, signal);
-  await waitForRollout(cluster, namespace, APP_NAME, timeoutMs, signal);
+  for (const name of names) await waitForRollout(cluster, namespace, name, timeoutMs, signal);
   const pods = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace, labelSelector: `${ROLE_LABEL}=app` }));
   for (const pod of pods.items) {
     if (pod.metadata?.deletionTimestamp) continue;

@@ -4,6 +4,7 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { CodeBundle } from './code-bundle.ts';
 import { shardSpecs } from './generator/shards.ts';
 import { modeContext } from './manifests/context.ts';
+import { chainPath } from './manifests/chain.ts';
 import { generatorPod } from './manifests/generator.ts';
 import { renderMode } from './manifests/render.ts';
 import { targetUrl } from './manifests/workload.ts';
@@ -22,9 +23,12 @@ export function renderRun(scenario: Scenario, runId: string, modes: readonly Kub
     const context = modeContext(scenario, runId, mode, code, { serverNode: settings.placement.server.node, clientNode: settings.placement.client.node });
     objects.push(...renderMode(context));
     if (first) {
-      const spec = phaseSpec(scenario, { ...first, mode }, targetUrl());
+      // With a call chain, the first phase's path (depth 1: it enters at the last service).
+      const path = chainPath(scenario.workload, first.depth);
+      const spec = phaseSpec(scenario, { ...first, mode }, path?.url ?? targetUrl());
       const shards = shardSpecs(spec, settings.generator.maxRatePerPod);
-      shards.forEach((shard, index) => objects.push(generatorPod(context, '1', index, { spec: shard, startAtMs: 0, targetWaitMs: 60_000 })));
+      const side = path?.generatorOnServer ? 'server' : 'client';
+      shards.forEach((shard, index) => objects.push(generatorPod(context, '1', index, { spec: shard, startAtMs: 0, targetWaitMs: 60_000 }, side)));
     }
   }
   return objects;

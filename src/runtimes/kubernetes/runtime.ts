@@ -11,6 +11,7 @@ import { CapacityError, modeGroups, placementCapacityProblem } from './capacity.
 import { HealthWatch, type WatchedMode } from './health.ts';
 import { namespaceName } from './labels.ts';
 import { echoModel } from '../local/echo-model.ts';
+import { appDeployments, chainPath, chainUrls, type ChainPath } from './manifests/chain.ts';
 import type { RenderContext } from './manifests/context.ts';
 import { enforcesPodSecurity } from './manifests/namespace.ts';
 import { renderMode } from './manifests/render.ts';
@@ -30,7 +31,8 @@ import { type Warning } from '../../core/warning.ts';
 
 /**
  * The Kubernetes runtime: each mode in its own namespace `meshtax-<runId>-<mode>`, labelled so its mesh takes the
- * pods; an echo Deployment and Service on the server node; per phase, generator pods on the client node running
+ * pods; an echo Deployment and Service on the server node (or a call chain's services on both nodes:
+ * manifests/chain.ts); per phase, generator pods on the client node running
  * meshtax's engine and reporting through their logs; CPU and memory from the kubelets through the API server.
  * Everything created carries the run's labels, and clean-up deletes by them.
  */
@@ -135,7 +137,7 @@ class KubernetesRuntime implements Runtime {
       this.applying = true;
       await applyObjects(cluster, renderMode(context));
     }
-    for (const mode of first) await readyMode(cluster, this.runId, mode, settings.timeouts.rollout, signal);
+    for (const mode of first) await readyMode(cluster, this.runId, mode, settings.timeouts.rollout, signal, this.apps);
     for (const mode of kubeModes) this.drivers.set(mode, new KubernetesPhaseDriver(cluster, this.contexts.get(mode)!));
     this.active = first;
     await this.describeCluster(cluster);
@@ -144,7 +146,20 @@ class KubernetesRuntime implements Runtime {
     this.sourceProblems.push(...chosen.problems);
     this.health = new HealthWatch(cluster, this.watched(first));
     this.health.start();
-    return kubeModes.map((mode) => ({ mode, targetUrl: targetUrl() }));
+    const chain = this.scenario.workload.chain;
+    if (!chain) return kubeModes.map((mode) => ({ mode, targetUrl: targetUrl() }));
+    const urls = chainUrls(chain.depth);
+    return kubeModes.map((mode) => ({ mode, targetUrl: urls.at(-1)!, chainUrls: urls }));
+  }
+
+  /** The workload's Deployments: the echo server, or every service of a call chain. */
+  private get apps(): string[] {
+    return appDeployments(this.scenario.workload);
+  }
+
+  /** With a call chain, the path of a phase of `depth`: the service it enters at, and where its generators go. */
+  private chainPath(depth: number | undefined): ChainPath | undefined {
+    return chainPath(this.scenario.workload, depth);
   }
 
   /**
@@ -160,13 +175,13 @@ class KubernetesRuntime implements Runtime {
     const timeout = this.scenario.kubernetes.timeouts.rollout;
     this.health?.watch([]);
     for (const down of this.active) {
-      await scaleEcho(cluster, namespaceName(this.runId, down), 0);
+      await scaleEcho(cluster, namespaceName(this.runId, down), 0, this.apps);
       await this.drivers.get(down)?.release();
     }
     for (const down of this.active) await waitForNoAppPods(cluster, namespaceName(this.runId, down), timeout, signal);
     this.active = [];
-    for (const up of group) await scaleEcho(cluster, namespaceName(this.runId, up), 1);
-    for (const up of group) await readyMode(cluster, this.runId, up, timeout, signal);
+    for (const up of group) await scaleEcho(cluster, namespaceName(this.runId, up), 1, this.apps);
+    for (const up of group) await readyMode(cluster, this.runId, up, timeout, signal, this.apps);
     this.active = group;
     this.health?.watch(this.watched(group));
   }
@@ -189,7 +204,8 @@ class KubernetesRuntime implements Runtime {
     const install = this.meshes.find((m) => m.mesh === mesh);
     const selector = install && controlPlaneSelector(install, this.scenario.kubernetes.istio.revision);
     if (!install || !selector) return undefined;
-    const fault = new KubernetesControlPlane(this.cluster, install, selector, this.runId, mode);
+    // The probe pod copies the echo server's pod, or the last service's of a call chain (it calls no one).
+    const fault = new KubernetesControlPlane(this.cluster, install, selector, this.runId, mode, this.apps.at(-1));
     this.faults.push(fault);
     return fault;
   }
@@ -214,21 +230,27 @@ class KubernetesRuntime implements Runtime {
     if (problem) throw new RuntimeFailure(problem);
   }
 
-  resources(mode: string): PhaseResources | undefined {
+  resources(mode: string, depth?: number): PhaseResources | undefined {
     if (!this.cluster || !this.source || !isKubernetesMode(mode)) return undefined;
-    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes, this.scenario.faults?.controlPlaneOutage !== undefined);
+    const path = this.chainPath(depth);
+    const scope = resourceScope(this.cluster, this.runId, mode, this.meshes, this.scenario.faults?.controlPlaneOutage !== undefined, path?.entry);
     return new KubernetesPhaseResources(this.source, scope, this.scenario.kubernetes.idleWindow, this.scenario.load.warmup);
   }
 
-  meshPath(mode: string): MeshPathProbe | undefined {
+  meshPath(mode: string, depth?: number): MeshPathProbe | undefined {
     if (!this.cluster || !this.placement || !isKubernetesMode(mode)) return undefined;
-    const probe = new KubernetesMeshPath(this.cluster, namespaceName(this.runId, mode), mode, this.placement, this.meshes);
+    const path = this.chainPath(depth);
+    // A chain's path entering on the client node has its generators on the server node: the two swap roles.
+    const { serverNode, clientNode } = this.placement;
+    const placement = path?.generatorOnServer ? { ...this.placement, serverNode: clientNode, clientNode: serverNode } : this.placement;
+    const probe = new KubernetesMeshPath(this.cluster, namespaceName(this.runId, mode), mode, placement, this.meshes, path?.entry);
     return probe.empty ? undefined : probe;
   }
 
-  driver(mode: string): PhaseDriver {
+  driver(mode: string, depth?: number): PhaseDriver {
     const driver = this.drivers.get(mode);
     if (!driver) throw new RuntimeFailure(`mode ${mode} was not prepared`);
+    driver.place(this.chainPath(depth)?.generatorOnServer ? 'server' : 'client');
     return driver;
   }
 

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { Cluster } from './client/connect.ts';
 import { during } from './client/errors.ts';
-import { APP_NAME, namespaceName, PROBE_ROLE, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
+import { APP_NAME, CHAIN_INDEX_LABEL, namespaceName, PROBE_ROLE, ROLE_LABEL, WAYPOINT_NAME } from './labels.ts';
 import { LOADGEN_CONTAINER } from './manifests/generator.ts';
 import type { MeshInstall } from './mesh-check.ts';
 import { modeFacts, type KubernetesMode } from './modes.ts';
@@ -43,9 +43,16 @@ function shared(targets: ResourceTarget[]): ResourceTarget[] {
   return targets.map((target) => ({ ...target, shared: true }));
 }
 
+/** Whether a pod is on the path that enters a call chain at service `entry`: not one of the services before it. */
+export function onChainPath(pod: V1Pod, entry: number): boolean {
+  const index = pod.metadata?.labels?.[CHAIN_INDEX_LABEL];
+  return index === undefined || Number(index) >= entry;
+}
+
 /**
  * What a mode's phase measures: app and generator containers and their sidecars, the waypoint,
- * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh.
+ * ztunnel on the nodes those pods run on, and the control plane of the mode's mesh. With a call chain, the path
+ * entering at service `chainEntry`: the services before it idle and are left out.
  */
 export function resourceScope(
   cluster: Cluster,
@@ -53,12 +60,14 @@ export function resourceScope(
   mode: KubernetesMode,
   meshes: readonly MeshInstall[],
   controlPlaneOutage = false,
+  chainEntry = 1,
 ): () => Promise<ResourceTarget[]> {
   const facts = modeFacts(mode);
   return async () => {
     const namespace = namespaceName(runId, mode);
     const own = await during(`listing pods of ${namespace}`, () => cluster.core.listNamespacedPod({ namespace }));
-    const targets = targetsOf(own.items, (pod, container) => roleOf(pod, container, facts.sidecar));
+    const onPath = own.items.filter((pod) => onChainPath(pod, chainEntry));
+    const targets = targetsOf(onPath, (pod, container) => roleOf(pod, container, facts.sidecar));
     const nodes = new Set(targets.map((t) => t.node));
     if (facts.ambient) {
       const ztunnel = meshes.find((m) => m.mesh === 'istio-ambient');

@@ -150,10 +150,27 @@ interface Link {
   tag: string;
 }
 
-/** A namespace and veth pair with a /30 of 198.18.0.0/15 no interface here uses, and a pod /24 of 198.19.0.0/16. */
+/** Whether two IPv4 CIDR blocks share an address. */
+function cidrsOverlap(a: string, b: string): boolean {
+  const parse = (cidr: string): [number, number] => {
+    const [address, bits] = cidr.split('/');
+    const value = address!.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
+    return [value, Number(bits ?? 32)];
+  };
+  const [x, xBits] = parse(a);
+  const [y, yBits] = parse(b);
+  const span = 2 ** (32 - Math.min(xBits, yBits));
+  return Math.floor(x / span) === Math.floor(y / span);
+}
+
+/**
+ * A namespace and veth pair with a /30 of 198.18.0.0/15 no interface here uses, and a pod /24 of 198.19.0.0/16 no
+ * route of the host's (a fake kubelet's pod network, kubelet.ts) overlaps.
+ */
 function createLink(): Link {
   const used = execFileSync('ip', ['-o', '-4', 'addr', 'show'], { encoding: 'utf8' });
   const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  const routed = [...execFileSync('ip', ['-4', 'route', 'show'], { encoding: 'utf8' }).matchAll(/^(198\.19\.\d+\.\d+\/\d+)/gm)].map((m) => m[1]!);
   for (let attempt = 0; attempt < 50; attempt++) {
     const tag = randomInt(0x10000).toString(16).padStart(4, '0');
     // The /30 from 198.18.0.0-198.18.247.255 (SERVICE_CIDR is above). The pods' /24 exists only inside the node's
@@ -169,6 +186,7 @@ function createLink(): Link {
       podCidr: `198.19.${192 + randomInt(64)}.0/24`,
       tag,
     };
+    if (routed.some((route) => cidrsOverlap(route, link.podCidr))) continue;
     const ip = (...args: string[]): void => {
       execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     };
@@ -207,7 +225,17 @@ const KERNEL_TUNABLES: Record<string, number> = {
   'kernel/keys/root_maxbytes': 25000000,
 };
 
-export async function startRealNode(plane: ControlPlane, options: { name?: string } = {}): Promise<RealNode> {
+export interface RealNodeOptions {
+  name?: string;
+  /**
+   * Route the node's pod /24 from the host to the node, so the API server (on the host) reaches pod addresses as it
+   * does in a real cluster: its pod proxy (`pods/NAME:PORT/proxy/...`) dials the pod's IP. The route goes with the
+   * host's veth end on stop().
+   */
+  routePods?: boolean;
+}
+
+export async function startRealNode(plane: ControlPlane, options: RealNodeOptions = {}): Promise<RealNode> {
   const missing = missingPieces();
   if (missing.length > 0) {
     throw new Error(`real node: missing ${missing.join(', ')}. Build the node once with: bash scripts/kube-test-env/build.sh (runc: apt-get install runc)`);
@@ -219,6 +247,16 @@ export async function startRealNode(plane: ControlPlane, options: { name?: strin
   const logDir = path.join(dir, 'logs');
   mkdirSync(logDir);
   const link = createLink();
+  if (options.routePods) {
+    try {
+      execFileSync('ip', ['route', 'add', link.podCidr, 'via', link.nodeAddress, 'dev', link.hostIf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      ipQuiet('link', 'delete', link.hostIf);
+      ipQuiet('netns', 'delete', link.netns);
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`real node: could not route ${link.podCidr} to the node: ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? String(error)}`, { cause: error });
+    }
+  }
   const cgroupRoot = `meshtax-node-${process.pid}-${link.tag}`;
   const children: ChildProcess[] = [];
   let holder: ChildProcess | undefined;

@@ -53,3 +53,25 @@ describe('capacity of the chosen nodes, the waypoint included', async () => {
     expect(capacityProblem(scenario, three, node('server', 1.2), node('client', 1.1))).toBeUndefined();
   });
 });
+
+describe('capacity with a control-plane outage\'s probe pod', async () => {
+  // The probe pod is a copy of istio-sidecar's echo pod (1 CPU and 256Mi, istio-proxy's 0.1 and 128Mi), beside it on the server node
+  // while the outage's phase runs.
+  const withProbe = (await loadScenarioFile('scenarios/kubernetes/control-plane-outage.yaml')).scenario;
+  const withoutProbe = (await loadScenarioFile('scenarios/kubernetes/control-plane-outage.yaml', ['faults.controlPlaneOutage.probePod=false'])).scenario;
+  const modes: KubernetesMode[] = ['baseline', 'istio-sidecar'];
+
+  it('counts the probe pod beside the meshed mode\'s echo pod, and says so', () => {
+    expect(capacityProblem(withProbe, modes, node('server', 2.2), node('client', 4))).toBeUndefined();
+    expect(capacityProblem(withProbe, modes, node('server', 2.1), node('client', 4))).toBe(
+      'mode istio-sidecar does not fit even alone: its pods (the echo pod and the control-plane outage\'s probe pod, a copy of it) request 2.2 CPU and 768 MiB ' +
+        'on node server, which has 2.1 CPU and 8192 MiB allocatable, 0 CPU and 0 MiB of it already requested by other pods; ' +
+        'lower kubernetes.resources.app, set faults.controlPlaneOutage.probePod: false, or use a larger node',
+    );
+  });
+
+  it('counts none for baseline, which has no control plane to stop, nor without a probe pod', () => {
+    expect(capacityProblem(withProbe, ['baseline'], node('server', 1.1), node('client', 4))).toBeUndefined();
+    expect(capacityProblem(withoutProbe, modes, node('server', 1.1), node('client', 4))).toBeUndefined();
+  });
+});

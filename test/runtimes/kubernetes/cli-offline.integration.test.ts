@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readRun, runCli, tempDir } from '../../helpers/cli.ts';
-import { closedPort } from '../../helpers/servers.ts';
+import { refusedPort } from '../../helpers/servers.ts';
 
 /** What the Kubernetes commands do before, or without, reaching a cluster. */
 describe('Kubernetes commands without a cluster', () => {
@@ -16,7 +16,7 @@ describe('Kubernetes commands without a cluster', () => {
     expect(docs.filter((d) => d.kind === 'Gateway')).toHaveLength(1);
     expect(docs.filter((d) => d.kind === 'Pod')).toHaveLength(modes.length);
     const code = docs.find((d) => d.kind === 'ConfigMap')?.data ?? {};
-    expect(Object.keys(code).sort()).toEqual(['echo.js', 'loadgen.js', 'pacer-thread.js', 'package.json', 'worker.js']);
+    expect(Object.keys(code).sort()).toEqual(['echo.js', 'loadgen.js', 'pacer-thread.js', 'package.json', 'prober.js', 'worker.js']);
     expect(code['loadgen.js']!.length).toBeGreaterThan(10_000);
   });
 
@@ -66,7 +66,7 @@ describe('Kubernetes commands without a cluster', () => {
     const dir = tempDir();
     const kubeconfig = path.join(dir, 'kubeconfig');
     // A loopback port nothing listens on: the connection is refused at once.
-    const port = await closedPort();
+    const port = await refusedPort();
     writeFileSync(
       kubeconfig,
       `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: only, context: {cluster: c, user: u}}]\ncurrent-context: only\n`,

@@ -4,7 +4,7 @@ import type { RenderContext } from '../../../src/runtimes/kubernetes/manifests/c
 import type { KubernetesMode } from '../../../src/runtimes/kubernetes/modes.ts';
 
 export const RUN_ID = '20261201-120000-ab12';
-export const FAKE_CODE = { 'echo.js': '// echo', 'loadgen.js': '// loadgen', 'worker.js': '// worker', 'pacer-thread.js': '// pacer', 'package.json': '{"type":"module"}' };
+export const FAKE_CODE = { 'echo.js': '// echo', 'loadgen.js': '// loadgen', 'prober.js': '// prober', 'worker.js': '// worker', 'pacer-thread.js': '// pacer', 'package.json': '{"type":"module"}' };
 
 /** A Kubernetes scenario, parsed as run parses it; `extra` is YAML appended at the top level. */
 export function kubeScenario(modes: readonly string[], extra = ''): Scenario {

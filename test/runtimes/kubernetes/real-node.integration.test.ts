@@ -1,6 +1,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ANY_MACHINE, readRun, runCli, startCli, tempDir } from '../../helpers/cli.ts';
+import { startupSchema } from '../../../src/startup/schema.ts';
 import { startControlPlane, type ControlPlane } from '../../helpers/kube/cluster.ts';
 import { SERVICE_CIDR, startRealNode, type RealNode } from '../../helpers/kube/node.ts';
 import { poll } from '../../helpers/poll.ts';
@@ -8,7 +11,9 @@ import { poll } from '../../helpers/poll.ts';
 /**
  * `meshtax run` on a real node (test/helpers/kube/node.ts): containerd and runc run the echo server and the generator
  * in containers of a local Node image, kube-proxy carries the generator's requests to the echo Service, the kubelet
- * serves the generator's log and /metrics/resource through the API server. Nothing here is simulated.
+ * serves the generator's log and /metrics/resource through the API server. Nothing here is simulated. The host
+ * routes the node's pod network (as a cluster's API server reaches its pods), so `meshtax startup` reads its
+ * prober pod through the API server's pod proxy.
  */
 let plane: ControlPlane;
 let node: RealNode;
@@ -30,7 +35,7 @@ const SHORT = [
 
 beforeAll(async () => {
   plane = await startControlPlane({ serviceCidr: SERVICE_CIDR, gatewayApi: false });
-  node = await startRealNode(plane);
+  node = await startRealNode(plane, { routePods: true });
   core = plane.kubeConfig().makeApiClient(k8s.CoreV1Api);
   env = { KUBECONFIG: plane.kubeconfigPath };
 }, 180_000);
@@ -99,6 +104,64 @@ describe('meshtax run on a real node', () => {
     await poll(() => meshtaxContainers(false), (left) => left.length === 0, 30_000, 500);
     expect(meshtaxContainers(false)).toEqual([]);
   }, 240_000);
+
+  it('runs a depth-2 baseline chain in real containers: svc-1 calls svc-2 through its Service name', async () => {
+    const out = tempDir();
+    const result = await runCli(
+      ['run', 'scenarios/kubernetes/call-chain.yaml', '--out', out, '--set', 'modes=[baseline]', '--set', 'workload.chain.depth=2', '--set', `kubernetes.image=${node.image}`, '--set', 'kubernetes.imagePullPolicy=Never', ...SHORT],
+      undefined,
+      env,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const { run } = readRun(out);
+    expect(run.status).toBe('completed');
+    // Depth 1 calls svc-2; depth 2 calls svc-1, which answers 200 only once its own call to http://svc-2:8080/
+    // (CoreDNS, then kube-proxy's DNAT to svc-2's pod) came back 2xx, and 502 otherwise: every request of depth 2
+    // answered 200 went through both services.
+    expect(run.phases.map((p) => [p.depth, p.counts])).toEqual([
+      [1, { ok: 800, non2xx: 0, errors: 0, timeouts: 0 }],
+      [2, { ok: 800, non2xx: 0, errors: 0, timeouts: 0 }],
+    ]);
+    // Each depth is charged the services on its path: svc-2 alone at depth 1, both at depth 2, each busy.
+    const apps = (depth: number): string[] =>
+      run.phases.find((p) => p.depth === depth)!.resources.filter((r) => r.role === 'app' && (r.cpuCores ?? 0) > 0).map((r) => r.pod.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')).sort();
+    expect(apps(1)).toEqual(['svc-2']);
+    expect(apps(2)).toEqual(['svc-1', 'svc-2']);
+    expect(await meshtaxNamespaces()).toEqual([]);
+    await poll(() => meshtaxContainers(false), (left) => left.length === 0, 30_000, 500);
+  }, 300_000);
+
+  it('times baseline start-up in real containers to Ready and to the first answer, asked by the real prober', async () => {
+    const out = tempDir();
+    const result = await runCli(
+      ['startup', 'scenarios/kubernetes/baseline.yaml', '--out', out, '--pods', '3', '--rounds', '2', '--set', `kubernetes.image=${node.image}`, '--set', 'kubernetes.imagePullPolicy=Never', '--set', 'kubernetes.resources.app.cpu=250m', '--json'],
+      undefined,
+      env,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const printed = startupSchema.parse(JSON.parse(result.stdout));
+    const [runDir] = readdirSync(out);
+    // Figures for the reader of the test log.
+    console.log(readFileSync(path.join(out, runDir!, 'startup.md'), 'utf8'));
+    expect(printed).toMatchObject({ runtime: 'kubernetes', measures: 'creation-to-ready', pods: 3, rounds: 2 });
+    const [baseline] = printed.modes;
+    expect(baseline).toMatchObject({ mode: 'baseline', samples: 6, failed: 0 });
+    // Every pod answered the prober's GET through the node's bridge; the prober's times came over on its clock.
+    const answer = baseline!.firstAnswer;
+    expect(answer.measured, JSON.stringify(answer)).toBe(true);
+    if (!answer.measured) return;
+    expect(answer).toMatchObject({ samples: 6, unanswered: 0, deltaP50Ms: null, pollIntervalMs: 25 });
+    expect(answer.perRoundP50Ms).toHaveLength(2);
+    expect(answer.p50IntervalMs).not.toBeNull();
+    expect(answer.startupMs!.p50).toBeGreaterThan(0);
+    expect(answer.startupMs!.max).toBeGreaterThanOrEqual(answer.startupMs!.p50);
+    expect(Number.isFinite(answer.clockErrorMs)).toBe(true);
+    expect(answer.clockErrorMs).toBeGreaterThan(0);
+    expect(readFileSync(path.join(out, runDir!, 'startup.csv'), 'utf8')).toContain('firstAnswerP50Ms');
+    expect(await meshtaxNamespaces()).toEqual([]);
+    await poll(() => meshtaxContainers(false), (left) => left.length === 0, 30_000, 500);
+    expect(meshtaxContainers(false)).toEqual([]);
+  }, 300_000);
 
   it('leaves no pods, namespaces or containers after Ctrl-C during a phase', async () => {
     const out = tempDir();

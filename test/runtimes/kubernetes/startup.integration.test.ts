@@ -11,7 +11,9 @@ import { startIstio, type TestIstio } from '../../helpers/kube/istio.ts';
 /**
  * `meshtax startup` against the real API server of the test environment, with istiod itself as the sidecar
  * injector (rendered from Istio's own charts, test/helpers/kube/istio.ts): pods turn Ready by the simulated
- * kubelet, and what the mesh adds to a pod is whatever istiod's admission put there.
+ * kubelet, and what the mesh adds to a pod is whatever istiod's admission put there. The simulated kubelet runs no
+ * containers, so no prober answers: the first answers must be reported as not measured, with the reason, never as
+ * figures (real-node.integration.test.ts measures them with real containers).
  */
 let cluster: TestCluster;
 let istio: TestIstio;
@@ -35,14 +37,39 @@ function chartProxyRequests(): { cpu: number; memory: number } {
   return { cpu: parseQuantity(requests.cpu), memory: parseQuantity(requests.memory) };
 }
 
+/** Every object of `kind` (pods or services) meshtax creates while `during` runs, as the API server admitted it. */
+async function created<T extends k8s.KubernetesObject>(kind: 'pods' | 'services', during: () => Promise<void>): Promise<T[]> {
+  const seen: T[] = [];
+  const watch = await new k8s.Watch(cluster.kubeConfig()).watch(
+    `/api/v1/${kind}`,
+    { labelSelector: 'app.kubernetes.io/managed-by=meshtax' },
+    (type: string, object: T) => {
+      if (type === 'ADDED') seen.push(object);
+    },
+    () => undefined,
+  );
+  try {
+    await during();
+  } finally {
+    watch.abort();
+  }
+  return seen;
+}
+
 describe('meshtax startup on Kubernetes', () => {
   it('times creation to Ready per mode and reads what istiod added to each pod', async () => {
     const out = tempDir();
-    const result = await runCli(
-      ['startup', 'scenarios/kubernetes/istio-sidecar.yaml', '--out', out, '--pods', '6', '--rounds', '2', '--set', 'modes=[baseline,istio-sidecar,istio-ambient]', '--json'],
-      undefined,
-      { KUBECONFIG: cluster.kubeconfigPath },
-    );
+    let result!: Awaited<ReturnType<typeof runCli>>;
+    let services: k8s.V1Service[] = [];
+    const pods = await created<k8s.V1Pod>('pods', async () => {
+      services = await created<k8s.V1Service>('services', async () => {
+        result = await runCli(
+          ['startup', 'scenarios/kubernetes/istio-sidecar.yaml', '--out', out, '--pods', '6', '--rounds', '2', '--set', 'modes=[baseline,istio-sidecar,istio-ambient]', '--json'],
+          undefined,
+          { KUBECONFIG: cluster.kubeconfigPath },
+        );
+      });
+    });
     expect(result.code, result.stderr).toBe(0);
     // Figures for the reader of the test log: startup.md's table.
     console.log(readFileSync(path.join(out, (await import('node:fs')).readdirSync(out)[0]!, 'startup.md'), 'utf8'));
@@ -76,6 +103,35 @@ describe('meshtax startup on Kubernetes', () => {
     expect(printed.node).toMatchObject({ name: expect.stringMatching(/^node-[ab]$/), cpuCores: 8, memoryBytes: 16 * 1024 ** 3 });
     expect(baseline!.podsPerNode).toBe(8);
     expect(sidecar!.podsPerNode).toBe(Math.floor(8 / (1 + proxy.cpu)));
+
+    // The prober: one pod per mode on a node, meshed as the mode's pods are (istiod injected the sidecar mode's),
+    // running the bundled prober without API credentials; the start-up pods named under a headless Service that
+    // publishes them before they are Ready.
+    const probers = pods.filter((p) => p.metadata?.name === 'startup-prober');
+    expect(probers.map((p) => p.metadata!.labels!['meshtax.dev/mode']).sort()).toEqual(['baseline', 'istio-ambient', 'istio-sidecar']);
+    for (const prober of probers) {
+      expect(prober.spec!.automountServiceAccountToken).toBe(false);
+      const container = prober.spec!.containers.find((c) => c.name === 'prober')!;
+      expect(container.args).toEqual(['/meshtax/prober.js', '--port=8081']);
+      const injected = [...(prober.spec!.initContainers ?? []), ...prober.spec!.containers].some((c) => c.name === 'istio-proxy');
+      expect(injected).toBe(prober.metadata!.labels!['meshtax.dev/mode'] === 'istio-sidecar');
+    }
+    const startupPods = pods.filter((p) => p.metadata?.labels?.['app.kubernetes.io/name'] === 'echo-startup');
+    expect(startupPods).toHaveLength(3 * 6 * 2);
+    for (const pod of startupPods) expect(pod.spec).toMatchObject({ hostname: pod.metadata!.name, subdomain: 'echo-startup' });
+    const headless = services.filter((s) => s.metadata?.name === 'echo-startup');
+    expect(headless).toHaveLength(3);
+    for (const service of headless) {
+      expect(service.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true, selector: { 'app.kubernetes.io/name': 'echo-startup' } });
+    }
+    // No container runs here, so no prober answered: the first answers are missing, with the reason, in every format.
+    for (const mode of printed.modes) {
+      expect(mode.firstAnswer).toEqual({ measured: false, reason: expect.stringMatching(/^the prober pod is Ready but answered no request through the API server's pod proxy/) });
+    }
+    expect(result.stderr).toContain('first answer through the mesh not measured');
+    const junit = readFileSync(path.join(out, runDir!, 'junit.xml'), 'utf8');
+    expect(junit).toContain('skipped="3"');
+    expect(readFileSync(path.join(out, runDir!, 'startup.md'), 'utf8')).toContain('first answer not measured for istio-sidecar');
 
     // Nothing left behind.
     const core = cluster.kubeConfig().makeApiClient(k8s.CoreV1Api);

@@ -78,14 +78,17 @@ export class KubernetesControlPlane implements ControlPlaneFault {
   private readonly selector: string;
   private readonly runId: string;
   private readonly mode: KubernetesMode;
+  /** The Deployment whose pod the probe copies: the echo server, or the last service of a call chain. */
+  private readonly workload: string;
 
-  constructor(cluster: Cluster, install: MeshInstall, selector: string, runId: string, mode: KubernetesMode) {
+  constructor(cluster: Cluster, install: MeshInstall, selector: string, runId: string, mode: KubernetesMode, workload = APP_NAME) {
     this.cluster = cluster;
     this.install = install;
     this.mesh = install.mesh;
     this.selector = selector;
     this.runId = runId;
     this.mode = mode;
+    this.workload = workload;
   }
 
   /** Whether anything is still down (for the runtime's clean-up). */
@@ -183,7 +186,7 @@ export class KubernetesControlPlane implements ControlPlaneFault {
 
   async probePod(): Promise<ProbePod> {
     const namespace = namespaceName(this.runId, this.mode);
-    const echo = await during(`reading Deployment ${namespace}/${APP_NAME}`, () => this.cluster.apps.readNamespacedDeployment({ name: APP_NAME, namespace }));
+    const echo = await during(`reading Deployment ${namespace}/${this.workload}`, () => this.cluster.apps.readNamespacedDeployment({ name: this.workload, namespace }));
     const name = `${PROBE_ROLE}-${randomBytes(3).toString('hex')}`;
     // The echo server's pod as its Deployment makes it, under labels no Service or health check selects.
     const body: V1Pod = {

@@ -51,6 +51,8 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
   private finished: string[] = [];
   private readonly cluster: Cluster;
   private readonly context: RenderContext;
+  /** The node the next phase's generator pods run on (a call chain's path decides: see place()). */
+  private side: 'client' | 'server' = 'client';
 
   constructor(cluster: Cluster, context: RenderContext) {
     super();
@@ -66,7 +68,9 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
     const specs = shardSpecs(spec, settings.maxRatePerPod);
     const phaseId = String(++this.phases);
     const startAtMs = specs.length > 1 ? Date.now() + settings.startDelay : 0;
-    const pods = specs.map((shard, index) => generatorPod(this.context, phaseId, index, { spec: shard, startAtMs, startDelayMs: settings.startDelay, targetWaitMs: TARGET_WAIT_MS }));
+    const pods = specs.map((shard, index) =>
+      generatorPod(this.context, phaseId, index, { spec: shard, startAtMs, startDelayMs: settings.startDelay, targetWaitMs: TARGET_WAIT_MS }, this.side),
+    );
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -95,6 +99,11 @@ export class KubernetesPhaseDriver extends EventEmitter<PhaseEvents> implements 
       if (succeeded) this.finished = shards.map((s) => s.name);
       else await this.deletePods(shards.map((s) => s.name));
     }
+  }
+
+  /** Runs the next phases' generator pods on the client node (the default) or the server node. */
+  place(side: 'client' | 'server'): void {
+    this.side = side;
   }
 
   /** Deletes the last phase's generator pods now (their mode is being scaled down to make room for another). */

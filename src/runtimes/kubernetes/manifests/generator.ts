@@ -9,9 +9,10 @@ export const LOADGEN_CONTAINER = 'loadgen';
 
 /**
  * One generator pod of one phase (a shard when the rate is split): meshtax's engine in a pod of the mode's
- * namespace, so the mesh takes it as it takes real clients. It reports through its log and is deleted after.
+ * namespace, so the mesh takes it as it takes real clients. It reports through its log and is deleted after. It runs
+ * on the client node, or on the server node for a call chain's path that enters on the client node (manifests/chain.ts).
  */
-export function generatorPod(context: RenderContext, phaseId: string, shard: number, input: GeneratorInput): V1Pod {
+export function generatorPod(context: RenderContext, phaseId: string, shard: number, input: GeneratorInput, side: 'client' | 'server' = 'client'): V1Pod {
   const labels = { ...runLabels(context.runId, context.mode), [ROLE_LABEL]: 'loadgen', [PHASE_LABEL]: phaseId };
   const container = nodeContainer(LOADGEN_CONTAINER, context.settings, [`${CODE_MOUNT}/loadgen.js`], context.settings.resources.loadgen);
   container.env = [{ name: INPUT_ENV, value: JSON.stringify(input) }];
@@ -25,7 +26,7 @@ export function generatorPod(context: RenderContext, phaseId: string, shard: num
       annotations: { 'kubectl.kubernetes.io/default-container': LOADGEN_CONTAINER, ...meshPodAnnotations(context) },
     },
     spec: {
-      ...podSpecBase(context, context.clientNode, context.settings.placement.client.selector),
+      ...podSpecBase(context, side === 'client' ? context.clientNode : context.serverNode, context.settings.placement[side].selector),
       restartPolicy: 'Never',
       containers: [container],
     },

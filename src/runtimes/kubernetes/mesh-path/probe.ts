@@ -5,7 +5,8 @@ import type { MeshPathOutcome, MeshPathProbe } from '../../types.ts';
 import type { Cluster } from '../client/connect.ts';
 import { apiMessage, during } from '../client/errors.ts';
 import { getThroughPodProxy } from '../client/pod-proxy.ts';
-import { ROLE_LABEL, WAYPOINT_NAME } from '../labels.ts';
+import { CHAIN_INDEX_LABEL, ROLE_LABEL, WAYPOINT_NAME } from '../labels.ts';
+import { chainServiceName } from '../manifests/chain.ts';
 import type { MeshInstall } from '../mesh-check.ts';
 import type { KubernetesMode } from '../modes.ts';
 import type { Placement } from '../placement.ts';
@@ -31,6 +32,8 @@ const uid = (pod: V1Pod): string => pod.metadata?.uid ?? pod.metadata?.name ?? '
  * client and server nodes, the waypoint) is asked for its own request or connection counter through the API
  * server's pod proxy, once before the phase's load starts and once after it ended. The increase is what the hop saw;
  * a hop that saw nothing fails the phase. Generator pods are new for every phase: their proxies start counting at 0.
+ * With a call chain (`chainEntry`), the server side is the service the generators call, and `placement` names its
+ * node as the server node and the generators' as the client node: the hops proved are those of the generators' link.
  */
 export class KubernetesMeshPath implements MeshPathProbe {
   private readonly hops: HopSpec[];
@@ -44,14 +47,16 @@ export class KubernetesMeshPath implements MeshPathProbe {
   private readonly mode: KubernetesMode;
   private readonly placement: Placement;
   private readonly ztunnel: MeshInstall | undefined;
+  private readonly chainEntry: number | undefined;
 
-  constructor(cluster: Cluster, namespace: string, mode: KubernetesMode, placement: Placement, meshes: readonly MeshInstall[]) {
+  constructor(cluster: Cluster, namespace: string, mode: KubernetesMode, placement: Placement, meshes: readonly MeshInstall[], chainEntry?: number) {
     this.cluster = cluster;
     this.namespace = namespace;
     this.mode = mode;
     this.placement = placement;
     this.hops = hopsFor(mode);
     this.ztunnel = meshes.find((m) => m.mesh === 'istio-ambient');
+    this.chainEntry = chainEntry;
   }
 
   get empty(): boolean {
@@ -126,6 +131,7 @@ export class KubernetesMeshPath implements MeshPathProbe {
   private where(place: HopPlace): string {
     if (place === 'client-node') return ` on node ${this.placement.clientNode}`;
     if (place === 'server-node') return ` on node ${this.placement.serverNode}`;
+    if (place === 'echo' && this.chainEntry !== undefined) return ` of service ${chainServiceName(this.chainEntry)} in namespace ${this.namespace}`;
     return ` in namespace ${this.namespace}`;
   }
 
@@ -141,7 +147,8 @@ export class KubernetesMeshPath implements MeshPathProbe {
       case 'generator':
         return own.filter((p) => live(p) && role(p) === 'loadgen' && !this.earlier.has(uid(p)));
       case 'echo':
-        return own.filter((p) => live(p) && role(p) === 'app');
+        // In a call chain, the service the generators call: its proxy sees exactly their requests.
+        return own.filter((p) => live(p) && role(p) === 'app' && (this.chainEntry === undefined || p.metadata?.labels?.[CHAIN_INDEX_LABEL] === String(this.chainEntry)));
       case 'waypoint':
         return own.filter((p) => live(p) && p.metadata?.labels?.[GATEWAY_NAME_LABEL] === WAYPOINT_NAME);
       case 'client-node':

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPort } from '../../../helpers/servers.ts';
+import { refusedPort } from '../../../helpers/servers.ts';
 import { fetchOnce, Fixture, HOST } from './fixture.ts';
 
 describe('builtin proxy, L7', () => {
@@ -9,7 +9,7 @@ describe('builtin proxy, L7', () => {
   it('answers 502 with a short reason when the upstream refuses connections', async () => {
     fixture = await Fixture.create();
     const listen = await fixture.endpoint();
-    const upstream = { host: HOST, port: await closedPort() };
+    const upstream = { host: HOST, port: await refusedPort() };
     await fixture.proxy({ name: 'waypoint', listeners: [{ name: 'waypoint', mode: 'http', listen, upstream }] });
 
     const agent = fixture.agent();
