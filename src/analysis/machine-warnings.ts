@@ -15,9 +15,10 @@ export const MACHINE_OVERLOADED = 'machine-overloaded';
 /**
  * The run-level `machine-overloaded` warning: in some measured phase the generator's machine had a 1-minute load
  * average above its core count (more runnable tasks than CPUs: threads waited for a core, so latencies include
- * that wait) or steal at or above HIGH_STEAL. Phases from files without machine state are skipped.
+ * that wait) or steal at or above HIGH_STEAL. Phases from files without machine state are skipped. `adHoc` names
+ * the one phase of `meshtax load`, which has no mode or repetition: "during the measurement".
  */
-export function machineWarnings(phases: readonly PhaseRecord[]): Warning[] {
+export function machineWarnings(phases: readonly PhaseRecord[], adHoc = false): Warning[] {
   const overloaded: string[] = [];
   let worst: { load: number; cores: number } | undefined;
   let worstSteal = 0;
@@ -36,10 +37,11 @@ export function machineWarnings(phases: readonly PhaseRecord[]): Warning[] {
   if (worst) causes.push(`load average up to ${worst.load.toFixed(2)} on ${worst.cores} cores`);
   if (worstSteal >= HIGH_STEAL) causes.push(`CPU steal up to ${(worstSteal * 100).toFixed(1)}%`);
   const shown = overloaded.slice(0, 3).join('; ') + (overloaded.length > 3 ? `; and ${overloaded.length - 3} more` : '');
+  const during = adHoc ? 'the measurement' : `${overloaded.length} of ${phases.length} phases`;
   return [
     {
       code: MACHINE_OVERLOADED,
-      message: `the machine was overloaded during ${overloaded.length} of ${phases.length} phases (${causes.join(', ')}): ${shown}; its latencies include waits for a CPU`,
+      message: `the machine was overloaded during ${during} (${causes.join(', ')})${adHoc ? '' : `: ${shown}`}; its latencies include waits for a CPU`,
       hint: 'stop other work on the machine (or use a larger one) and run again; compare only runs made on equally quiet machines',
     },
   ];

@@ -11,6 +11,7 @@ import { writeFileAtomically } from '../results/atomic-write.ts';
 import { boxTable } from './columns.ts';
 import { EXIT, type ExitCode } from '../core/exit-codes.ts';
 import { UsageError } from '../core/errors.ts';
+import { didYouMean } from '../scenario/suggest.ts';
 
 /**
  * `meshtax history <dir>`: the mesh tax across the runs under a results directory, oldest first, one trend per
@@ -19,7 +20,9 @@ import { UsageError } from '../core/errors.ts';
 export async function historyCommand(dir: string, flags: { json: boolean; html?: string; scenario?: string }): Promise<ExitCode> {
   const { runs, skipped, points, scenarios } = await readTrend(dir, flags.scenario);
   if (runs === 0 && flags.scenario !== undefined && scenarios.size > 0) {
-    throw new UsageError(`--scenario ${flags.scenario}: no run of that scenario under ${dir}; its runs are of ${[...scenarios].sort().join(', ')}`);
+    const names = [...scenarios].sort();
+    const guess = didYouMean(flags.scenario, names);
+    throw new UsageError(`--scenario ${flags.scenario}: no run of that scenario under ${dir}; ${guess === undefined ? '' : `${guess} `}its runs are of ${names.join(', ')}`);
   }
   if (runs === 0) throw new UsageError(`no run.json under ${dir}; give the output directory of meshtax run (default: results)`);
   const groups = trendGroups(points);

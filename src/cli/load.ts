@@ -4,8 +4,9 @@ import { parseTarget, TargetError } from '../loadgen/target.ts';
 import type { PhaseSpec } from '../loadgen/types.ts';
 import { machineWarnings } from '../analysis/machine-warnings.ts';
 import { phaseRecord } from '../pipeline/phase-record.ts';
-import { loadSummary } from '../report/load-summary.ts';
-import { invalidLines, warningLines } from '../report/terminal.ts';
+import { loadInvalidLines, loadSummary } from '../report/load-summary.ts';
+import { warningLines } from '../report/terminal.ts';
+import { formatRate } from '../core/format.ts';
 import { RequestMixError, requestMix, type RequestMix } from '../scenario/request-mix.ts';
 import { durationFlag } from './duration-flag.ts';
 import { EXIT, type ExitCode } from '../core/exit-codes.ts';
@@ -34,7 +35,8 @@ export interface LoadFlags extends ProgressFlags {
 export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCode> {
   const spec = loadSpec(url, flags);
   const endScope = cleanupScope();
-  const progress = progressObserver(progressStyle(flags));
+  // One measurement of one target: no [1/1], no mode, no repetition.
+  const progress = progressObserver(progressStyle(flags), process.stderr, () => `${url} @ ${spec.rate === null ? 'closed loop' : `${formatRate(spec.rate)} rps`}`);
   const runner = new PhaseRunner();
   runner.on('progress', (event) => progress.progress?.(event));
   progress.phaseStarted?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1);
@@ -43,7 +45,7 @@ export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCo
     progress.phaseFinished?.({ mode: url, rate: spec.rate, repetition: 1 }, 0, 1, record);
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else process.stdout.write(`${[loadSummary(spec, record), ...invalidLines([record], []), ...(flags.quiet ? [] : warningLines([], [...machineWarnings([record]), ...record.warnings]))].join('\n')}\n`);
+    else process.stdout.write(`${[loadSummary(spec, record), ...loadInvalidLines(record), ...(flags.quiet ? [] : warningLines([], [...machineWarnings([record], true), ...record.warnings]))].join('\n')}\n`);
     // Failed requests have no latency: beyond the limit the percentiles describe a failing target, and CI must see it.
     const failed = phaseValidity(record).reasons.find((reason) => reason.code === 'failed-requests');
     if (failed) {

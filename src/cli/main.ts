@@ -17,11 +17,15 @@ import type { StartupFlags } from './startup.ts';
 import { progressOption, quietOption } from './progress.ts';
 import { validateCommand } from './validate.ts';
 import { showCommand, type ShowFlags } from './show.ts';
+import { DEFAULT_RESULTS_DIR } from '../results/locate-run.ts';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** A flag that may be given again and again; help shows `shown` as its default once (commander would add `(default: [])`). */
 const repeatable = (flags: string, description: string, shown: string): Option => new Option(flags, `${description} (repeatable)`).argParser(collect).default([], shown);
+
+/** Where show and report look a run id up. */
+const resultsOption = (): Option => new Option('--results <dir>', 'where to look a run id up (the output directory of meshtax run)').default(DEFAULT_RESULTS_DIR);
 
 function program(setExit: (code: ExitCode) => void): Command {
   const root = new Command('meshtax')
@@ -124,8 +128,9 @@ function program(setExit: (code: ExitCode) => void): Command {
   root
     .command('report')
     .description('write the reports of a run again: report.md, report.html, junit.xml, smp.json, phases.csv; of several runs (a pilot, one run per service): the same reports with every service side by side, into --out')
-    .argument('<run...>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results); several: one per service, named by metadata.name')
+    .argument('<run...>', 'a run.json written by meshtax run, its run directory, or its run id (looked up under ./results or --results); several: one per service, named by metadata.name')
     .option('--out <dir>', 'directory to write into (default: beside run.json; needed for several runs)')
+    .addOption(resultsOption())
     .addOption(repeatable('--format <list>', 'formats to write, comma-separated: markdown (or md), html, junit, csv, smp', 'all'))
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (files: string[], flags: ReportFlags) => setExit(await reportCommand(files, flags)));
@@ -134,7 +139,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .command('show')
     .description('print the summary of a finished run again, as run printed it')
     .argument('<run>', 'a run id (looked up under ./results or --results), a run directory, or a run.json')
-    .option('--results <dir>', 'where to look a run id up (the output directory of meshtax run)', 'results')
+    .addOption(resultsOption())
     .option('--json', 'print run.json instead of the summary', false)
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (target: string, flags: ShowFlags) => setExit(await showCommand(target, flags)));
@@ -173,7 +178,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .description('project what each measured mode would cost a fleet per month: CPU, memory, nodes, money, with intervals')
     .argument('<run.json...>', 'run.json files (or run directories) written by meshtax run; a mode in several: the highest rate, then the newest')
     .requiredOption('--fleet <file>', 'fleet file: services, pods, rps, node size and prices (see docs/fleet-example.yaml)')
-    .option('--mode <mode>', 'only this mode (repeatable; default: every mode the runs compared with baseline)', collect, [])
+    .addOption(repeatable('--mode <mode>', 'only this mode', 'every mode the runs compared with baseline'))
     .option('--rate <rps>', 'use the comparisons at this rate (default: the highest rate measured)')
     .addOption(new Option('--format <format>', 'output format').choices(ESTIMATE_FORMATS).default('table'))
     .option('--out <file>', 'write the output to this file instead of stdout')

@@ -15,7 +15,7 @@ export async function requireWritableDir(dir: string, flag: string): Promise<voi
   const probe = path.join(dir, `.meshtax-write-check-${process.pid}-${randomBytes(3).toString('hex')}`);
   let made: string | undefined;
   try {
-    made = await mkdir(dir, { recursive: true }).catch(firstRealError(dir));
+    made = await makeMissing(dir);
     await writeFile(probe, '');
   } catch (error) {
     throw new UsageError(`cannot write to ${flag} ${dir}: ${writeFailureReason(error)}`);
@@ -25,17 +25,27 @@ export async function requireWritableDir(dir: string, flag: string): Promise<voi
 }
 
 /**
- * Node's recursive mkdir reports ENOENT when the real cause is further up (a read-only file system gives EROFS
- * only for the first directory it may not create): that first directory is made alone to get the real error.
+ * Makes the directories of `dir` that do not exist, one at a time from the nearest one that does, and returns the
+ * first one made (undefined when `dir` existed). Not Node's recursive mkdir: under /proc it retries forever at full
+ * CPU (mkdir there says ENOENT although the parent exists), and on a read-only file system it reports ENOENT for
+ * the real cause further up. One plain mkdir per level gets each level's own error.
  */
-function firstRealError(dir: string): (error: unknown) => Promise<never> {
-  return async (error) => {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    let missing = path.resolve(dir);
-    while ((await stat(path.dirname(missing)).catch(() => undefined)) === undefined && path.dirname(missing) !== missing) {
-      missing = path.dirname(missing);
+async function makeMissing(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  while ((await stat(at).catch(() => undefined)) === undefined && path.dirname(at) !== at) {
+    missing.unshift(at);
+    at = path.dirname(at);
+  }
+  let made = 0;
+  try {
+    for (const level of missing) {
+      await mkdir(level);
+      made++;
     }
-    await mkdir(missing);
+  } catch (error) {
+    if (made > 0) await rm(missing[0]!, { recursive: true, force: true }).catch(() => undefined);
     throw error;
-  };
+  }
+  return missing[0];
 }

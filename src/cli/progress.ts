@@ -34,21 +34,43 @@ export type ProgressObserver = RunObserver & { stop(): void };
  * the engine never draws. `bar` redraws one line; `plain` writes one line when a phase ends, so a CI log that is not
  * a terminal still shows the run moving (a Kubernetes pilot runs for half an hour).
  */
-export function progressObserver(style: ProgressStyle, stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): ProgressObserver {
+export function progressObserver(
+  style: ProgressStyle,
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  label: PhaseLabel = phaseLabel,
+): ProgressObserver {
   if (style === 'none') return { stop: () => {} };
-  if (style === 'plain') return plainObserver(stream);
-  return barObserver(stream);
+  if (style === 'plain') return plainObserver(stream, label);
+  return barObserver(stream, label);
 }
 
-const phaseLabel = (phase: PlannedPhase, index: number, total: number): string =>
+/** How a progress line names a phase: `[3/6] node-proxy @ 1000 rps rep 1` for run; load names its target. */
+export type PhaseLabel = (phase: PlannedPhase, index: number, total: number) => string;
+
+const phaseLabel: PhaseLabel = (phase, index, total) =>
   `[${index + 1}/${total}] ${modeLabel(phase)} @ ${phase.rate === null ? 'closed loop' : `${formatRate(phase.rate)} rps`} rep ${phase.repetition}`;
 
-/** `[3/6] node-proxy @ 1000 rps rep 1: p50 125 µs, done` once per phase; a failed phase says why. */
-function plainObserver(stream: NodeJS.WritableStream): ProgressObserver {
+/**
+ * `[3/6] node-proxy @ 1000 rps rep 1: p50 125 µs, done` once per phase; a failed phase says why. Bringing modes up
+ * and cleaning up get a line before and after: on a cluster each takes minutes, and a CI log must not go quiet.
+ */
+function plainObserver(stream: NodeJS.WritableStream, phaseLabel: PhaseLabel): ProgressObserver {
   let label = '';
   return {
     runStarted(runId, runDir, phases) {
       stream.write(`meshtax run ${runId}: ${phases} phase${phases === 1 ? '' : 's'}, results in ${runDir}\n`);
+    },
+    activating({ down, up }) {
+      stream.write(`${down.length > 0 ? `taking down ${down.join(', ')}; ` : ''}bringing up ${up.join(', ')}\n`);
+    },
+    activated(modes) {
+      stream.write(`up: ${modes.join(', ')}\n`);
+    },
+    cleaningUp() {
+      stream.write('cleaning up\n');
+    },
+    cleanedUp(error) {
+      stream.write(`${error ?? 'cleaned up'}\n`);
     },
     phaseStarted(phase, index, total) {
       label = phaseLabel(phase, index, total);
@@ -72,7 +94,7 @@ function phaseFigures(record: PhaseRecord): string {
   return `${parts.join(', ')}, `;
 }
 
-function barObserver(stream: NodeJS.WritableStream & { isTTY?: boolean }): ProgressObserver {
+function barObserver(stream: NodeJS.WritableStream & { isTTY?: boolean }, phaseLabel: PhaseLabel): ProgressObserver {
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as NodeJS.WriteStream,

@@ -1,8 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { FileTooLarge, NotRegularFile, readRegularFile } from '../core/regular-file.ts';
 import { type Problem, ScenarioError } from '../scenario/errors.ts';
 import { describeIssues, errorMap } from '../scenario/issues.ts';
 import { find } from '../scenario/locate.ts';
+import { nestingProblem, nestingTooDeepAt } from '../scenario/nesting.ts';
 import { positions, structureProblems, syntaxProblems } from '../scenario/yaml-problems.ts';
 import { type Fleet, fleetSchema } from './fleet-schema.ts';
 
@@ -16,17 +17,16 @@ const MAX_ALIAS_COUNT = 20;
 
 const EXAMPLE_HINT = 'start with apiVersion: meshtax.dev/v1alpha1, kind: Fleet; see docs/fleet-example.yaml';
 
+/** Reads and validates a fleet file; only a regular file is read (a FIFO would block the read past Ctrl-C). */
 export async function loadFleetFile(path: string): Promise<Fleet> {
   let text: string;
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new ScenarioError([{ source: path, message: `cannot read ${path}: it is not a regular file` }]);
-    if (info.size > MAX_FLEET_BYTES) {
-      throw new ScenarioError([{ source: path, message: `the file is ${(info.size / 1024 / 1024).toFixed(1)} MiB; a fleet file may be at most 4 MiB` }]);
-    }
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, MAX_FLEET_BYTES);
   } catch (error) {
-    if (error instanceof ScenarioError) throw error;
+    if (error instanceof FileTooLarge) {
+      throw new ScenarioError([{ source: path, message: `the file is ${(error.bytes / 1024 / 1024).toFixed(1)} MiB; a fleet file may be at most 4 MiB` }]);
+    }
+    if (error instanceof NotRegularFile) throw new ScenarioError([{ source: path, message: `cannot read ${path}: ${error.kind}` }]);
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new ScenarioError([{ source: path, message: `cannot read ${path}: ${why}`, hint: 'give the fleet file with --fleet FILE' }]);
@@ -36,11 +36,14 @@ export async function loadFleetFile(path: string): Promise<Fleet> {
 
 /** Validates fleet YAML already in memory; `source` names it in problems. */
 export function loadFleetText(text: string, source: string): Fleet {
+  // Before parsing: yaml's composer recurses once per level and would run out of stack on a deep file.
+  const tooDeep = nestingTooDeepAt(text);
+  if (tooDeep !== undefined) throw new ScenarioError([nestingProblem(text, source, tooDeep, 'a fleet file')]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const at = positions(source, lineCounter);
   const problems: Problem[] = syntaxProblems(doc, at);
-  if (doc.errors.length === 0) problems.push(...structureProblems(doc, at));
+  if (doc.errors.length === 0) problems.push(...structureProblems(doc, at, 'fleet files'));
   if (problems.length > 0) throw new ScenarioError(problems);
   if (!isMap(doc.contents)) {
     const offset = doc.contents?.range?.[0];

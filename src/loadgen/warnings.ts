@@ -55,7 +55,10 @@ export function generatorWarnings(check: GeneratorCheck): Warning[] {
   if (spec.loop === 'open' && spec.rate !== null && achievedRps < spec.rate * ACHIEVED_RATE_FLOOR) {
     const share = ((achievedRps / spec.rate) * 100).toFixed(1);
     const causes: string[] = [];
-    if (generator.queued > 0) causes.push(`${generator.queued} requests waited for a free connection`);
+    // Requests queue for a connection while the generator reconnects to a target that refuses: then the refusals are
+    // the cause, and the queue only their echo.
+    if (targetGone) causes.push(`${(kinds.refused ?? 0) + (kinds.reset ?? 0)} requests met a refused or reset connection`);
+    else if (generator.queued > 0) causes.push(`${generator.queued} requests waited for a free connection`);
     if (generator.slipUs.p99 > 1000) causes.push(`the scheduler ran late (slip p99 ${generator.slipUs.p99} µs)`);
     warnings.push({
       code: 'generator-behind',

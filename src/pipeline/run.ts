@@ -12,7 +12,7 @@ import { writeFinalRunFile, writeRunFile, writeRunFileSync } from '../results/ru
 import type { PhaseRecord, RunDocument } from '../results/schema.ts';
 import { RUN_SCHEMA_VERSION } from '../results/schema.ts';
 import { runtimeFor } from '../runtimes/registry.ts';
-import { RuntimeFailure, type PreparedMode, type Runtime, type SampledResources } from '../runtimes/types.ts';
+import { RuntimeFailure, type ModeSwitch, type PreparedMode, type Runtime, type SampledResources } from '../runtimes/types.ts';
 import type { LoadedScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { TOOL } from '../tool.ts';
@@ -30,6 +30,15 @@ const HEALTH_POLL_MS = 200;
 
 export interface RunObserver {
   runStarted?(runId: string, runDir: string, phases: number): void;
+  /**
+   * The runtime is bringing modes up: all of them before the first phase (`down` empty), or a later group in place
+   * of the one deployed. Minutes on a cluster, so a CI log gets a line before and after.
+   */
+  activating?(change: ModeSwitch): void;
+  activated?(modes: readonly string[]): void;
+  /** Clean-up starts, and ends (`error`: what could not be removed). */
+  cleaningUp?(): void;
+  cleanedUp?(error?: string): void;
   phaseStarted?(phase: PlannedPhase, index: number, total: number): void;
   progress?(event: ProgressEvent): void;
   phaseFinished?(phase: PlannedPhase, index: number, total: number, record?: PhaseRecord): void;
@@ -97,7 +106,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
   const runner = new PhaseRunner();
   const failedModes = new Set<string>();
   try {
-    const prepared = await runtime.prepare(plannedModes(scenario), options.signal);
+    const modes = plannedModes(scenario);
+    options.observer?.activating?.({ down: [], up: modes });
+    const prepared = await runtime.prepare(modes, options.signal);
+    options.observer?.activated?.(modes);
     run.environment = describeEnvironment(runtime.describe());
     const targets = new Map(prepared.map((mode) => [mode.mode, mode]));
     for (const [index, phase] of plan.entries()) {
@@ -108,10 +120,17 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
         // Bringing a later group of modes up (Kubernetes: scale, roll out, prove the mode) can fail for that mode
         // alone, as a rollout refused at admission does: a failure of its phase, recorded and judged by
         // load.onPhaseFailure like any other, not the end of every mode's run.
-        await runtime.activate?.(phase.mode, options.signal).catch((error: unknown) => {
-          if (options.signal.aborted || error instanceof PhaseInterrupted || !(error instanceof Error)) throw error;
-          throw new PhaseFailure(error.message);
-        });
+        let switched: ModeSwitch | undefined;
+        await runtime
+          .activate?.(phase.mode, options.signal, (change) => {
+            switched = change;
+            options.observer?.activating?.(change);
+          })
+          .catch((error: unknown) => {
+            if (options.signal.aborted || error instanceof PhaseInterrupted || !(error instanceof Error)) throw error;
+            throw new PhaseFailure(error.message);
+          });
+        if (switched) options.observer?.activated?.(switched.up);
         const spec = phaseSpec(scenario, phase, targetOf(targets.get(phase.mode), phase.depth));
         const outage = outageOf(runtime, phase.mode, scenario.faults?.controlPlaneOutage);
         run.phases.push(
@@ -150,11 +169,14 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
     // What the runtime got to (context, nodes, namespaces made), also when it failed before the first phase: with
     // --keep that is what was left in the cluster. Described before clean-up, which forgets what it removes.
     run.environment = describeEnvironment(runtime.describe());
+    options.observer?.cleaningUp?.();
     try {
       await runtime.cleanup();
+      options.observer?.cleanedUp?.();
     } catch (error) {
       // What could not be removed is said, and run.json still gets its final state.
       const message = `clean-up failed: ${error instanceof Error ? error.message : String(error)}`;
+      options.observer?.cleanedUp?.(message);
       if (run.status !== 'interrupted') run.status = 'failed';
       run.error = run.error ? `${run.error}; ${message}` : message;
     }

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { InputError } from '../core/errors.ts';
+import { NotRegularFile, requireRegularFileSync } from '../core/regular-file.ts';
 
 /**
  * gRPC's message framing and meshtax's built-in services. meshtax speaks gRPC over node:http2 itself and uses
@@ -65,12 +66,33 @@ export function builtinRoot(): protobuf.Root {
   return root;
 }
 
-/** A `.proto` file (with its imports, relative to it) read into a root. */
+/**
+ * A `.proto` file (with its imports, relative to it) read into a root. protobufjs reads each file itself, with a
+ * blocking read; every path it resolves is checked to be a regular file first, so a FIFO named as the .proto or
+ * imported by it is refused instead of blocking the command past Ctrl-C. A path that does not exist is left to
+ * protobufjs, which tolerates a missing weak import.
+ */
 export function loadProto(file: string): protobuf.Root {
+  const root = new protobuf.Root();
+  const resolvePath = root.resolvePath.bind(root);
+  root.resolvePath = (origin: string, target: string): string | null => {
+    const resolved = resolvePath(origin, target);
+    if (resolved !== null) requireExistingRegularFile(resolved);
+    return resolved;
+  };
   try {
-    return new protobuf.Root().loadSync(file, { keepCase: true });
+    return root.loadSync(file, { keepCase: true });
   } catch (error) {
+    if (error instanceof NotRegularFile) throw new GrpcDefinitionError(`cannot read ${error.file}: ${error.kind}; give a .proto file`);
     throw new GrpcDefinitionError(`cannot read ${file} as a .proto file: ${(error as Error).message}`);
+  }
+}
+
+function requireExistingRegularFile(file: string): void {
+  try {
+    requireRegularFileSync(file);
+  } catch (error) {
+    if (error instanceof NotRegularFile) throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { PhaseSpec } from '../loadgen/types.ts';
 import type { PhaseRecord } from '../results/schema.ts';
 import { formatCount, formatRate, formatUs } from '../core/format.ts';
+import { validityOf, validityText } from '../analysis/validity.ts';
 
 type Percentiles = PhaseRecord['latencyUs'];
 
@@ -8,6 +9,12 @@ const percentiles = (values: Percentiles): string =>
   `p50 ${formatUs(values.p50)}  p90 ${formatUs(values.p90)}  p99 ${formatUs(values.p99)}  p99.9 ${formatUs(values.p999)}  max ${formatUs(values.max)}`;
 
 const seconds = (ms: number): string => `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
+
+/** `invalid measurement: …` when load's one phase is invalid (run's `invalid [mode @ rate, rep]` has nothing to name). */
+export function loadInvalidLines(record: PhaseRecord): string[] {
+  const validity = validityOf(record);
+  return validity.valid ? [] : [`invalid measurement: ${validityText(validity)}`];
+}
 
 /**
  * What `meshtax load` prints: one block for one ad-hoc measurement (no mode or repetition: there is neither),

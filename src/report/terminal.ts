@@ -3,6 +3,7 @@ import { controlPlaneLines } from './control-plane.ts';
 import { splitComparisons, validityOf, validityText } from '../analysis/validity.ts';
 import type { Comparison, PhaseRecord, RunDocument } from '../results/schema.ts';
 import { endpointTable } from './endpoints.ts';
+import { runLoop } from './loop.ts';
 import { formatBytes, formatCores, formatCount, formatRate, formatUs, modeLabel } from '../core/format.ts';
 import { CHAIN_HEAD, CHAIN_NOTE, chainRows } from './chains.ts';
 import { NODE_HEAD, NODE_NOTE, nodeRows } from './per-node.ts';
@@ -144,9 +145,7 @@ function phaseGroupLabel(phases: readonly PhaseRecord[]): string {
 
 /** What the latency column means: from the intended send time in the open loop, from the send in the closed loop. */
 function latencyLine(run: RunDocument): string {
-  const scenarioLoop = (run.scenario as { load?: { loop?: string } }).load?.loop;
-  const closed = run.phases.length > 0 ? run.phases.every((phase) => phase.loop === 'closed') : scenarioLoop === 'closed';
-  return closed
+  return runLoop(run) === 'closed'
     ? 'latency is measured from each request\'s send (closed loop: each connection sends when its previous response arrives; the rate is what the target sustained)'
     : 'latency is measured from the intended send time (open loop, corrected for coordinated omission)';
 }

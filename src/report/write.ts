@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { writeFileAtomically } from '../results/atomic-write.ts';
+import { makeDirectory, writeFileAtomically } from '../results/atomic-write.ts';
 import path from 'node:path';
 import type { RunDocument } from '../results/schema.ts';
 import { phasesCsv } from './csv.ts';
@@ -49,7 +48,7 @@ export async function writeReports(
     const extra = format === 'csv' ? resultCsvFiles([{ run }]).map((csv) => ({ file: path.join(runDir, csv.file), text: csv.text })) : [];
     return [main, ...extra];
   });
-  await mkdir(runDir, { recursive: true });
+  await makeDirectory(runDir);
   const written: string[] = [];
   for (const { file, text } of rendered) {
     await writeFileAtomically(file, text);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, renameSync, rmSync, openSync, fstatSync, ftruncateSync, writeSync, closeSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { MeshtaxError } from '../core/errors.ts';
 
 /** A file meshtax could not write, named with the reason in words (a full disk, a read-only file system, …). */
@@ -23,6 +23,7 @@ const REASONS: Record<string, string> = {
   EISDIR: 'a directory is in the way',
   ENOTDIR: 'a file is in the way of a directory',
   EIO: 'input/output error',
+  ENOENT: 'no such file or directory',
 };
 
 /** Why a file-system call failed, in words with its code, e.g. "read-only file system (EROFS)". */
@@ -34,6 +35,15 @@ function describeCode(code: string | undefined, error: unknown): string {
   const reason = code === undefined ? undefined : REASONS[code];
   if (reason !== undefined) return `${reason} (${code})`;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Makes `dir` and its parents for files about to be written; a failure is a WriteError naming the directory. */
+export async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new WriteError(dir, error);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { checkEncodedHistogram } from '../core/histogram.ts';
 import { HistogramPayloadError } from '../core/histogram-payload.ts';
-import { NotRegularFile, readRegularFile, readRegularFileSync } from './regular-file.ts';
+import { NotRegularFile, readRegularFile, readRegularFileSync } from '../core/regular-file.ts';
 import type { z } from 'zod';
 import { runSchema, type PhaseRecord, type RunDocument } from './schema.ts';
 import { InputError } from '../core/errors.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_ID_PATTERN } from './run-id.ts';
 import { ROLES } from '../core/modes.ts';
 import { perPercentile } from '../core/percentiles.ts';
 import { runtimeDescriptionSchema } from '../runtimes/descriptions.ts';
@@ -377,7 +378,7 @@ export const chainResultSchema = z.strictObject({
 
 export const runSchema = z.strictObject({
   schemaVersion: z.literal(RUN_SCHEMA_VERSION),
-  runId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  runId: z.string().regex(RUN_ID_PATTERN).describe('date, time and 4 hex digits, e.g. 20261201-120000-ab12: what meshtax run makes'),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable().describe('null while the run is still going'),
   status: z

@@ -22,6 +22,12 @@ export interface PreparedMode {
   chainUrls?: string[];
 }
 
+/** What activate() changes: the modes taken down, then the modes brought up. */
+export interface ModeSwitch {
+  down: readonly string[];
+  up: readonly string[];
+}
+
 /**
  * A runtime hosts the modes being compared: local processes or a Kubernetes cluster. prepare() brings up every
  * mode before the first phase (so phases can interleave), or those it can hold at once when activate() brings the
@@ -36,8 +42,10 @@ export interface Runtime {
   /**
    * Makes a mode's servers ready for its next phase, when the runtime cannot keep every mode up at once (a node
    * too small for all of them): others are taken down first. Absent: every mode stays up from prepare() on.
+   * `switching` is told what changes before anything does, and only when something does: on a cluster that takes
+   * minutes, which a log should show.
    */
-  activate?(mode: string, signal: AbortSignal): Promise<void>;
+  activate?(mode: string, signal: AbortSignal, switching?: (change: ModeSwitch) => void): Promise<void>;
   /** Throws a RuntimeFailure when something it started has died (checked before and after each phase). */
   checkHealth(mode: string): void;
   /**

@@ -1,6 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Document, isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { FileTooLarge, NotRegularFile, readRegularFile } from '../core/regular-file.ts';
 import { type Problem, ScenarioError } from './errors.ts';
 import { describeIssues, errorMap, type PathProblem } from './issues.ts';
 import { find } from './locate.ts';
@@ -49,21 +49,29 @@ function tooLarge(source: string, bytes: number): ScenarioError {
 }
 
 function readProblem(path: string, error: unknown): ScenarioError {
+  if (error instanceof FileTooLarge) return tooLarge(path, error.bytes);
   const code = (error as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    error instanceof NotRegularFile
+      ? error.kind
+      : code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (error as Error).message;
   return new ScenarioError([{ source: path, message: `cannot read ${path}: ${why}` }]);
 }
 
-/** Reads and validates a scenario file; throws ScenarioError listing every problem found. */
+/**
+ * Reads and validates a scenario file; throws ScenarioError listing every problem found. Only a regular file is
+ * read: a FIFO given as the scenario would otherwise block the read, and the command with it, past Ctrl-C.
+ */
 export async function loadScenarioFile(path: string, sets: string[] = []): Promise<LoadedScenario> {
   let text: string;
   try {
-    const info = await stat(path);
-    if (info.isFile() && info.size > MAX_SCENARIO_BYTES) throw tooLarge(path, info.size);
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, MAX_SCENARIO_BYTES);
   } catch (error) {
-    throw error instanceof ScenarioError ? error : readProblem(path, error);
+    throw readProblem(path, error);
   }
   return withRequestFiles(loadScenarioText(text, path, sets), dirname(path));
 }

@@ -70,8 +70,8 @@ export function nestingTooDeepAt(text: string, max = MAX_NESTING): number | unde
   return undefined;
 }
 
-/** The problem for a file nested too deep, at its place. */
-export function nestingProblem(text: string, source: string, at: number): Problem {
+/** The problem for a file nested too deep, at its place; `kind` names what the file is ("a fleet file"). */
+export function nestingProblem(text: string, source: string, at: number, kind = 'a scenario file'): Problem {
   const before = text.slice(0, at);
   const line = before.split('\n').length;
   const col = at - (before.lastIndexOf('\n') + 1) + 1;
@@ -79,7 +79,7 @@ export function nestingProblem(text: string, source: string, at: number): Proble
     source,
     line,
     col,
-    message: `nesting deeper than ${MAX_NESTING} levels; a scenario file needs a handful`,
+    message: `nesting deeper than ${MAX_NESTING} levels; ${kind} needs a handful`,
     hint: 'look for runaway [ or { or an indentation that keeps growing',
   };
 }

@@ -1,5 +1,6 @@
 import { type Document, isCollection, isMap, isSeq, parseDocument } from 'yaml';
 import { ScenarioError } from './errors.ts';
+import { MAX_NESTING, nestingTooDeepAt } from './nesting.ts';
 import { showPath } from './show.ts';
 
 /** `--set path=value`: one change to the scenario file, applied before validation. */
@@ -14,9 +15,17 @@ export type SetOverride = {
 
 const FORM = 'write --set path=value, e.g. --set load.duration=5s, --set load.rates=[100,200] or --set modes.1=sidecar';
 
+/** How much of an argument a message quotes: enough to recognise it, not a 10 000-character value back at its typist. */
+const MAX_QUOTED = 60;
+
+/** `text`, or its first characters and how long it is. */
+function quoted(text: string): string {
+  return text.length <= MAX_QUOTED ? text : `${text.slice(0, MAX_QUOTED)}… (${text.length} characters)`;
+}
+
 /** The problem source for an override: `--set load.duration=5s`. */
 export function setSource(raw: string): string {
-  return `--set ${raw}`;
+  return `--set ${quoted(raw)}`;
 }
 
 /** `write --set load.rates=[500]` for the override that gave one value at `path`, where a list belongs; undefined when none did. */
@@ -37,10 +46,10 @@ function parsePath(raw: string, text: string): (string | number)[] {
   let at = 0;
   while (at < text.length) {
     if (path.length > 0 && text[at] === '.') at++;
-    else if (path.length > 0 && text[at] !== '[') throw malformed(raw, `cannot read the path '${text}' at '${text.slice(at)}'`);
+    else if (path.length > 0 && text[at] !== '[') throw malformed(raw, `cannot read the path '${quoted(text)}' at '${quoted(text.slice(at))}'`);
     segment.lastIndex = at;
     const match = segment.exec(text);
-    if (!match) throw malformed(raw, `cannot read the path '${text}' at '${text.slice(at) || '(end)'}'`);
+    if (!match) throw malformed(raw, `cannot read the path '${quoted(text)}' at '${quoted(text.slice(at)) || '(end)'}'`);
     const [, name, index] = match;
     const key = index ?? name ?? '';
     path.push(/^\d+$/.test(key) ? Number(key) : key);
@@ -52,18 +61,22 @@ function parsePath(raw: string, text: string): (string | number)[] {
 /** Parses `path=value`; the value is YAML (a scalar or a flow collection such as `[100,200]` or `{a: 1}`). */
 export function parseSet(arg: string): SetOverride {
   const equals = arg.indexOf('=');
-  if (equals < 0) throw malformed(arg, `expected path=value; got '${arg}'`);
+  if (equals < 0) throw malformed(arg, `expected path=value; got '${quoted(arg)}'`);
   const pathText = arg.slice(0, equals).trim();
   if (pathText === '') throw malformed(arg, 'the path before = is empty');
   const path = parsePath(arg, pathText);
   const valueText = arg.slice(equals + 1);
+  // Before parsing: yaml's composer recurses once per level and would run out of stack on a deep value.
+  if (nestingTooDeepAt(valueText) !== undefined) {
+    throw malformed(arg, `the value nests deeper than ${MAX_NESTING} levels; a scenario value needs a handful`, 'look for runaway [ or {');
+  }
   const doc = parseDocument(valueText, { prettyErrors: false, uniqueKeys: true });
   const [error] = doc.errors;
   if (error) {
-    throw malformed(arg, `cannot parse the value as YAML: ${error.message}`, `quote a string that contains YAML syntax: --set '${pathText}="..."'`);
+    throw malformed(arg, `cannot parse the value as YAML: ${error.message}`, `quote a string that contains YAML syntax: --set '${quoted(pathText)}="..."'`);
   }
   if (isCollection(doc.contents) && !doc.contents.flow) {
-    throw malformed(arg, 'the value must be one YAML scalar or flow collection', `write a list as [100,200] and a mapping as {a: 1}, or quote a string: --set '${pathText}="..."'`);
+    throw malformed(arg, 'the value must be one YAML scalar or flow collection', `write a list as [100,200] and a mapping as {a: 1}, or quote a string: --set '${quoted(pathText)}="..."'`);
   }
   let value: unknown;
   try {

@@ -1,10 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { EndpointSpec, Protocol } from '../loadgen/endpoints.ts';
 import { builtinRoot, encodeRequest, frame, GrpcDefinitionError, loadProto, unaryMethod } from '../protocols/grpc.ts';
 import { requestName } from './requests-schema.ts';
 import type { Scenario } from './schema.ts';
 import { InputError } from '../core/errors.ts';
+import { FileTooLarge, NotRegularFile, readRegularBytesSync } from '../core/regular-file.ts';
 
 /** Largest request body meshtax sends (a request is prebuilt once and written as it is). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -44,18 +44,18 @@ export function withFilesFrom(load: Scenario['load'], dir: string): Scenario['lo
   };
 }
 
+/** A request body's bytes; only a regular file is read (a FIFO would block the read past Ctrl-C). */
 function readBody(file: string, path: (string | number)[], problems: MixProblem[]): Buffer {
   try {
-    const info = statSync(file);
-    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
-    if (info.size > MAX_BODY_BYTES) {
-      problems.push({ path, message: `${file} holds ${info.size} bytes; a request body may be at most ${MAX_BODY_BYTES} bytes (16 MiB)` });
+    return readRegularBytesSync(file, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof FileTooLarge) {
+      problems.push({ path, message: `${file} holds ${error.bytes} bytes; a request body may be at most ${MAX_BODY_BYTES} bytes (16 MiB)` });
       return Buffer.alloc(0);
     }
-    return readFileSync(file);
-  } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'ENOTFILE' ? 'not a regular file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const why =
+      error instanceof NotRegularFile ? error.kind : code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     problems.push({ path, message: `cannot read ${file}: ${why}`, hint: 'bodyFile is relative to the scenario file' });
     return Buffer.alloc(0);
   }

@@ -15,8 +15,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The candidate closest to `input` (ignoring case) within `maxDistance` edits; the first one on ties. */
-export function suggest(input: string, candidates: readonly string[], maxDistance = 2): string | undefined {
-  let best: string | undefined;
+export function suggest<T extends string>(input: string, candidates: readonly T[], maxDistance = 2): T | undefined {
+  let best: T | undefined;
   let bestDistance = maxDistance + 1;
   for (const candidate of candidates) {
     const distance = editDistance(input.toLowerCase(), candidate.toLowerCase());

@@ -31,9 +31,9 @@ export function syntaxProblems(doc: Document, at: At): Problem[] {
  * Duplicate keys (checked here in linear time: the parser's own uniqueKeys check is quadratic in the size of a
  * mapping), keys that are not plain scalars, and aliases: a scenario file has no use for them, they make it hard
  * to read (a value is not where it is used), and they are how a small file expands into a huge one. The first alias
- * is named, with how many more there are.
+ * is named, with how many more there are. `kind` names the files in the message ("fleet files").
  */
-export function structureProblems(doc: Document, at: At): Problem[] {
+export function structureProblems(doc: Document, at: At, kind = 'scenario files'): Problem[] {
   const problems: Problem[] = [];
   const aliases: Alias[] = [];
   const place = (node: unknown) => {
@@ -69,7 +69,7 @@ export function structureProblems(doc: Document, at: At): Problem[] {
     const more = aliases.length > 1 ? ` (${aliases.length - 1} more in this file)` : '';
     problems.push({
       ...place(first),
-      message: `alias *${first.source}: scenario files do not use YAML aliases${more}`,
+      message: `alias *${first.source}: ${kind} do not use YAML aliases${more}`,
       hint: `write the value out where the alias is, and drop the anchor &${first.source}`,
     });
   }

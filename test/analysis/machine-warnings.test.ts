@@ -30,6 +30,13 @@ describe('the machine-overloaded warning', () => {
     expect(machineWarnings([phase('baseline', 1, QUIET), phase('sidecar', 1, atCores), phase('old', 1, undefined)])).toEqual([]);
   });
 
+  it("says 'during the measurement' for load's one phase, which has no mode or repetition to name", () => {
+    const busy: Machine = { ...QUIET, loadAverage1m: { start: 1.5, end: 3.25 } };
+    expect(machineWarnings([phase('external', 1, busy)], true).map((w) => w.message)).toEqual([
+      'the machine was overloaded during the measurement (load average up to 3.25 on 2 cores); its latencies include waits for a CPU',
+    ]);
+  });
+
   it('names the phases whose load average exceeded the core count, with the worst load per core', () => {
     const busy: Machine = { ...QUIET, loadAverage1m: { start: 1.5, end: 3.25 } };
     const busier: Machine = { cores: 4, loadAverage1m: { start: 9, end: null }, cpuBusyFraction: 0.9, stealFraction: null };

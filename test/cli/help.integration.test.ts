@@ -5,7 +5,7 @@ import { runCli } from '../helpers/cli.ts';
 
 describe('help', () => {
   it('shows each default once, and never as (default: [])', async () => {
-    for (const command of ['run', 'render', 'cleanup', 'load', 'validate', 'report', 'show', 'compare', 'history', 'doctor']) {
+    for (const command of ['run', 'startup', 'render', 'cleanup', 'load', 'validate', 'report', 'show', 'compare', 'history', 'estimate', 'doctor']) {
       const help = (await runCli([command, '--help'])).stdout;
       // Join commander's wrapped lines so an option's description reads as one.
       const options = help.replace(/\n {10,}/g, ' ').split('\n').filter((line) => /^\s+-/.test(line));

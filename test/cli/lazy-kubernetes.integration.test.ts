@@ -29,7 +29,6 @@ const kubernetesClient = (modules: readonly string[]) => modules.filter((url) =>
 
 describe('the Kubernetes client loads only for commands that talk to a cluster', () => {
   it.each([
-    [['--version']],
     [['validate', 'scenarios/quickstart.yaml']],
     [['validate', 'scenarios/kubernetes/baseline.yaml']],
     [['--help']],
@@ -39,6 +38,15 @@ describe('the Kubernetes client loads only for commands that talk to a cluster',
     // The hook saw the CLI's own modules, so an empty answer below is not a hook that saw nothing.
     expect(modules.some((url) => url.endsWith('/dist/cli/main.js'))).toBe(true);
     expect(kubernetesClient(modules)).toEqual([]);
+  });
+
+  it('--version is answered from package.json, loading none of the CLI', () => {
+    const { code, modules } = modulesLoadedBy(['--version']);
+    expect(code).toBe(0);
+    expect(modules.some((url) => url.endsWith('/bin/node-version.js'))).toBe(true);
+    expect(modules.filter((url) => url.includes('/dist/') || url.includes('/node_modules/'))).toEqual([]);
+    const version = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' }).stdout;
+    expect(version).toBe(`${(JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version}\n`);
   });
 
   it('cleanup, which talks to a cluster, does import it (and says what is missing without one)', () => {

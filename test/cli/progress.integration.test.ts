@@ -40,6 +40,28 @@ describe('progress styles', () => {
     ]);
   });
 
+  it('plain writes a line before and after modes come up and before and after clean-up, which take minutes on a cluster', () => {
+    const { stream, text } = collect();
+    const observer = progressObserver('plain', stream);
+    observer.activating?.({ down: [], up: ['baseline', 'istio-sidecar'] });
+    observer.activated?.(['baseline', 'istio-sidecar']);
+    observer.activating?.({ down: ['baseline', 'istio-sidecar'], up: ['istio-ambient'] });
+    observer.activated?.(['istio-ambient']);
+    observer.cleaningUp?.();
+    observer.cleanedUp?.();
+    observer.cleanedUp?.('clean-up failed: namespace meshtax-x-baseline stuck Terminating');
+    expect(text().split('\n')).toEqual([
+      'bringing up baseline, istio-sidecar',
+      'up: baseline, istio-sidecar',
+      'taking down baseline, istio-sidecar; bringing up istio-ambient',
+      'up: istio-ambient',
+      'cleaning up',
+      'cleaned up',
+      'clean-up failed: namespace meshtax-x-baseline stuck Terminating',
+      '',
+    ]);
+  });
+
   it('none writes nothing', () => {
     const { stream, text } = collect();
     const observer = progressObserver('none', stream);
@@ -62,7 +84,12 @@ describe('progress of the CLI when stderr is not a terminal', () => {
     const result = await runCli([...args, '--out', out]);
     expect(result.code, result.stderr).toBe(0);
     const { runDir, run } = readRun(out);
-    expect(result.stderr).toMatch(new RegExp(`^meshtax run ${run.runId}: 1 phase, results in ${runDir}\\n\\[1/1\\] baseline @ 200 rps rep 1: p50 \\d[^,]* [µm]s, p99 [^,]+, \\d+ rps, done\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^meshtax run ${run.runId}: 1 phase, results in ${runDir}\\nbringing up baseline\\nup: baseline\\n` +
+          `\\[1/1\\] baseline @ 200 rps rep 1: p50 \\d[^,]* [µm]s, p99 [^,]+, \\d+ rps, done\\ncleaning up\\ncleaned up\\n$`,
+      ),
+    );
     // The summary stays on stdout.
     expect(result.stdout).toMatch(/latency is measured from the intended send time/);
 
@@ -93,7 +120,29 @@ describe('progress of the CLI when stderr is not a terminal', () => {
     expect(result.stdout).toMatch(/^warning: \d+ samples: p99\.9 needs/m);
     expect(result.stdout).toContain('hint: lengthen --duration, raise --rate\n');
     expect(result.stdout).not.toMatch(/load\.(duration|connections|workers)|repetitions/);
-    expect(result.stderr).toMatch(new RegExp(`^\\[1/1\\] ${server.url.replace(/[.]/g, '\\.')} @ 200 rps rep 1: p50 \\d\\S* [µm]s, .*done\\n$`));
+    // One measurement of one target: named by the target, without run's [1/1] and rep 1.
+    expect(result.stderr).toMatch(new RegExp(`^${server.url.replace(/[.]/g, '\\.')} @ 200 rps: p50 \\d\\S* [µm]s, .*done\\n$`));
+  });
+
+  it('load against a target that goes away: its own words, not run\'s, for the invalid phase, its cause and its progress line', async () => {
+    // The server stops listening and drops its connections after 40 requests: every reconnect is refused.
+    let closing: Promise<void> | undefined;
+    const dying = await startServer((request, response, count) => {
+      okHandler(request, response, count);
+      if (count === 40) closing = dying.close();
+    });
+    const result = await runCli(['load', dying.url, '--rate', '200', '--duration', '1s', '--warmup', '0s', '--connections', '2', '--timeout', '300ms']);
+    await closing;
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^invalid measurement: /m);
+    expect(result.stdout).not.toMatch(/external|\brep\b|\[1\/1\]/);
+    // The refusals explain a shortfall of rate; the queue behind them is not a cause, and more connections no cure.
+    expect(result.stdout).not.toContain('waited for a free connection');
+    expect(result.stdout).not.toMatch(/raise --connections/);
+    const behind = /^warning: achieved .*$/m.exec(result.stdout)?.[0];
+    if (behind !== undefined) expect(behind).toMatch(/requests met a refused or reset connection/);
+    const [progress] = result.stderr.split('\n');
+    expect(progress).toMatch(new RegExp(`^${dying.url.replace(/[.]/g, '\\.')} @ 200 rps: p50 .*, \\d+ failed, done$`));
   });
 
   it('load in the closed loop says so instead of a requested rate', async () => {

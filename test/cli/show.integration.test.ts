@@ -53,6 +53,16 @@ describe('meshtax report', () => {
     expect(result.stdout).toBe(`${path.join(out, 'report.md')}\n`);
   });
 
+  it('looks a run id up under --results, as show does', async () => {
+    const { cwd, runDir } = resultsWithFixture();
+    const result = await runCli(['report', fixtureRun.runId, '--results', path.join(cwd, 'results'), '--format', 'md']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${path.join(runDir, 'report.md')}\n`);
+    const missing = await runCli(['report', '20261201-000000-ab12', '--results', cwd]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${path.join(cwd, '20261201-000000-ab12', 'run.json')} does not exist (give --results DIR`);
+  });
+
   it('accepts a run id under ./results', async () => {
     const { cwd, runDir } = resultsWithFixture();
     const result = await runCli(['report', fixtureRun.runId, '--format', 'md,junit'], cwd);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../src/results/schema.ts';
 import { runCli, startCli, tempDir } from '../helpers/cli.ts';
+import { fixtureRun } from '../report/fixture.ts';
 import { waitFor } from '../helpers/poll.ts';
 
 /** Mount points this file made; unmounted after each test. */
@@ -53,6 +54,14 @@ function fill(dir: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A run directory holding the report fixture's run.json, under `parent` (a new directory by default). */
+function fixtureRunDir(parent = tempDir()): string {
+  const runDir = path.join(parent, fixtureRun.runId);
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(fixtureRun));
+  return runDir;
 }
 
 const quick = ['--set', 'load.duration=1s', '--set', 'load.warmup=0s', '--set', 'load.rates=[200,300]', '--set', 'load.repetitions=2'];
@@ -111,5 +120,48 @@ describe('write failures', () => {
     const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunDocument;
     expect(run.status).toBe('failed');
     expect(run.error).toContain(`cannot write ${path.join(runDir, 'report.md')}`);
+  });
+
+  it('report --out that is a file: exit 2, one line, for one run and for a pilot', async () => {
+    const file = path.join(tempDir(), 'not-a-dir');
+    writeFileSync(file, 'x');
+    const expected = `meshtax: --out ${file} is a file, not a directory; give a directory for the results\n`;
+    const one = await runCli(['report', fixtureRunDir(), '--out', file]);
+    expect([one.code, one.stderr, one.stdout]).toEqual([2, expected, '']);
+    const pilot = await runCli(['report', fixtureRunDir(), fixtureRunDir(), '--out', file]);
+    expect([pilot.code, pilot.stderr, pilot.stdout]).toEqual([2, expected, '']);
+  });
+
+  it('report --out on a read-only file system: exit 2, one line', async () => {
+    const readOnly = mountTmpfs('ro,size=1m');
+    const out = path.join(readOnly, 'reports');
+    const result = await runCli(['report', fixtureRunDir(), '--out', out]);
+    expect([result.code, result.stderr]).toEqual([2, `meshtax: cannot write to --out ${out}: read-only file system (EROFS)\n`]);
+  });
+
+  it('report beside a run on a read-only file system: the file named, --out suggested, exit 1', async () => {
+    const mount = mountTmpfs('size=1m');
+    const runDir = fixtureRunDir(mount);
+    execFileSync('mount', ['-o', 'remount,ro', mount]);
+    const result = await runCli(['report', runDir, '--format', 'md']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `meshtax: cannot write ${path.join(runDir, 'report.md')}: read-only file system (EROFS); give --out DIR to write the reports elsewhere\n`,
+    );
+  });
+
+  it('--out under /proc: exit 2, one line (Node\'s recursive mkdir would retry there forever)', async () => {
+    const out = `/proc/meshtax-test-${process.pid}`;
+    const run = await runCli(['run', '--out', out, ...quick]);
+    expect([run.code, run.stderr]).toEqual([2, `meshtax: cannot write to --out ${out}: no such file or directory (ENOENT)\n`]);
+    const report = await runCli(['report', fixtureRunDir(), '--out', path.join(out, 'reports')]);
+    expect([report.code, report.stderr]).toEqual([2, `meshtax: cannot write to --out ${path.join(out, 'reports')}: no such file or directory (ENOENT)\n`]);
+  });
+
+  it('history --html into a directory that does not exist: the file named, the reason in words', async () => {
+    const runDir = fixtureRunDir();
+    const html = path.join(tempDir(), 'missing', 'trend.html');
+    const result = await runCli(['history', path.dirname(runDir), '--html', html]);
+    expect([result.code, result.stderr]).toEqual([1, `meshtax: cannot write ${html}: no such file or directory (ENOENT)\n`]);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.ts';
-import { syntheticQuickstart } from '../helpers/synthetic-runs.ts';
+import { syntheticQuickstart, syntheticRunId } from '../helpers/synthetic-runs.ts';
 
 interface Workflow {
   jobs: Record<string, { steps: { name?: string; run?: string; env?: Record<string, string> }[] }>;
@@ -38,7 +38,7 @@ describe.each(['docs/ci/nightly-local.yml', 'docs/ci/nightly-kind.yml'])('%s', (
     const compare = bash(script('Compare with the earlier nights'));
     expect(compare.status, compare.stderr).toBe(0);
     expect(compare.stdout).toMatch(/prediction interval from the 7 base runs' means/);
-    expect(compare.stdout).toContain('base synthetic-213, synthetic-214, synthetic-215, synthetic-216, synthetic-217, synthetic-218, synthetic-219 → candidate synthetic-300');
+    expect(compare.stdout).toContain(`base ${[213, 214, 215, 216, 217, 218, 219].map(syntheticRunId).join(', ')} → candidate ${syntheticRunId(300)}`);
     const keep = bash(script('Keep this night with the earlier ones'));
     expect(keep.status, keep.stderr).toBe(0);
     expect(readdirSync(path.join(dir, 'history')).map((name) => name.slice(0, 8))).toEqual(

@@ -65,10 +65,18 @@ describe('problems at file:line:col', () => {
     expect(problems('')).toContain('a fleet file must be a YAML mapping');
   });
 
+  it('nesting 100 000 deep, by its depth; an alias, as a fleet file has no use for one', () => {
+    const deep = problems(`${FLEET_YAML}extra: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+    expect(deep).toMatch(/^fleet\.yaml:\d+:\d+: nesting deeper than 64 levels; a fleet file needs a handful/);
+    expect(deep).not.toContain('call stack');
+    const alias = problems(FLEET_YAML.replace('waypoints: 4', 'waypoints: &four 4\nextra: *four'));
+    expect(alias).toContain('alias *four: fleet files do not use YAML aliases');
+  });
+
   it('a file that is not there, or a directory', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'meshtax-test-'));
     await expect(loadFleetFile(path.join(dir, 'nope.yaml'))).rejects.toThrow(/cannot read .*nope\.yaml: no such file/);
-    await expect(loadFleetFile(dir)).rejects.toThrow(/not a regular file/);
+    await expect(loadFleetFile(dir)).rejects.toThrow(/it is a directory/);
     writeFileSync(path.join(dir, 'ok.yaml'), FLEET_YAML);
     await expect(loadFleetFile(path.join(dir, 'ok.yaml'))).resolves.toMatchObject({ waypoints: 4 });
   });

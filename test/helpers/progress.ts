@@ -2,7 +2,12 @@
 export function besidesProgress(stderr: string): string {
   return stderr
     .split('\n')
-    .filter((line) => !/^meshtax run \S+: \d+ phases?, results in /.test(line) && !/^\[\d+\/\d+\] .*, done$/.test(line))
+    .filter(
+      (line) =>
+        !/^meshtax run \S+: \d+ phases?, results in /.test(line) &&
+        !/^\[\d+\/\d+\] .*, done$/.test(line) &&
+        !/^(taking down .*; )?bringing up |^up: |^cleaning up$|^cleaned up$/.test(line),
+    )
     .join('\n')
     .trim();
 }

@@ -33,6 +33,11 @@ export interface QuickstartOptions {
  * on the sidecar's tax for its whole length (log-normal, σ 0.2; 0.08 on its CPU), which its rounds cannot show: two
  * identical runs differ by more than their rounds say, as real ones do.
  */
+/** The run id of syntheticQuickstart(seed): the seed in its 4 digits (decimal digits are hex digits too). */
+export function syntheticRunId(seed: number): string {
+  return `20260101-000000-${String(seed).padStart(4, '0')}`;
+}
+
 export function syntheticQuickstart(seed: number, { serverUs = 0, slowerProxyUs = 0 }: QuickstartOptions = {}): RunDocument {
   const random = seededRandom(seed);
   const phases: PhaseRecord[] = [];
@@ -45,5 +50,5 @@ export function syntheticQuickstart(seed: number, { serverUs = 0, slowerProxyUs 
     phases.push(phase('baseline', r, p50(0), p99(0), []));
     phases.push(phase('sidecar', r, p50(180 * runTax + slowerProxyUs), p99(600 * runTax + slowerProxyUs), [proxy(0.2 * runCpu * Math.exp(0.05 * normal(random)))]));
   }
-  return { ...structuredClone(fixtureRun), runId: `synthetic-${seed}`, phases, failures: [], comparisons: [], thresholds: [] };
+  return { ...structuredClone(fixtureRun), runId: syntheticRunId(seed), phases, failures: [], comparisons: [], thresholds: [] };
 }

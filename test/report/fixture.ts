@@ -164,7 +164,7 @@ const comparisons: Comparison[] = [
 
 export const fixtureRun: RunDocument = {
   schemaVersion: 1,
-  runId: 'quickstart-20250301-100000-ab12',
+  runId: '20250301-100000-ab12',
   startedAt: '2025-03-01T09:59:30.000Z',
   finishedAt: '2025-03-01T10:06:10.000Z',
   status: 'completed',

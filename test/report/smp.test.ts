@@ -8,9 +8,9 @@ describe('smpReport', () => {
   it('emits one result per mode and rate with latencies in milliseconds, pooled over repetitions', () => {
     expect(doc.smp_version).toBe('v0.0.1');
     expect(doc.results.map((r) => r.id)).toEqual([
-      'quickstart-20250301-100000-ab12-baseline-1000',
-      'quickstart-20250301-100000-ab12-sidecar-1000',
-      'quickstart-20250301-100000-ab12-ambient-1000',
+      '20250301-100000-ab12-baseline-1000',
+      '20250301-100000-ab12-sidecar-1000',
+      '20250301-100000-ab12-ambient-1000',
     ]);
     const sidecar = doc.results[1]!;
     expect(sidecar.latencies_ms).toEqual({ min: 0.56, average: 0.645, p50: 0.58, p90: 0.58, p99: 1.3, max: 2 });
@@ -26,7 +26,7 @@ describe('smpReport', () => {
   it('describes each mode\'s mesh cost as a ServiceMeshConfig', () => {
     expect(doc.service_mesh_configs[1]).toEqual({
       smp_version: 'v0.0.1',
-      id: 'quickstart-20250301-100000-ab12-sidecar-1000',
+      id: '20250301-100000-ab12-sidecar-1000',
       labels: { 'meshtax.dev/mode': 'sidecar' },
       sidecar: { count: 2, cpu_mCores: 185, mem_mb: 18, rps: 1000 },
       mtls_enabled: true,

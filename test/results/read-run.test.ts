@@ -37,3 +37,12 @@ describe('reading validity from run.json', () => {
     await expect(readRunFile(write(run))).rejects.toThrow(/phases\.0\.validity\.valid/);
   });
 });
+
+describe("run.json's runId", () => {
+  it('is a run id as meshtax run makes it: one rule with --run-id, cleanup and the netns names', async () => {
+    await expect(readRunFile(write(fixtureRun))).resolves.toMatchObject({ runId: fixtureRun.runId });
+    for (const runId of ['quickstart-20250301-100000-ab12', '20261201-000000-zzzz', '../../etc', '20261201-000000-ab12-x']) {
+      await expect(readRunFile(write({ ...fixtureRun, runId })), runId).rejects.toThrow(/is not a meshtax run\.json this version reads: runId /);
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { type Problem, ScenarioError } from '../../src/scenario/errors.ts';
-import { loadScenarioText } from '../../src/scenario/load.ts';
+import { loadScenarioFile, loadScenarioText } from '../../src/scenario/load.ts';
 import { runtimeFor } from '../../src/runtimes/registry.ts';
 
 /** Joins lines into a YAML text, so that a test's line numbers can be read off its array. */
@@ -30,4 +30,11 @@ export function problemsOf(text: string, sets: string[] = []): Problem[] {
 export function runtimeProblemsOf(text: string): Problem[] {
   const host = { platform: 'linux' as const, isRoot: () => true, hasNetworkCapabilities: () => true, runs: () => true };
   return problemsFrom(() => runtimeFor(loadScenarioText(text, 'test.yaml', []), host));
+}
+
+/** The problems loading the scenario file at `path` reports; fails the test when it loads. */
+export async function problemsLoadingFile(path: string): Promise<Problem[]> {
+  const error: unknown = await loadScenarioFile(path).catch((e: unknown) => e);
+  if (error instanceof ScenarioError) return error.problems;
+  throw new Error(`expected ${path} to be rejected, but got ${String(error)}`);
 }

@@ -24,6 +24,11 @@ it.each([
   ['load.rates=[100,', 'cannot parse the value as YAML: Flow sequence must end with a ]', `quote a string that contains YAML syntax: --set 'load.rates="..."'`],
   ['metadata.description=a: b', 'the value must be one YAML scalar or flow collection', `write a list as [100,200] and a mapping as {a: 1}, or quote a string: --set 'metadata.description="..."'`],
 ])('rejects %j with a hint showing the form', (arg, message, hint) => {
+  expect(problemsParsing(arg)).toEqual([{ source: `--set ${arg}`, message, hint }]);
+});
+
+/** The problems parseSet throws for `arg`; fails the test when it parses. */
+function problemsParsing(arg: string): ScenarioError['problems'] {
   let error: unknown;
   try {
     parseSet(arg);
@@ -31,5 +36,16 @@ it.each([
     error = e;
   }
   expect(error).toBeInstanceOf(ScenarioError);
-  expect((error as ScenarioError).problems).toEqual([{ source: `--set ${arg}`, message, hint }]);
+  return (error as ScenarioError).problems;
+}
+
+it('refuses a value nested 10 000 deep by its depth, and quotes only the start of it', () => {
+  const arg = `modes=${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  expect(problemsParsing(arg)).toEqual([
+    {
+      source: `--set ${arg.slice(0, 60)}… (20006 characters)`,
+      message: 'the value nests deeper than 64 levels; a scenario value needs a handful',
+      hint: 'look for runaway [ or {',
+    },
+  ]);
 });

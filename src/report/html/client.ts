@@ -30,6 +30,16 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     if (a < 1) return Math.round(v * 1000) + ' µs';
     return (a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2)) + ' ms';
   }
+  // A tick without spurious decimals: "300", "0.5", "1.25", never "300.00".
+  function tick(v) {
+    return String(Number(Number(v).toPrecision(3)));
+  }
+  // On a log axis only 1, 2 and 5 of each decade are labelled: Chart.js labels every minor tick, and "100" and "70"
+  // then overlap.
+  function logTick(v) {
+    var mantissa = Number((v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9))).toPrecision(3));
+    return mantissa === 1 || mantissa === 2 || mantissa === 5 ? tick(v) : '';
+  }
   var rendered = 0;
   function draw(id, config) {
     var canvas = document.getElementById(id);
@@ -40,13 +50,20 @@ export const CLIENT_SCRIPT = String.raw`(function () {
   }
 
   data.spectrum.forEach(function (chart) {
+    // µs when every latency on the chart is below a millisecond, as the delta panels choose.
+    var largest = 0;
+    chart.series.forEach(function (series) {
+      series.points.forEach(function (point) { largest = Math.max(largest, point.ms); });
+    });
+    var scale = largest < 1 ? 1000 : 1;
+    var unit = largest < 1 ? 'µs' : 'ms';
     draw(chart.canvasId, {
       type: 'line',
       data: {
         datasets: chart.series.map(function (series) {
           return {
             label: series.mode,
-            data: series.points.map(function (point) { return { x: point.x, y: point.ms, p: point.p }; }),
+            data: series.points.map(function (point) { return { x: point.x, y: point.ms * scale, p: point.p }; }),
             borderColor: modeColor(series.mode),
             backgroundColor: modeColor(series.mode),
             borderWidth: 2,
@@ -67,7 +84,8 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           },
           y: {
             type: 'logarithmic',
-            title: { display: true, text: 'latency (ms, log scale)' },
+            title: { display: true, text: 'latency (' + unit + ', log scale)' },
+            ticks: { autoSkip: false, callback: logTick },
           },
         },
         plugins: {
@@ -75,7 +93,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           tooltip: {
             callbacks: {
               title: function (items) { return items.length ? 'p' + items[0].raw.p : ''; },
-              label: function (item) { return item.dataset.label + ': ' + ms(item.raw.y); },
+              label: function (item) { return item.dataset.label + ': ' + ms(item.raw.y / scale); },
             },
           },
         },
@@ -83,10 +101,6 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     });
   });
 
-  // A tick without spurious decimals: "300", "0.5", "1.25", never "300.00".
-  function tick(v) {
-    return String(Number(Number(v).toPrecision(3)));
-  }
   // One horizontal bar chart per percentile, on its own scale and in µs when the numbers are µs.
   data.deltas.forEach(function (chart) {
     chart.panels.forEach(function (panel) {
@@ -133,6 +147,36 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           ctx.restore();
         },
       };
+      // No mode has an estimate at this percentile (too few samples): say why in the panel instead of empty axes.
+      var missing = null;
+      if (chart.series.every(function (series) { return series.valuesMs[j] === null; })) {
+        missing = chart.series.map(function (series) { return series.missing[j]; }).filter(Boolean)[0] || 'no estimate';
+        var canvas = document.getElementById(panel.canvasId);
+        if (canvas) { canvas.setAttribute('data-no-estimate', missing); canvas.setAttribute('aria-label', 'Δ' + panel.label + ': ' + missing); }
+      }
+      var noEstimate = {
+        id: 'meshtaxNoEstimate',
+        afterDraw: function (c) {
+          if (missing === null) return;
+          var ctx = c.ctx;
+          var area = c.chartArea;
+          var words = missing.split(' ');
+          var lines = [''];
+          ctx.save();
+          ctx.font = '13px ' + Chart.defaults.font.family;
+          ctx.fillStyle = '#57606a';
+          ctx.textAlign = 'center';
+          words.forEach(function (word) {
+            var line = lines[lines.length - 1];
+            var longer = line ? line + ' ' + word : word;
+            if (line && ctx.measureText(longer).width > area.right - area.left - 16) lines.push(word);
+            else lines[lines.length - 1] = longer;
+          });
+          var top = (area.top + area.bottom) / 2 - (lines.length - 1) * 9;
+          lines.forEach(function (line, k) { ctx.fillText(line, (area.left + area.right) / 2, top + k * 18); });
+          ctx.restore();
+        },
+      };
       draw(panel.canvasId, {
         type: 'bar',
         data: {
@@ -150,6 +194,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
           indexAxis: 'y',
           scales: {
             x: {
+              display: missing === null,
               suggestedMin: Math.min.apply(null, values),
               suggestedMax: Math.max.apply(null, values),
               grace: '8%',
@@ -173,7 +218,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
             },
           },
         },
-        plugins: [errorBars],
+        plugins: [errorBars, noEstimate],
       });
     });
   });

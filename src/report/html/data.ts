@@ -37,6 +37,8 @@ export interface DeltaChart {
     intervalsMs: ({ low: number; high: number } | null)[];
     /** Per percentile "not significant", "no interval" or "" (significant): the chart draws marked bars hollow. */
     marks: string[];
+    /** Per percentile, why there is no estimate ("600 samples per repetition … p99 needs 1 000: …"); null with one. */
+    missing: (string | null)[];
   }[];
 }
 
@@ -125,6 +127,7 @@ function deltaChart(rate: number | null, comparisons: readonly Comparison[]): De
         return interval === null ? null : { low: interval.low / 1000, high: interval.high / 1000 };
       }),
       marks: DELTA_PERCENTILES.map(({ key }) => shownDelta(comparison, key).mark),
+      missing: DELTA_PERCENTILES.map(({ key }) => (comparison.latencyDeltaUs[key] === null ? shownDelta(comparison, key).reason : null)),
     })),
   };
 }

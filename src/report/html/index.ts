@@ -1,6 +1,7 @@
 import { formatCores, formatRate, scenarioName } from '../../core/format.ts';
 import { DELTA_LABELS, legend, reliabilityMark, shownDelta, type DeltaKey, type ShownDelta } from '../uncertainty.ts';
 import { proxyLine } from '../terminal.ts';
+import { runLoop } from '../loop.ts';
 import { controlPlaneLines } from '../control-plane.ts';
 import { SHARED_ROLES_NOTE, sharedRoles } from '../shared-roles.ts';
 import { splitComparisons, validityOf, validityText } from '../../analysis/validity.ts';
@@ -202,11 +203,18 @@ td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } .reason, .hi
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: .75rem; }
 .card { border: 1px solid #d0d7de; border-top: 6px solid #9ca3af; border-radius: .4rem; padding: .2rem .75rem .6rem; }
 .card h3 { margin: .4rem 0; } .card dl { margin: 0; } .card .metric { display: flex; justify-content: space-between; gap: .5rem; border-top: 1px solid #eaeef2; padding: .2rem 0; }
-.card dt { color: #57606a; white-space: nowrap; } .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; } .card .value { font-weight: 600; }
-.card .range { color: #57606a; white-space: nowrap; } .card .mark { display: block; font-size: .8em; color: #57606a; }
+.card dt { color: #57606a; } .card dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; } .card .value { font-weight: 600; }
+.card .range { display: block; color: #57606a; white-space: nowrap; } .card .mark { display: block; font-size: .8em; color: #57606a; }
 .card-invalid { background: #fff8c5; } .invalid-mark { color: #9a3412; font-weight: 600; font-size: .9em; margin: .2rem 0; }
 .panels { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: .5rem; } .panels .chart-box { height: 220px; }
 `;
+
+/** Where the spectrum's latencies are measured from, by the run's load loop. */
+const LATENCY_FROM = {
+  open: 'Latency from the intended send time (corrected for coordinated omission)',
+  closed: "Latency from each request's send (closed loop: each connection sends when its previous response arrives)",
+  mixed: "Latency from the intended send time at fixed rates (corrected for coordinated omission), from each request's send at max rate (closed loop)",
+} as const;
 
 /**
  * run.json as one self-contained HTML page that works offline: the Chart.js bundle and the data are inlined, and
@@ -233,7 +241,7 @@ export function htmlReport(run: RunDocument): string {
   const charts = [
     `<section aria-labelledby="h-spectrum">
 <h2 id="h-spectrum">Latency spectrum</h2>
-<p>Latency from the intended send time (corrected for coordinated omission), each mode's histograms pooled over repetitions; both axes log scale. A curve stops where fewer than 10 samples lie above the percentile.</p>
+<p>${LATENCY_FROM[runLoop(run)]}, each mode's histograms pooled over repetitions; both axes log scale. A curve stops where fewer than 10 samples lie above the percentile.</p>
 ${spectrum.length === 0 ? '<p>No phases measured.</p>' : spectrum.map((c) => `<h3 class="visually-hidden">${escapeHtml(c.title)}</h3>\n${canvas(c.canvasId, c.title, c.series.map((s) => `${s.mode}: ${s.samples} samples`).join('; '))}`).join('\n')}
 </section>`,
     `<section aria-labelledby="h-deltas">

@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { writeFileAtomically } from '../../results/atomic-write.ts';
+import { makeDirectory, writeFileAtomically } from '../../results/atomic-write.ts';
 import { resultCsvFiles } from '../result-csv.ts';
 import { legend, MissingReasons } from '../uncertainty.ts';
 import { REPORT_FILES, type ReportFormat } from '../write.ts';
@@ -27,7 +26,7 @@ export async function writePilotReports(services: readonly PilotService[], outDi
       ? resultCsvFiles(services.map((service) => ({ run: service.run, label: service.name })), 'service').map((csv) => ({ file: path.join(outDir, csv.file), text: csv.text }))
       : []),
   ]);
-  await mkdir(outDir, { recursive: true });
+  await makeDirectory(outDir);
   for (const { file, text } of rendered) await writeFileAtomically(file, text);
   return rendered.map(({ file }) => file);
 }

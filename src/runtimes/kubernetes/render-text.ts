@@ -2,6 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { UsageError } from '../../core/errors.ts';
 import { plannedModes } from '../../scenario/plan.ts';
+import { suggest } from '../../scenario/suggest.ts';
 import { TOOL } from '../../tool.ts';
 import type { RenderRequest } from '../types.ts';
 import { codeDigest, loadCodeBundle, type CodeBundle } from './code-bundle.ts';
@@ -14,7 +15,10 @@ export function renderText(request: RenderRequest): string {
   const { scenario } = request;
   const all = plannedModes(scenario).filter(isKubernetesMode);
   for (const mode of request.modes) {
-    if (!isKubernetesMode(mode)) throw new UsageError(`--mode ${mode} is not a Kubernetes mode; modes: ${KUBERNETES_MODES.join(', ')}`);
+    if (!isKubernetesMode(mode)) {
+      const guess = guessMode(mode);
+      throw new UsageError(`--mode ${mode} is not a Kubernetes mode; ${guess === undefined ? '' : `did you mean '${guess}'? `}modes: ${KUBERNETES_MODES.join(', ')}`);
+    }
   }
   const modes: KubernetesMode[] = request.modes.length > 0 ? request.modes.filter(isKubernetesMode) : all;
   const code = loadCodeBundle();
@@ -30,6 +34,14 @@ export function renderText(request: RenderRequest): string {
     !request.code && isCodeConfigMap(object) ? codeReference(object.metadata?.namespace ?? '', code) : stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }),
   );
   return `${header.join('\n')}\n${documents.join('---\n')}`;
+}
+
+/**
+ * The Kubernetes mode a typo meant: one close to its whole name, or to its name after the mesh, since the local
+ * runtime's names people type first lack the mesh ('sidcar' → istio-sidecar).
+ */
+function guessMode(mode: string): KubernetesMode | undefined {
+  return suggest(mode, KUBERNETES_MODES) ?? KUBERNETES_MODES.find((known) => known.includes('-') && suggest(mode, [known.slice(known.indexOf('-') + 1)]) !== undefined);
 }
 
 const isCodeConfigMap = (object: KubernetesObject): boolean => object.kind === 'ConfigMap' && object.metadata?.name === CODE_CONFIGMAP;

@@ -1,5 +1,5 @@
 import type { Scenario } from '../../scenario/schema.ts';
-import { RuntimeFailure, type ControlPlaneFault, type MeshPathProbe, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
+import { RuntimeFailure, type ControlPlaneFault, type MeshPathProbe, type ModeSwitch, type PhaseDriver, type PhaseResources, type PreparedMode, type Runtime, type RuntimeFactory, type RuntimeOptions } from '../types.ts';
 import { applyObjects } from './client/apply.ts';
 import { connect, type Cluster } from './client/connect.ts';
 import { apiMessage } from './client/errors.ts';
@@ -167,10 +167,11 @@ class KubernetesRuntime implements Runtime {
    * waiting for its pods (and its generator pods) to go, so their requests no longer hold the nodes. The pods are
    * new for every visit: the mode is proven in effect again.
    */
-  async activate(mode: string, signal: AbortSignal): Promise<void> {
+  async activate(mode: string, signal: AbortSignal, switching?: (change: ModeSwitch) => void): Promise<void> {
     if (!isKubernetesMode(mode) || this.active.includes(mode) || !this.cluster) return;
     const cluster = this.cluster;
     const group = this.groups.find((g) => g.includes(mode)) ?? [mode];
+    switching?.({ down: [...this.active], up: group });
     const timeout = this.scenario.kubernetes.timeouts.rollout;
     this.health?.watch([]);
     for (const down of this.active) {

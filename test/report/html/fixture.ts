@@ -116,7 +116,7 @@ export function syntheticRun(): RunDocument {
   }
   return {
     schemaVersion: 1,
-    runId: '20261122-100000-abc123',
+    runId: '20261122-100000-abc1',
     startedAt: '2026-11-22T10:00:00.000Z',
     finishedAt: '2026-11-22T10:05:00.000Z',
     status: 'completed',

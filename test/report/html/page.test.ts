@@ -8,9 +8,20 @@ describe('the HTML report page', () => {
 
   it('names the run, its status and the proxy that carried the traffic', () => {
     expect(html).toMatch(/^<!doctype html>\n<html lang="en">/);
-    expect(html).toContain('<title>meshtax: sidecar vs ambient &lt;demo&gt; (20261122-100000-abc123)</title>');
+    expect(html).toContain('<title>meshtax: sidecar vs ambient &lt;demo&gt; (20261122-100000-abc1)</title>');
     expect(html).toContain('status-completed');
     expect(html).toContain('proxy: haproxy 2.8.5 (mTLS on)');
+  });
+
+  it('says where latency is measured from by the load loop: the intended send time open, the send closed', () => {
+    expect(html).toContain('<p>Latency from the intended send time (corrected for coordinated omission), each mode');
+    const closed = syntheticRun();
+    for (const phase of closed.phases) Object.assign(phase, { loop: 'closed', rate: null });
+    for (const comparison of closed.comparisons) comparison.rate = null;
+    const page = htmlReport(closed);
+    expect(page).toContain("<p>Latency from each request's send (closed loop: each connection sends when its previous response arrives), each mode");
+    expect(page).not.toContain('intended send time');
+    expect(page).not.toContain('coordinated omission');
   });
 
   it('escapes text from run.json: a script in a warning or a failure stays text', () => {
@@ -78,6 +89,8 @@ describe('the HTML report page', () => {
       ],
       // p99 is not significant and p99.9 has no interval: the chart draws both hollow.
       marks: ['', '', 'not significant', 'no interval'],
+      // Every percentile has an estimate: nothing is missing.
+      missing: [null, null, null, null],
     });
     // Resources: both sidecar containers summed, then the two repetitions averaged: (0.26 × 0.95 + 0.26 × 1.05) / 2 × 0.5.
     const sidecarRole = resources.roles.find((series) => series.role === 'sidecar')!;

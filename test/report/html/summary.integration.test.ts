@@ -124,6 +124,26 @@ describe('report.html answers "what does each mode cost?" first (headless Chromi
     }
   });
 
+  it('keeps every card\'s figures inside the card, with intervals as wide as a real run\'s', async () => {
+    const run = syntheticRun();
+    // A real run's memory interval ("[49.8 MiB, 85.7 MiB]") ran past a 264 px card when the range could not wrap.
+    for (const comparison of run.comparisons) {
+      comparison.meshMemoryBytes = 67.4 * 2 ** 20;
+      comparison.intervals.meshMemoryBytes = { low: 49.8 * 2 ** 20, high: 85.7 * 2 ** 20 };
+      comparison.latencyDeltaUs.p99 = -1234;
+      comparison.intervals.latencyDeltaUs.p99 = { low: -12_345, high: 10_987 };
+    }
+    for (const width of [1200, 900, 600]) {
+      await page.setViewportSize({ width, height: 900 });
+      await open(htmlReport(run), 'report.html');
+      const overflowing = (await page.evaluate(
+        `[...document.querySelectorAll('article.card')].filter((card) => card.scrollWidth > card.clientWidth).map((card) => card.dataset.mode + '@' + card.dataset.rate + ': ' + card.scrollWidth + ' > ' + card.clientWidth)`,
+      )) as string[];
+      expect(overflowing, `${width} px`).toEqual([]);
+    }
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
   it('draws each latency delta in its own panel, in µs when the numbers are µs, without tick decimals; the generator apart', async () => {
     await open(htmlReport(syntheticRun()), 'report.html');
     const panels = (await page.evaluate(`(() => ['p50', 'p90', 'p99', 'p999'].map((p) => {
@@ -148,6 +168,40 @@ describe('report.html answers "what does each mode cost?" first (headless Chromi
     expect(loadgenRows[0]).toContain('0.15');
   });
 
+  it("labels the spectrum's log axis at 1, 2 and 5 of each decade, without decimals, in the unit of its numbers", async () => {
+    await open(htmlReport(syntheticRun()), 'report.html');
+    const axes = (await page.evaluate(`[...document.querySelectorAll('canvas[id^="chart-spectrum-"]')].map((canvas) => {
+      const chart = Chart.getChart(canvas);
+      const values = chart.data.datasets.flatMap((d) => d.data.map((p) => p.y));
+      return { title: chart.options.scales.y.title.text, labels: chart.scales.y.ticks.map((t) => String(t.label)).filter((l) => l !== ''), largest: Math.max(...values) };
+    })`)) as { title: string; labels: string[]; largest: number }[];
+    expect(axes.length).toBeGreaterThan(0);
+    for (const axis of axes) {
+      expect(axis.labels.length, axis.title).toBeGreaterThan(1);
+      for (const label of axis.labels) expect(label, axis.title).toMatch(/^(0\.0*)?[125]0*$/);
+      // ms only when some latency reaches a millisecond: below that the axis counts µs.
+      if (axis.title === 'latency (ms, log scale)') expect(axis.largest).toBeGreaterThanOrEqual(1);
+      else expect([axis.title, axis.largest < 1000]).toEqual(['latency (µs, log scale)', true]);
+    }
+  });
+
+  it('says why a delta panel is empty instead of drawing bare axes', async () => {
+    const run = syntheticRun();
+    const why = '600 samples per repetition and 1,200 pooled, p99.9 needs 10,000: no estimate, no interval';
+    for (const comparison of run.comparisons) {
+      comparison.latencyDeltaUs.p999 = null;
+      comparison.significant.p999 = { significant: null, reason: why };
+    }
+    await open(htmlReport(run), 'report.html');
+    const panel = (await page.evaluate(`(() => {
+      const canvas = document.getElementById('chart-delta-0-p999');
+      return { note: canvas.dataset.noEstimate ?? null, axis: Chart.getChart(canvas).options.scales.x.display };
+    })()`)) as { note: string | null; axis: boolean };
+    expect(panel).toEqual({ note: why, axis: false });
+    const drawn = (await page.evaluate(`document.getElementById('chart-delta-0-p50').dataset.noEstimate ?? null`)) as string | null;
+    expect(drawn).toBeNull();
+  });
+
   it('gives a mode the same colour in report.html and history.html, whatever other modes are present', async () => {
     const colours = async (): Promise<Record<string, string>> =>
       (await page.evaluate(`(() => {
@@ -163,7 +217,7 @@ describe('report.html answers "what does each mode cost?" first (headless Chromi
     const report = await colours();
     // history of runs where node-proxy appears first: colours by order of appearance would differ.
     const other = syntheticRun();
-    other.runId = '20261123-100000-abc123';
+    other.runId = '20261123-100000-abc1';
     other.startedAt = '2026-11-23T10:00:00.000Z';
     other.phases = other.phases.filter((p) => p.mode !== 'sidecar');
     await open(trendReport(trend([other, syntheticRun()]), 'history'), 'history.html');
