@@ -142,7 +142,7 @@ describe('Huffman decoding', () => {
 });
 
 describe('decoding RFC 7541 Appendix C', () => {
-  // Hex and expected fields and tables from golang.org/x/net@v0.57.0 http2/hpack/hpack_test.go lines 72-388.
+  // Hex and expected fields and tables from golang.org/x/net@v0.57.0 http2/hpack/hpack_test.go lines 72-369 (TestDecoderDecode, TestDecodeC3_NoHuffman to TestDecodeC6_ResponsesHuffman).
   it('C.2: one field each (with indexing, without, never indexed, indexed)', () => {
     decodeSeries(4096, [
       {
