@@ -2,7 +2,9 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { HTTPParser, type ResponseInfo } from 'http-parser-js';
 import type { EndpointPicker } from './endpoints.ts';
-import { LaneBase, type Lane } from './lane.ts';
+import type { Lane } from './lane.ts';
+import { SocketLane } from './socket-lane.ts';
+import { guardClose, socketFd } from './socket-fd.ts';
 import type { Target } from './target.ts';
 
 /** What a connection tells its pool. One handler object per pool: no closure per request. */
@@ -20,19 +22,6 @@ export interface ConnectionEvents {
   /** Data arrived with no request in flight that this connection knows of: adopt one another thread wrote. */
   onUnknownData(connection: Lane): void;
 }
-
-/** The parts of a net.Socket's libuv handle (Node internals, stable since Node 0.x) the pacer's writes need. */
-interface TcpHandle {
-  /** The socket's file descriptor on POSIX systems; -1 on Windows. */
-  fd?: number;
-  close(callback?: () => void): void;
-}
-
-function handleOf(socket: net.Socket): TcpHandle | null {
-  return (socket as unknown as { _handle: TcpHandle | null })._handle;
-}
-
-const MAX_BACKOFF_MS = 1000;
 
 /**
  * Why a connection failed, for the errors warning: a refused or reset connection means the target is gone or
@@ -59,29 +48,23 @@ export function failureKindOf(error: Error): FailureKind {
  * microseconds and millisecond tails per request, which the instrument must not do. With a request mix, each
  * request's bytes are those of the endpoint picked for its intended time.
  */
-export class Connection extends LaneBase {
-  private socket: net.Socket | undefined;
+export class Connection extends SocketLane {
   private parser: HTTPParser;
   private status = 0;
   private keepAlive = true;
-  private backoffMs = 10;
-  private closed = false;
-  private retryTimer: NodeJS.Timeout | undefined;
   private readonly target: Target;
   private readonly requests: readonly Buffer[];
-  private readonly events: ConnectionEvents;
 
   /** `requests`: the bytes of each endpoint's request; `picker` chooses one per intended time. */
   constructor(index: number, target: Target, requests: readonly Buffer[], picker: EndpointPicker, events: ConnectionEvents) {
-    super(index, picker);
+    super(index, picker, events);
     this.target = target;
     this.requests = requests;
-    this.events = events;
     this.parser = this.newParser();
   }
 
   open(): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     const { host, port } = this.target;
     const socket = this.target.tls
       ? tls.connect({ host, port, ...(this.target.servername ? { servername: this.target.servername } : {}) })
@@ -93,7 +76,7 @@ export class Connection extends LaneBase {
       this.generation++;
       this.ready = true;
       this.lastFailure = undefined;
-      this.backoffMs = 10;
+      this.connected();
       this.events.onReady(this);
     });
     socket.on('data', (chunk: Buffer) => {
@@ -125,21 +108,7 @@ export class Connection extends LaneBase {
 
   /** The socket's file descriptor, for a writer on another thread; undefined where libuv has none (Windows). */
   get fd(): number | undefined {
-    const fd = this.socket ? handleOf(this.socket)?.fd : undefined;
-    return typeof fd === 'number' && fd >= 0 ? fd : undefined;
-  }
-
-  /** Abandons the request in flight (timeout) and reconnects. */
-  abandon(): void {
-    this.dropSocket();
-    this.busy = false;
-    this.scheduleReconnect(0);
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.dropSocket();
+    return socketFd(this.socket);
   }
 
   private newParser(): HTTPParser {
@@ -168,51 +137,7 @@ export class Connection extends LaneBase {
     this.events.onResponse(this, this.status, this.bytes);
   }
 
-  private fail(message: string, kind: FailureKind): void {
-    if (this.closed || !this.socket) return;
-    this.lastFailure = kind;
-    // Detach first: a request another thread wrote is adopted then, and counts as failed.
-    this.dropSocket();
-    const hadRequest = this.busy;
-    this.busy = false;
-    this.events.onFailure(this, message, hadRequest);
-    this.scheduleReconnect(this.backoffMs);
-    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
-  }
-
-  private dropSocket(): void {
-    const socket = this.socket;
-    this.socket = undefined;
-    this.ready = false;
-    if (socket) {
-      this.events.onDetach(this);
-      socket.removeAllListeners();
-      socket.on('error', () => {});
-      socket.destroy();
-    }
+  protected dropped(): void {
     this.parser = this.newParser();
   }
-
-  private scheduleReconnect(delayMs: number): void {
-    if (this.closed) return;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.open();
-    }, delayMs);
-  }
-}
-
-/**
- * Runs `beforeClose` before the socket's fd closes, however it closes: net.Socket closes its handle itself on a read
- * error, before any event reaches us, and a writer on another thread must be done with the fd by then.
- */
-function guardClose(socket: net.Socket, beforeClose: () => void): void {
-  const handle = handleOf(socket);
-  if (!handle) return;
-  const close = handle.close.bind(handle);
-  handle.close = (callback) => {
-    beforeClose();
-    close(callback);
-  };
 }
