@@ -30,8 +30,8 @@ export interface Lane {
   send(intendedUs: number, sentUs: number, measured: boolean): void;
   /** Marks a request another thread wrote on this lane's fd as in flight. */
   adopt(intendedUs: number, sentUs: number, measured: boolean): void;
-  /** Writes the rest of a request another thread's write left over, from `offset`. */
-  writeRest(offset: number): void;
+  /** Writes the rest of a request another thread's write left over, from `offset` (HTTP/2: on stream `stream`). */
+  writeRest(offset: number, stream?: number): void;
   /** Gives up the request in flight (timeout); the lane reports ready again once it can take another. */
   abandon(): void;
   close(): void;
@@ -63,7 +63,7 @@ export abstract class LaneBase implements Lane {
   abstract readonly fd: number | undefined;
   abstract open(): void;
   abstract send(intendedUs: number, sentUs: number, measured: boolean): void;
-  abstract writeRest(offset: number): void;
+  abstract writeRest(offset: number, stream?: number): void;
   abstract abandon(): void;
   abstract close(): void;
 

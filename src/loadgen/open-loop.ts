@@ -3,7 +3,8 @@ import { nowUs } from './clock.ts';
 import { FAILURE_KINDS, type ConnectionEvents } from './connection.ts';
 import { defaultEndpoint, EndpointPicker, http1Request, statusCheck } from './endpoints.ts';
 import type { Lane } from './lane.ts';
-import { createLanes } from './lanes.ts';
+import { h2cTemplates } from './h2/h2c-lane.ts';
+import { createLanes, type H2cPlan } from './lanes.ts';
 import { NumberQueue } from './fifo.ts';
 import { LeadEstimator, takeDue } from './pacer.ts';
 import type { FromPacer, PacerInput, PacerStart } from './pacer-thread.ts';
@@ -30,10 +31,12 @@ const pacerUrl = new URL(`./pacer-thread${import.meta.url.endsWith('.ts') ? '.ts
  *
  * Plaintext targets ('write' mode, writing-pacer.ts): the pacer writes each request on the socket's fd itself;
  * this thread learns of a request from its response (or its failure or timeout), then writes the oldest request
- * waiting in the shared queue on that connection, or frees it for the pacer. TLS targets, and Windows
- * ('hand-off' mode, pacer.ts): the pacer wakes this thread shortly before each send, and this thread writes
- * (encryption lives with the socket). HTTP/2 and gRPC, and HTTP/1.1 with a mix of endpoints, use the hand-off too:
- * their requests are built and framed on this thread (lanes.ts), and the pacer stays protocol-blind.
+ * waiting in the shared queue on that connection, or frees it for the pacer. That holds for HTTP/1.1 and for h2c with
+ * one stream per connection, whose prebuilt frames the pacer stamps with each request's stream identifier. TLS
+ * targets, and Windows ('hand-off' mode, pacer.ts): the pacer wakes this thread shortly before each send, and this
+ * thread writes (encryption lives with the socket). A mix of endpoints, and HTTP/2 on node:http2 (TLS, several
+ * streams, requests over one frame), use the hand-off too: their requests are chosen and framed on this thread
+ * (lanes.ts).
  */
 export class OpenLoop implements ConnectionEvents {
   readonly recorder: Recorder;
@@ -75,14 +78,22 @@ export class OpenLoop implements ConnectionEvents {
       spec.requests !== undefined,
     );
     this.picker = new EndpointPicker(endpoints, spec.seed);
+    // HTTP/2 in the clear with one stream per connection runs on the generator's own framing (h2/h2c-lane.ts).
+    const templates = protocol !== 'http1' && !target.tls && (spec.streams ?? 1) === 1 ? h2cTemplates(target, endpoints, protocol === 'grpc', userAgent) : undefined;
     // Windows sockets have no POSIX file descriptor to write on from another thread: there the hand-off serves.
-    this.writes = protocol === 'http1' && endpoints.length === 1 && !target.tls && process.platform !== 'win32';
+    this.writes = (protocol === 'http1' || templates !== undefined) && endpoints.length === 1 && !target.tls && process.platform !== 'win32';
     const share = shareOf(spec.connections, spec.workers, worker);
     this.schedule = workerSchedule(spec, worker);
-    const request = http1Request(target, endpoints[0]!, userAgent);
-    this.connections = createLanes(spec, share, target, endpoints, this.picker, userAgent, this);
+    const request = templates ? templates[0]!.bytes : http1Request(target, endpoints[0]!, userAgent);
     this.slots = new SharedSlots(share, this.writes ? queueCapacity(spec) : 0);
     this.slots.leadUs = this.lead.leadUs;
+    const slots = this.slots;
+    const h2c: H2cPlan | undefined = templates && {
+      templates,
+      ids: { next: (lane) => slots.nextStream(lane), reset: (lane) => slots.resetStream(lane) },
+      ...(this.writes ? { gate: { acquire: (lane: number) => slots.claimAt(lane), release: (lane: number) => slots.unclaim(lane) } } : {}),
+    };
+    this.connections = createLanes(spec, share, target, endpoints, this.picker, userAgent, this, h2c);
     // The pacer starts now, so its thread is up long before the first send.
     const { port1, port2 } = new MessageChannel();
     this.pacerPort = port1;
@@ -94,6 +105,7 @@ export class OpenLoop implements ConnectionEvents {
       queueCapacity: this.slots.queueCapacity,
       mode: this.writes ? 'write' : 'hand-off',
       request,
+      streamOffsets: templates ? templates[0]!.streamOffsets : [],
       port: port2,
     };
     this.pacer = new Worker(pacerUrl, { workerData: input, transferList: [port2] });
@@ -254,7 +266,7 @@ export class OpenLoop implements ConnectionEvents {
     if (message.type === 'hand-off') this.onHandOff(message.plannedUs);
     else if (message.type === 'rest') {
       const connection = this.connections[message.connection]!;
-      if (connection.generation === message.generation) connection.writeRest(message.offset);
+      if (connection.generation === message.generation) connection.writeRest(message.offset, message.stream);
     } else this.scheduled();
   };
 

@@ -1,5 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
+import { stampStream } from './h2/frames.ts';
 import { runPacer } from './pacer.ts';
 import { raiseThreadPriority } from './priority.ts';
 import { workerSchedule } from './schedule.ts';
@@ -21,6 +22,8 @@ export interface PacerInput {
    */
   mode: 'write' | 'hand-off';
   request: Uint8Array;
+  /** HTTP/2: where the request's frames carry their stream identifier, stamped per request (h2/frames.ts). */
+  streamOffsets: number[];
   /** Messages go out on this port; the start message comes in on it. */
   port: MessagePort;
 }
@@ -34,8 +37,11 @@ export interface PacerStart {
 export type FromPacer =
   /** Hand-off mode: wake up and send what is due; `plannedUs` is when the pacer meant to fire. */
   | { type: 'hand-off'; plannedUs: number }
-  /** Write mode: the socket took only `offset` bytes of the request on `connection` (of `generation`): write the rest. */
-  | { type: 'rest'; connection: number; generation: number; offset: number }
+  /**
+   * Write mode: the socket took only `offset` bytes of the request on `connection` (of `generation`): write the rest
+   * (HTTP/2: of the request on `stream`).
+   */
+  | { type: 'rest'; connection: number; generation: number; offset: number; stream: number }
   /** Write mode: every scheduled request was written or given up. */
   | { type: 'finished' };
 
@@ -60,6 +66,7 @@ port.once('message', (start: PacerStart) => {
     });
   } else {
     const request = input.request;
+    const offsets = input.streamOffsets;
     const window = {
       t0Us: start.t0Us,
       measureStartUs: start.t0Us + input.spec.warmupMs * 1000,
@@ -75,9 +82,11 @@ port.once('message', (start: PacerStart) => {
       queue: slots,
       write: (connection, intendedUs, handledUs) => {
         const generation = slots.generation(connection);
+        const stream = offsets.length > 0 ? slots.nextStream(connection) : 0;
+        if (stream > 0) stampStream(request, offsets, stream);
         slots.begin(connection, intendedUs, handledUs, nowUs());
         const written = writeRequest(slots.fd(connection), request);
-        if (written < request.length) post({ type: 'rest', connection, generation, offset: written });
+        if (written < request.length) post({ type: 'rest', connection, generation, offset: written, stream });
         slots.end(connection);
       },
       count: (counter) => slots.add(counter),

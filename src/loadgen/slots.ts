@@ -45,7 +45,9 @@ const STATE = 0;
 const FD = 1;
 const GENERATION = 2;
 const WRITER = 3;
-const WORDS_PER_CONNECTION = 4;
+/** HTTP/2: the connection's next stream identifier (1, 3, 5, …), taken by whichever thread writes a request. */
+const STREAM = 4;
+const WORDS_PER_CONNECTION = 5;
 const INTENDED = 0;
 const HANDLED = 1;
 const WRITTEN = 2;
@@ -189,6 +191,14 @@ export class SharedSlots {
     return -1;
   }
 
+  /**
+   * Takes FREE connection `i` for a write of the I/O thread's own (FREE → CLAIMED), so the pacer does not write on it
+   * meanwhile; give it back with `unclaim`. False when it is not FREE.
+   */
+  claimAt(i: number): boolean {
+    return Atomics.compareExchange(this.words, this.word(i, STATE), FREE, CLAIMED) === FREE;
+  }
+
   /** Gives back a claim that found nothing to write (CLAIMED → FREE). */
   unclaim(i: number): void {
     this.free(i);
@@ -224,7 +234,21 @@ export class SharedSlots {
     Atomics.notify(this.words, writer);
   }
 
+  /**
+   * The next stream identifier of HTTP/2 connection `i`. Only the thread that holds the connection (the pacer's claim,
+   * or the I/O thread writing a request while it is BUSY) takes one, so no two requests get the same. A connection
+   * would run out after 2^30 requests; the server then refuses the stream and the connection is opened anew.
+   */
+  nextStream(i: number): number {
+    return Atomics.add(this.words, this.word(i, STREAM), 2);
+  }
+
   // --- the I/O thread's side ---
+
+  /** HTTP/2 connection `i` opened anew: its streams start at 1 (before the connection is FREE). */
+  resetStream(i: number): void {
+    Atomics.store(this.words, this.word(i, STREAM), 1);
+  }
 
   /** Connection `i` connected on `fd`: FREE, with a new generation. */
   open(i: number, fd: number): void {
