@@ -1,4 +1,5 @@
 import http2 from 'node:http2';
+import type { Socket } from 'node:net';
 import { builtinRoot, ECHO_METHOD, frame, HEALTH_METHOD, unaryMethod, unframe } from '../../protocols/grpc.ts';
 import type { EchoDraw } from './echo-model.ts';
 
@@ -32,6 +33,11 @@ export function fixedAnswers(body: Buffer, delayMs: number | (() => number)): H2
 
 export function echoH2Server(protocol: 'http2' | 'grpc', answers: H2Answers): http2.Http2Server {
   const server = http2.createServer({ settings: { maxConcurrentStreams: 10_000 } });
+  // Nagle's algorithm off, as the HTTP/1.1 side has it (node:http's default) and node:http2 does not: a response
+  // written as HEADERS, then DATA and trailers, would hold its second part until the client's delayed ACK. Measured
+  // against the generator's h2c client (which sends nothing back between requests): gRPC p50 1.3 ms with it, 0.29 ms
+  // without.
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   /** Draws the request's answer, spends its CPU, and calls `reply` with it after its delay. */
   const later = (reply: (draw: EchoDraw) => void): void => {
     const draw = answers.draw();
@@ -40,17 +46,20 @@ export function echoH2Server(protocol: 'http2' | 'grpc', answers: H2Answers): ht
     else reply(draw);
   };
   if (protocol === 'http2') {
-    server.on('stream', (stream) => {
-      stream.resume();
-      stream.on('end', () =>
+    server.on('stream', (stream, _headers, flags) => {
+      stream.on('error', () => {});
+      const reply = (): void =>
         later(({ status, bodyBytes }) => {
           if (stream.destroyed) return;
           const body = answers.body(bodyBytes);
           stream.respond({ ':status': status, 'content-type': 'application/octet-stream', 'content-length': body.length });
           stream.end(body);
-        }),
-      );
-      stream.on('error', () => {});
+        });
+      // Whatever body comes is read and dropped. A request without one (HEADERS with END_STREAM) is answered at once:
+      // waiting for the stream's 'end' costs a readable-stream round and a tick per request, in every latency.
+      stream.resume();
+      if (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) reply();
+      else stream.on('end', reply);
     });
     return server;
   }
