@@ -1,6 +1,6 @@
 import { Connection, type ConnectionEvents } from './connection.ts';
 import { http1Request, type EndpointPicker, type EndpointSpec } from './endpoints.ts';
-import type { RequestTemplate } from './h2/frames.ts';
+import type { RequestTemplate } from '../protocols/h2-frames.ts';
 import { H2cLane, type StreamIds, type WriteGate } from './h2/h2c-lane.ts';
 import { H2Connection, h2Requests } from './h2/session.ts';
 import type { Lane } from './lane.ts';

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { nowUs } from './clock.ts';
-import { stampStream } from './h2/frames.ts';
+import { stampStream } from '../protocols/h2-frames.ts';
 import { runPacer } from './pacer.ts';
 import { raiseThreadPriority } from './priority.ts';
 import { workerSchedule } from './schedule.ts';
@@ -22,7 +22,7 @@ export interface PacerInput {
    */
   mode: 'write' | 'hand-off';
   request: Uint8Array;
-  /** HTTP/2: where the request's frames carry their stream identifier, stamped per request (h2/frames.ts). */
+  /** HTTP/2: where the request's frames carry their stream identifier, stamped per request (protocols/h2-frames.ts). */
   streamOffsets: number[];
   /** Messages go out on this port; the start message comes in on it. */
   port: MessagePort;

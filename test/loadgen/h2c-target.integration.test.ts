@@ -2,7 +2,7 @@ import net from 'node:net';
 import type http2 from 'node:http2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EndpointSpec } from '../../src/loadgen/endpoints.ts';
-import { MAX_WINDOW } from '../../src/loadgen/h2/frames.ts';
+import { MAX_WINDOW } from '../../src/protocols/h2-frames.ts';
 import { WINDOW_TOP_UP } from '../../src/loadgen/h2/h2c-lane.ts';
 import { PhaseRunner } from '../../src/loadgen/phase.ts';
 import { ECHO_METHOD } from '../../src/protocols/grpc.ts';

@@ -28,7 +28,7 @@ import {
   stampStream,
   windowUpdate,
   type RequestTemplate,
-} from './frames.ts';
+} from '../../protocols/h2-frames.ts';
 import { grpcStatusOfHttp } from './grpc-status.ts';
 
 /**

@@ -1,6 +1,6 @@
 /**
- * HTTP/2 framing (RFC 9113 §4–6) for the generator's own h2c client: the frames it writes, built once, and a reader
- * for the frames a server sends. Only what a client with one stream in flight per connection needs.
+ * HTTP/2 framing (RFC 9113 §4–6) for meshtax's own h2c peers: frame constants, frames built once, and a reader that
+ * splits a byte stream into frames.
  */
 
 /** Frame types (RFC 9113 §6). */
