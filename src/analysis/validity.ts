@@ -4,8 +4,8 @@ import { formatRate } from '../core/format.ts';
 import { ERROR_SHARE } from './run-warnings.ts';
 
 /**
- * Whether a measurement holds up. A phase that did not send what was asked (below 99% of its rate), lost more than
- * 0.1% of its requests, or whose tail is the load generator's own lateness describes the generator or a failing
+ * Whether a measurement holds up. A phase that did not send what was asked (below 99% of its rate), finished no
+ * request at all, lost more than 0.1% of its requests, or whose tail is the load generator's own lateness describes the generator or a failing
  * target, not what the system under test adds; a comparison built on such a phase (either side) is not mesh tax.
  * Every report and the exit codes take the mark from here.
  */
@@ -54,6 +54,15 @@ function failedRequests({ counts }: Judged, modelledErrorShare: number): Reason 
   };
 }
 
+/**
+ * A phase that finished no request in its window has no latency at all: nothing was sent (a closed loop whose
+ * connections never came free), or every request was still unanswered when the window closed.
+ */
+function noRequests({ counts }: Judged): Reason | undefined {
+  if (counts.ok + counts.non2xx + counts.errors + counts.timeouts > 0) return undefined;
+  return { code: 'no-requests', message: 'no request finished in the measured window, so there is no latency to report' };
+}
+
 function generatorTail(phase: Judged): Reason | undefined {
   const warning = phase.warnings.find((w) => w.code === GENERATOR_TAIL);
   return warning && { code: GENERATOR_TAIL, message: `the load generator's own lateness is the tail: ${warning.message}` };
@@ -61,7 +70,7 @@ function generatorTail(phase: Judged): Reason | undefined {
 
 /** The mark of one phase, from what it measured; `modelledErrorShare`: the share of 500s the workload was asked for. */
 export function phaseValidity(phase: Judged, modelledErrorShare = 0): Validity {
-  const reasons = [belowRate(phase), failedRequests(phase, modelledErrorShare), generatorTail(phase)].filter((reason) => reason !== undefined);
+  const reasons = [belowRate(phase), noRequests(phase), failedRequests(phase, modelledErrorShare), generatorTail(phase)].filter((reason) => reason !== undefined);
   return { valid: reasons.length === 0, reasons };
 }
 

@@ -46,8 +46,9 @@ export async function loadCommand(url: string, flags: LoadFlags): Promise<ExitCo
     progress.stop();
     if (flags.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
     else process.stdout.write(`${[loadSummary(spec, record), ...loadInvalidLines(record), ...(flags.quiet ? [] : warningLines([], [...machineWarnings([record], true), ...record.warnings]))].join('\n')}\n`);
-    // Failed requests have no latency: beyond the limit the percentiles describe a failing target, and CI must see it.
-    const failed = phaseValidity(record).reasons.find((reason) => reason.code === 'failed-requests');
+    // Failed requests have no latency: beyond the limit the percentiles describe a failing target, and CI must see it;
+    // so must a measurement with no request in it at all.
+    const failed = phaseValidity(record).reasons.find((reason) => reason.code === 'failed-requests' || reason.code === 'no-requests');
     if (failed) {
       process.stderr.write(`meshtax: ${failed.message}\n`);
       return EXIT.runFailed;

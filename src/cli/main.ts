@@ -49,7 +49,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--allow-invalid', 'exit 0 although a measured phase is invalid (it stays marked invalid in run.json and every report)', false)
     .addHelpText(
       'after',
-      `${EXIT_CODES_HELP}\n\nrun exits 1 when a measured phase is invalid: below 99% of its requested rate, more than 0.1% of its requests\nfailed (errors, timeouts, non-2xx), or the load generator's own lateness is its tail. Such a phase is not mesh tax;\n--allow-invalid keeps the mark but exits as if it were valid.`,
+      `${EXIT_CODES_HELP}\n\nrun exits 1 when a measured phase is invalid: below 99% of its requested rate, no request finished, more than 0.1% of\nits requests failed (errors, timeouts, non-2xx), or the load generator's own lateness is its tail. Such a phase is not mesh tax;\n--allow-invalid keeps the mark but exits as if it were valid.`,
     )
     .action(async (scenario: string | undefined, flags: RunFlags) => setExit(await runCommand(scenario, flags)));
 
@@ -114,7 +114,7 @@ function program(setExit: (code: ExitCode) => void): Command {
     .option('--json', 'print the phase as JSON (the same fields as run.json phases)', false)
     .addOption(progressOption())
     .addOption(quietOption('the figures (no warnings or hints)'))
-    .addHelpText('after', `${EXIT_CODES_HELP}\n\nload exits 1 when more than 0.1% of the requests failed (errors, timeouts, non-2xx).`)
+    .addHelpText('after', `${EXIT_CODES_HELP}\n\nload exits 1 when more than 0.1% of the requests failed (errors, timeouts, non-2xx), or when no request finished at all.`)
     .action(async (url: string, flags: LoadFlags) => setExit(await loadCommand(url, flags)));
 
   root

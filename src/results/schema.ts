@@ -38,7 +38,7 @@ export const validitySchema = z
     reasons: z
       .array(
         z.strictObject({
-          code: z.string().describe('below-rate (under 99% of the requested rate), failed-requests (more than 0.1% failed) or generator-tail (the generator\'s own lateness is the tail)'),
+          code: z.string().describe('below-rate (under 99% of the requested rate), no-requests (none finished in the window), failed-requests (more than 0.1% failed) or generator-tail (the generator\'s own lateness is the tail)'),
           message: z.string(),
         }),
       )

@@ -33,6 +33,12 @@ describe('phase validity', () => {
     });
   });
 
+  it('is invalid when no request finished, in the closed loop too (which has no rate to fall below)', () => {
+    const none = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+    expect(codes(phase('baseline', 1, { loop: 'closed', rate: null, achievedRps: 0, counts: none }))).toEqual(['no-requests']);
+    expect(codes(phase('baseline', 1, { achievedRps: 0, counts: none }))).toEqual(['below-rate', 'no-requests']);
+  });
+
   it('is invalid below 99% of the requested rate, saying how far below', () => {
     const validity = phaseValidity(phase('baseline', 1, { achievedRps: 236 }));
     expect(validity.valid).toBe(false);

@@ -31,6 +31,23 @@ describe('meshtax load with failing requests', () => {
   });
 });
 
+describe('meshtax load that finishes no request', () => {
+  let silent: TestServer;
+  beforeAll(async () => {
+    // Takes every request and never answers.
+    silent = await startServer(() => {});
+  });
+  afterAll(async () => silent?.close());
+
+  it('exits 1 in the closed loop, saying no request finished, rather than printing empty percentiles as a success', async () => {
+    const result = await runCli(['load', silent.url, '--closed-loop', '--connections', '1', '--duration', '500ms', '--warmup', '0s', '--timeout', '30s']);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/meshtax: no request finished in the measured window/);
+    expect(result.stdout).toMatch(/^requests {6}0 ok, 0 failed/m);
+    expect(result.stdout).toMatch(/^invalid measurement: no request finished/m);
+  });
+});
+
 describe('meshtax run with a phase below its rate', () => {
   // One connection to a server that takes 50 ms per request carries at most 20 requests a second: asked for 40,
   // the phase reaches about half its rate.
