@@ -160,7 +160,7 @@ export class H2cLane extends SocketLane {
       if (this.socket !== socket) return;
       if (this.gate) guardClose(socket, () => this.socket === socket && this.events.onDetach(this));
       this.ids.reset(this.index);
-      // Not yet ready: the server's SETTINGS come first (readyOnSettings).
+      // Not ready yet: that waits for the server's SETTINGS (onFrame).
       socket.write(clientOpening());
     });
     socket.on('data', (chunk: Buffer) => {
@@ -202,6 +202,8 @@ export class H2cLane extends SocketLane {
   }
 
   private readonly onFrame = (type: number, flags: number, stream: number, payload: Buffer): void => {
+    // A frame after one that failed the connection, in the same read: the socket is gone, and so is its request.
+    if (!this.socket) return;
     // A response began to a request the pacer wrote (PRIORITY and WINDOW_UPDATE on a stream say nothing of one).
     if (stream !== 0 && !this.busy && (type === DATA || type === HEADERS || type === CONTINUATION || type === RST_STREAM)) this.events.onUnknownData(this);
     switch (type) {
