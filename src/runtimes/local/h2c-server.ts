@@ -223,11 +223,7 @@ class H2cConnection {
     if (stream.closed || stream.responded) return;
     stream.responded = true;
     const maxFrame = this.maxFrame;
-    if (this.tableSizeUpdate) {
-      block = Buffer.concat([TABLE_SIZE_ZERO, block]);
-      this.tableSizeUpdate = false;
-      this.tableSizeSent = true;
-    }
+    block = this.withTableSize(block);
     const sendable = Math.min(body.length, Math.max(0, Math.min(stream.sendWindow, this.sendWindow)));
     const all = sendable === body.length;
     const dataFrames = Math.ceil(sendable / maxFrame);
@@ -247,6 +243,14 @@ class H2cConnection {
     stream.rest = body.subarray(sendable);
     stream.trailers = trailers;
     this.blocked.push(stream);
+  }
+
+  /** The next header block we send, with the size update the client's smaller HPACK table asks for, if it does. */
+  private withTableSize(block: Buffer): Buffer {
+    if (!this.tableSizeUpdate) return block;
+    this.tableSizeUpdate = false;
+    this.tableSizeSent = true;
+    return Buffer.concat([TABLE_SIZE_ZERO, block]);
   }
 
   /** Ends the connection from our side (the server closes): GOAWAY, then the socket is destroyed. */
@@ -485,7 +489,7 @@ class H2cConnection {
         continue;
       }
       const all = sendable === rest.length;
-      const trailers = all ? stream.trailers : undefined;
+      const trailers = all && stream.trailers ? this.withTableSize(stream.trailers) : undefined;
       const bytes = Buffer.allocUnsafe(
         sendable + FRAME_HEADER_BYTES * Math.ceil(sendable / this.maxFrame) + (trailers ? headerFramesBytes(trailers.length, this.maxFrame) : 0),
       );

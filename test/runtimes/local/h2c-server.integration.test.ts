@@ -2,7 +2,21 @@ import http2 from 'node:http2';
 import net, { type AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLIENT_PREFACE, END_HEADERS, END_STREAM, FrameReader, frame, GOAWAY, HEADERS, SETTINGS } from '../../../src/protocols/h2-frames.ts';
+import {
+  CLIENT_PREFACE,
+  CONTINUATION,
+  DATA,
+  END_HEADERS,
+  END_STREAM,
+  FrameReader,
+  frame,
+  GOAWAY,
+  HEADERS,
+  PADDED,
+  PRIORITY_FLAG,
+  SETTINGS,
+} from '../../../src/protocols/h2-frames.ts';
+import { encodeHeaderBlock } from '../../../src/protocols/hpack/encoder.ts';
 import { builtinRoot, ECHO_METHOD, encodeRequest, HEALTH_METHOD, unaryMethod } from '../../../src/protocols/grpc.ts';
 import { echoH2Server, fixedAnswers, type H2Answers } from '../../../src/runtimes/local/echo-h2.ts';
 import type { EchoDraw } from '../../../src/runtimes/local/echo-model.ts';
@@ -122,6 +136,12 @@ describe('h2c server with node:http2 (nghttp2) as the client', () => {
     expect(body.equals(patterned(2 ** 20))).toBe(true);
   });
 
+  it('begins its blocks with a table size update when the client makes its HPACK table smaller (nghttp2 requires it)', async () => {
+    const port = await serve('http2', answersOf([draw(3)]));
+    const client = session(port, { headerTableSize: 0 });
+    for (let i = 0; i < 3; i++) expect((await request(client, `/t${i}`)).status).toBe(200);
+  });
+
   it('drops the delayed answer of a stream the client resets, and answers the next ones', async () => {
     const answers = answersOf([draw(10, 200, 300), draw(20)]);
     const port = await serve('http2', answers);
@@ -207,6 +227,46 @@ describe('h2c server with a raw socket as the client', () => {
     const reply = await exchange(port, Buffer.from('GET / HTTP/1.1\r\nhost: x\r\n\r\n'));
     // Whatever came was our SETTINGS, written on accept; no HTTP/1.1 answer.
     expect(reply.toString('latin1')).not.toContain('HTTP/1.1');
+  });
+
+  /** The frames of `bytes` as read by meshtax's reader. */
+  function framesOf(bytes: Buffer): Array<{ type: number; flags: number; stream: number; payload: Buffer }> {
+    const frames: Array<{ type: number; flags: number; stream: number; payload: Buffer }> = [];
+    new FrameReader().push(bytes, (type, flags, stream, payload) => frames.push({ type, flags, stream, payload: Buffer.from(payload) }));
+    return frames;
+  }
+
+  it('reads a request whose HEADERS is padded, has priority fields and goes on in a CONTINUATION', async () => {
+    const port = await serve('http2', fixedAnswers(Buffer.from('answered'), 0));
+    const block = encodeHeaderBlock([[':method', 'GET'], [':scheme', 'http'], [':authority', 'x'], [':path', '/padded']]);
+    const cut = 5;
+    // Pad length 3, then the priority fields (dependency 0, weight 16), the first part of the block, the padding.
+    const headers = Buffer.concat([Buffer.from([3, 0, 0, 0, 0, 16]), block.subarray(0, cut), Buffer.alloc(3)]);
+    const socket = net.connect(port, '127.0.0.1');
+    cleanups.push(() => void socket.destroy());
+    socket.write(
+      Buffer.concat([
+        CLIENT_PREFACE,
+        frame(SETTINGS, 0, 0),
+        frame(HEADERS, PADDED | PRIORITY_FLAG | END_STREAM, 1, headers),
+        frame(CONTINUATION, END_HEADERS, 1, block.subarray(cut)),
+      ]),
+    );
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        if (framesOf(Buffer.concat(chunks)).some((f) => f.type === DATA && f.flags & END_STREAM)) resolve();
+      }),
+    );
+    const data = framesOf(Buffer.concat(chunks)).filter((f) => f.stream === 1 && f.type === DATA);
+    expect(Buffer.concat(data.map((f) => f.payload)).toString()).toBe('answered');
+  });
+
+  it('answers a frame larger than 16 384 bytes with GOAWAY FRAME_SIZE_ERROR', async () => {
+    const port = await serve('http2', fixedAnswers(Buffer.from('x'), 0));
+    const reply = await exchange(port, Buffer.concat([CLIENT_PREFACE, frame(SETTINGS, 0, 0), frame(0xff, 0, 0, Buffer.alloc(16_385))]));
+    expect(framesOf(reply).find((f) => f.type === GOAWAY)?.payload.readUInt32BE(4)).toBe(6);
   });
 
   it('answers a header block that is not valid HPACK with GOAWAY COMPRESSION_ERROR and closes', async () => {
