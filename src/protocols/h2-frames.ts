@@ -30,12 +30,28 @@ export const DEFAULT_WINDOW = 65_535;
 /** The largest flow-control window (RFC 9113 §6.9.1). */
 export const MAX_WINDOW = 2 ** 31 - 1;
 
+/** The largest frame a peer may allow with SETTINGS_MAX_FRAME_SIZE (RFC 9113 §6.5.2). */
+export const LARGEST_MAX_FRAME = 2 ** 24 - 1;
+
 /** SETTINGS identifiers (RFC 9113 §6.5.2). */
-const SETTINGS_ENABLE_PUSH = 0x2;
+export const SETTINGS_HEADER_TABLE_SIZE = 0x1;
+export const SETTINGS_ENABLE_PUSH = 0x2;
+export const SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
 export const SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+export const SETTINGS_MAX_FRAME_SIZE = 0x5;
+
+/** Error codes of RST_STREAM and GOAWAY (RFC 9113 §7). */
+export const NO_ERROR = 0x0;
+export const PROTOCOL_ERROR = 0x1;
+export const INTERNAL_ERROR = 0x2;
+export const FLOW_CONTROL_ERROR = 0x3;
+export const STREAM_CLOSED = 0x5;
+export const FRAME_SIZE_ERROR = 0x6;
+export const REFUSED_STREAM = 0x7;
+export const COMPRESSION_ERROR = 0x9;
 
 /** What a client sends first (RFC 9113 §3.4). */
-const CLIENT_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+export const CLIENT_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /** A frame with its 9-byte header. */
 export function frame(type: number, flags: number, stream: number, payload: Uint8Array = Buffer.alloc(0)): Buffer {
@@ -60,6 +76,45 @@ export function clientOpening(): Buffer {
   settings.writeUInt16BE(SETTINGS_INITIAL_WINDOW_SIZE, 6);
   settings.writeUInt32BE(MAX_WINDOW, 8);
   return Buffer.concat([CLIENT_PREFACE, frame(SETTINGS, 0, 0, settings), windowUpdate(0, MAX_WINDOW - DEFAULT_WINDOW)]);
+}
+
+/**
+ * A server's opening, written as a connection is accepted (RFC 9113 §3.4: its SETTINGS may go before the client's
+ * preface arrives): SETTINGS with the stream limit and the largest stream window, so a request body never waits for
+ * a WINDOW_UPDATE, and the connection's window raised to its largest, topped up as request bodies use it.
+ */
+export function serverOpening(maxConcurrentStreams: number): Buffer {
+  const settings = Buffer.alloc(12);
+  settings.writeUInt16BE(SETTINGS_MAX_CONCURRENT_STREAMS, 0);
+  settings.writeUInt32BE(maxConcurrentStreams, 2);
+  settings.writeUInt16BE(SETTINGS_INITIAL_WINDOW_SIZE, 6);
+  settings.writeUInt32BE(MAX_WINDOW, 8);
+  return Buffer.concat([frame(SETTINGS, 0, 0, settings), windowUpdate(0, MAX_WINDOW - DEFAULT_WINDOW)]);
+}
+
+/** GOAWAY (RFC 9113 §6.8): the last stream this side processed, and why the connection ends. */
+export function goaway(lastStream: number, code: number): Buffer {
+  const payload = Buffer.alloc(8);
+  payload.writeUInt32BE(lastStream & 0x7fffffff, 0);
+  payload.writeUInt32BE(code, 4);
+  return frame(GOAWAY, 0, 0, payload);
+}
+
+/** RST_STREAM (RFC 9113 §6.4). */
+export function rstStream(stream: number, code: number): Buffer {
+  const payload = Buffer.alloc(4);
+  payload.writeUInt32BE(code, 0);
+  return frame(RST_STREAM, 0, stream, payload);
+}
+
+/** Writes a frame header at `at` of a buffer that several frames share (one socket write for all of them). */
+export function writeFrameHeader(bytes: Buffer, at: number, length: number, type: number, flags: number, stream: number): void {
+  bytes[at] = length >>> 16;
+  bytes[at + 1] = (length >>> 8) & 0xff;
+  bytes[at + 2] = length & 0xff;
+  bytes[at + 3] = type;
+  bytes[at + 4] = flags;
+  bytes.writeUInt32BE(stream & 0x7fffffff, at + 5);
 }
 
 export function windowUpdate(stream: number, increment: number): Buffer {
@@ -105,11 +160,17 @@ export function stampStream(bytes: Uint8Array, offsets: readonly number[], strea
 export type FrameHandler = (type: number, flags: number, stream: number, payload: Buffer) => void;
 
 /**
- * Splits the bytes a server sends into frames, however TCP cut them. A frame longer than DEFAULT_MAX_FRAME (we never
+ * Splits the bytes a peer sends into frames, however TCP cut them. A frame longer than DEFAULT_MAX_FRAME (we never
  * allow more) is a FRAME_SIZE_ERROR (RFC 9113 §4.2): `push` returns what is wrong and reads no further.
  */
 export class FrameReader {
   private pending: Buffer | undefined;
+  /** Who sends the frames, for the message: the server (to a client) or the client (to a server). */
+  private readonly peer: string;
+
+  constructor(peer: 'server' | 'client' = 'server') {
+    this.peer = peer;
+  }
 
   push(chunk: Buffer, onFrame: FrameHandler): string | undefined {
     const bytes = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -117,7 +178,7 @@ export class FrameReader {
     let at = 0;
     while (bytes.length - at >= FRAME_HEADER_BYTES) {
       const length = (bytes[at]! << 16) | (bytes[at + 1]! << 8) | bytes[at + 2]!;
-      if (length > DEFAULT_MAX_FRAME) return `the server sent a ${length}-byte frame, larger than the ${DEFAULT_MAX_FRAME} bytes allowed`;
+      if (length > DEFAULT_MAX_FRAME) return `the ${this.peer} sent a ${length}-byte frame, larger than the ${DEFAULT_MAX_FRAME} bytes allowed`;
       if (bytes.length - at < FRAME_HEADER_BYTES + length) break;
       const stream = bytes.readUInt32BE(at + 5) & 0x7fffffff;
       onFrame(bytes[at + 3]!, bytes[at + 4]!, stream, bytes.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HpackDecoder, HpackError } from '../../src/protocols/hpack/decoder.ts';
-import { encodeHeaderBlock } from '../../src/protocols/hpack/encoder.ts';
+import { encodeHeaderBlock, withContentLength } from '../../src/protocols/hpack/encoder.ts';
 import { EOS_CODE, EOS_LENGTH, HUFFMAN_CODES, HUFFMAN_LENGTHS, decodeHuffman } from '../../src/protocols/hpack/huffman.ts';
 import { STATIC_TABLE } from '../../src/protocols/hpack/static-table.ts';
 
@@ -351,6 +351,19 @@ describe('the encoder', () => {
     for (let i = 0; i < 3; i++) expect(decoder.decode(encodeHeaderBlock(fields))).toEqual(fields);
     expect(decoder.tableSize).toBe(0);
     expect(encodeHeaderBlock([])).toEqual(Buffer.alloc(0));
+  });
+
+  it('appends content-length to a prebuilt block as a literal naming static entry 28', () => {
+    const block = encodeHeaderBlock([[':status', '200'], ['content-type', 'application/octet-stream']]);
+    for (const length of [0, 7, 1_048_576]) {
+      const withLength = withContentLength(block, length);
+      expect([...withLength.subarray(block.length, block.length + 2)]).toEqual([0x0f, 0x0d]);
+      expect(new HpackDecoder().decode(withLength)).toEqual([
+        [':status', '200'],
+        ['content-type', 'application/octet-stream'],
+        ['content-length', String(length)],
+      ]);
+    }
   });
 
   it('refuses uppercase names, empty names and chars that are not bytes', () => {

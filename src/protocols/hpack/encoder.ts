@@ -72,3 +72,23 @@ function writeString(bytes: number[], text: string): void {
   writeInteger(bytes, 0x00, 7, text.length);
   for (let i = 0; i < text.length; i++) bytes.push(text.charCodeAt(i));
 }
+
+/** content-length's index in the static table (RFC 7541 Appendix A). */
+const CONTENT_LENGTH_INDEX = 28;
+
+/**
+ * A header block built once with `content-length: length` appended: a literal without indexing naming static entry
+ * 28 (0x0f 0x0d in a 4-bit prefix, RFC 7541 §6.2.2), then the digits. So a response's block is one small copy, not
+ * an encoding per response.
+ */
+export function withContentLength(block: Buffer, length: number): Buffer {
+  const digits = String(length);
+  const bytes = Buffer.allocUnsafe(block.length + 3 + digits.length);
+  block.copy(bytes, 0);
+  let at = block.length;
+  bytes[at++] = 0x0f;
+  bytes[at++] = CONTENT_LENGTH_INDEX - 0x0f;
+  bytes[at++] = digits.length;
+  bytes.write(digits, at, 'latin1');
+  return bytes;
+}

@@ -98,7 +98,7 @@ export function createH2Listener(listener: Listener, report: ReportProblem, upst
   // hops in front offer it, L4 node proxies included (types.ts, Listener.h2).
   const server = listener.tls ? http2.createSecureServer({ ...serverTlsOptions(listener.tls), ALPNProtocols: ['h2'], settings }) : http2.createServer({ settings });
   // Nagle's algorithm off on the client side's connections, as on the upstream ones: node:http2 leaves it on, and a
-  // response's second write would wait for the client's delayed ACK (echo-h2.ts).
+  // response's second write would wait for the client's delayed ACK (h2c-server.ts).
   server.on('connection', (socket: net.Socket) => socket.setNoDelay(true));
   server.on('stream', onStream);
   server.on('sessionError', () => {});
