@@ -204,3 +204,36 @@ export function content(type: number, flags: number, payload: Buffer): Buffer | 
   if (type === HEADERS && flags & PRIORITY_FLAG) start += 5;
   return start <= end ? payload.subarray(start, end) : undefined;
 }
+
+/** The bytes of a header block sent as HEADERS and as many CONTINUATION frames as `maxFrame` needs. */
+export function headerFramesBytes(blockLength: number, maxFrame: number): number {
+  return blockLength + FRAME_HEADER_BYTES * Math.max(1, Math.ceil(blockLength / maxFrame));
+}
+
+/** Writes a header block at `at` as HEADERS and CONTINUATION frames of at most `maxFrame`; returns where it ended. */
+export function writeHeaderFrames(bytes: Buffer, at: number, stream: number, block: Buffer, endStream: boolean, maxFrame: number): number {
+  let from = 0;
+  do {
+    const length = Math.min(maxFrame, block.length - from);
+    const last = from + length === block.length;
+    const type = from === 0 ? HEADERS : CONTINUATION;
+    const flags = (last ? END_HEADERS : 0) | (type === HEADERS && endStream ? END_STREAM : 0);
+    writeFrameHeader(bytes, at, length, type, flags, stream);
+    block.copy(bytes, at + FRAME_HEADER_BYTES, from, from + length);
+    at += FRAME_HEADER_BYTES + length;
+    from += length;
+  } while (from < block.length);
+  return at;
+}
+
+/** Writes `body`'s first `end` bytes at `at` as DATA frames of at most `maxFrame`; returns where they ended. */
+export function writeDataFrames(bytes: Buffer, at: number, stream: number, body: Buffer, end: number, endStream: boolean, maxFrame: number): number {
+  for (let from = 0; from < end; ) {
+    const length = Math.min(maxFrame, end - from);
+    writeFrameHeader(bytes, at, length, DATA, endStream && from + length === end ? END_STREAM : 0, stream);
+    body.copy(bytes, at + FRAME_HEADER_BYTES, from, from + length);
+    at += FRAME_HEADER_BYTES + length;
+    from += length;
+  }
+  return at;
+}

@@ -39,7 +39,9 @@ import {
   STREAM_CLOSED,
   WINDOW_UPDATE,
   windowUpdate,
-  writeFrameHeader,
+  headerFramesBytes,
+  writeDataFrames,
+  writeHeaderFrames,
 } from '../../protocols/h2-frames.ts';
 import { HpackDecoder } from '../../protocols/hpack/decoder.ts';
 
@@ -141,37 +143,6 @@ export class H2cServer extends net.Server {
     this.clients.clear();
     return this;
   }
-}
-
-/** The bytes of a header block sent as HEADERS and as many CONTINUATION frames as `maxFrame` needs. */
-function headerFramesBytes(blockLength: number, maxFrame: number): number {
-  return blockLength + FRAME_HEADER_BYTES * Math.max(1, Math.ceil(blockLength / maxFrame));
-}
-
-function writeHeaderFrames(bytes: Buffer, at: number, stream: number, block: Buffer, endStream: boolean, maxFrame: number): number {
-  let from = 0;
-  do {
-    const length = Math.min(maxFrame, block.length - from);
-    const last = from + length === block.length;
-    const type = from === 0 ? HEADERS : CONTINUATION;
-    const flags = (last ? END_HEADERS : 0) | (type === HEADERS && endStream ? END_STREAM : 0);
-    writeFrameHeader(bytes, at, length, type, flags, stream);
-    block.copy(bytes, at + FRAME_HEADER_BYTES, from, from + length);
-    at += FRAME_HEADER_BYTES + length;
-    from += length;
-  } while (from < block.length);
-  return at;
-}
-
-function writeDataFrames(bytes: Buffer, at: number, stream: number, body: Buffer, end: number, endStream: boolean, maxFrame: number): number {
-  for (let from = 0; from < end; ) {
-    const length = Math.min(maxFrame, end - from);
-    writeFrameHeader(bytes, at, length, DATA, endStream && from + length === end ? END_STREAM : 0, stream);
-    body.copy(bytes, at + FRAME_HEADER_BYTES, from, from + length);
-    at += FRAME_HEADER_BYTES + length;
-    from += length;
-  }
-  return at;
 }
 
 /** One client connection: its frames in, its responses out. */
