@@ -101,7 +101,7 @@ try {
     });
   }
 
-  console.log(`\nmedians of ${rounds} rounds; ratio = meshtax / fortio; targets: p50 ≤ 1.1×, p99 ≤ 1.5×, CPU ≤ 2×, rate within 1%`);
+  console.log(`\nmedians of ${rounds} rounds; ratio = meshtax / fortio; targets: p50 ≤ 1.1× (not with a core busy), p99 ≤ 1.5×, CPU ≤ 2×, rate within 1%`);
   const rows: string[][] = [['scenario', 'generator', 'p50', 'p99', 'rate', 'CPU (cores)', 'slip p99', 'service p99', 'queued']];
   for (const { scenario, meshtax, fortio: f, slipP99, serviceP99, queued } of results) {
     rows.push([scenario.name, 'meshtax', formatUs(meshtax.p50), formatUs(meshtax.p99), meshtax.rps.toFixed(1), meshtax.cpu.toFixed(3), formatUs(slipP99), formatUs(serviceP99), percent(queued)]);
@@ -109,7 +109,8 @@ try {
     rows.push([
       '',
       'ratio',
-      judged(meshtax.p50 / f.p50, 1.1),
+      // With one core busy the issue's target is the p99 ratio alone; the p50 ratio is shown for what it says.
+      scenario.busyCore ? `${(meshtax.p50 / f.p50).toFixed(2)}× (no target)` : judged(meshtax.p50 / f.p50, 1.1),
       judged(meshtax.p99 / f.p99, 1.5),
       `${judgedRate(meshtax.rps, scenario.rate)} / ${judgedRate(f.rps, scenario.rate)}`,
       judged(meshtax.cpu / f.cpu, 2),
