@@ -13,7 +13,7 @@ const NOT_MIRRORED = new Set(['helpers', 'docs', 'fixtures', '__snapshots__']);
  * machine, so it has to be named `*.integration.test.ts` (vitest.config.ts runs those one file at a time).
  */
 const STARTS_SOMETHING =
-  /\b(runCli|startCli|spawn\w*|execFile\w*|execa|startServer|startH2Server|createServer|PhaseRunner|chromium|runScenario|startChild|startCluster|requireRoot|requireHaproxy|Fixture\.create)\b|helpers\/browser\.ts|\.prepare\(/;
+  /\b(runCli|startCli|spawn\w*|execFile\w*|execa|startServer|startH2Server|echoH2Server|createServer|PhaseRunner|chromium|runScenario|startChild|startCluster|requireRoot|requireHaproxy|Fixture\.create)\b|helpers\/browser\.ts|\.prepare\(/;
 
 /** Every folder below `dir`, relative to test/, but those below a folder that mirrors nothing. */
 function testFolders(dir: string): string[] {

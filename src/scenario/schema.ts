@@ -106,9 +106,11 @@ const loadSchema = z
     timeout: duration({ min: 1, max: 10 * MINUTE }).prefault('10s').describe('Per-request timeout, counted from the intended send time, as 10s; 1ms to 10m'),
     seed: integer(0, 2 ** 32 - 1).optional().describe('Seed for Poisson arrivals and shuffles, an integer from 0 to 4294967295; default: random, recorded in run.json'),
     order: z
-      .enum(['interleaved', 'shuffled'])
-      .default('interleaved')
-      .describe('Order of the modes within each repetition and rate: interleaved (A B C A B C …) or shuffled with load.seed, so a mode never always runs first'),
+      .enum(['rotated', 'interleaved', 'shuffled'])
+      .default('rotated')
+      .describe(
+        'Order of the modes within each repetition and rate: rotated (A B C, B C A, C A B, …: every mode runs in every place alike, so a machine that warms up or drifts during the run favours none), interleaved (A B C every time) or shuffled with load.seed',
+      ),
     noiseFloor: z
       .boolean()
       .default(false)

@@ -35,7 +35,7 @@ it('gives a minimal file exactly the documented defaults, in milliseconds and by
       repetitions: 1,
       workers: 1,
       timeout: 10_000,
-      order: 'interleaved',
+      order: 'rotated',
       noiseFloor: false,
       onPhaseFailure: 'stop',
     },
