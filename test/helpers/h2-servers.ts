@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { builtinRoot, ECHO_METHOD, unaryMethod } from '../../src/protocols/grpc.ts';
+import { builtinRoot, ECHO_METHOD, encodeRequest, unaryMethod } from '../../src/protocols/grpc.ts';
 
 export interface H2TestServer {
   url: string;
@@ -127,5 +127,34 @@ export async function startGrpcJsEcho(delay: () => number = () => 0, status = gr
     streams: () => count,
     calls: () => count,
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
+  };
+}
+
+/**
+ * @grpc/grpc-js as a client of 127.0.0.1:`port`: `call` sends a unary call of one of meshtax's built-in methods by
+ * name and resolves with the reply as an object (defaults filled in); another `path` sends the same message to a
+ * method the server lacks. Close it when done.
+ */
+export function grpcJsCaller(port: number): {
+  call(name: string, message: Record<string, unknown>, path?: string): Promise<Record<string, unknown>>;
+  close(): void;
+} {
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const root = builtinRoot();
+  return {
+    call: (name, message, path = `/${name}`) => {
+      const method = unaryMethod(root, name);
+      const reply = method.resolvedResponseType!;
+      return new Promise<Record<string, unknown>>((resolve, reject) =>
+        client.makeUnaryRequest(
+          path,
+          () => Buffer.from(encodeRequest(method, message)),
+          (bytes: Buffer) => reply.toObject(reply.decode(bytes), { defaults: true }),
+          {},
+          (error, value) => (error ? reject(error) : resolve(value!)),
+        ),
+      );
+    },
+    close: () => client.close(),
   };
 }

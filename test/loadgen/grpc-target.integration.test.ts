@@ -7,7 +7,7 @@ import { PhaseRunner } from '../../src/loadgen/phase.ts';
 import { builtinRoot, ECHO_METHOD, encodeRequest, frame, HEALTH_METHOD, unaryMethod } from '../../src/protocols/grpc.ts';
 import { requestMix } from '../../src/scenario/request-mix.ts';
 import { scenarioSchema } from '../../src/scenario/schema.ts';
-import { startGrpcJsEcho } from '../helpers/h2-servers.ts';
+import { grpcJsCaller, startGrpcJsEcho } from '../helpers/h2-servers.ts';
 import { testSpec } from '../helpers/spec.ts';
 
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -52,23 +52,8 @@ describe('open loop over gRPC', () => {
     });
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
     const { port } = JSON.parse(line) as { port: number };
-    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    cleanups.push(() => client.close());
-    const root = builtinRoot();
-    // `path` defaults to the method's own; another path sends the same message to a method the server lacks.
-    const call = (name: string, message: Record<string, unknown>, path = `/${name}`) => {
-      const method = unaryMethod(root, name);
-      const reply = method.resolvedResponseType!;
-      return new Promise<Record<string, unknown>>((resolve, reject) =>
-        client.makeUnaryRequest(
-          path,
-          () => Buffer.from(encodeRequest(method, message)),
-          (bytes: Buffer) => reply.toObject(reply.decode(bytes), { defaults: true }),
-          {},
-          (error, value) => (error ? reject(error) : resolve(value!)),
-        ),
-      );
-    };
+    const { call, close } = grpcJsCaller(port);
+    cleanups.push(close);
     expect(((await call(ECHO_METHOD, {})).payload as Buffer).length).toBe(10);
     expect(((await call(ECHO_METHOD, { response_bytes: 3 })).payload as Buffer).length).toBe(3);
     expect((await call(HEALTH_METHOD, {})).status).toBe(1);

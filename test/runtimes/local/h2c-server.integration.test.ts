@@ -17,9 +17,10 @@ import {
   SETTINGS,
 } from '../../../src/protocols/h2-frames.ts';
 import { encodeHeaderBlock } from '../../../src/protocols/hpack/encoder.ts';
-import { builtinRoot, ECHO_METHOD, encodeRequest, HEALTH_METHOD, unaryMethod } from '../../../src/protocols/grpc.ts';
+import { ECHO_METHOD, HEALTH_METHOD } from '../../../src/protocols/grpc.ts';
 import { echoH2Server, fixedAnswers, type H2Answers } from '../../../src/runtimes/local/echo-h2.ts';
 import type { EchoDraw } from '../../../src/runtimes/local/echo-model.ts';
+import { grpcJsCaller } from '../../helpers/h2-servers.ts';
 
 /*
  * meshtax's own h2c server (h2c-server.ts, behind echoH2Server) against real clients: node:http2's (nghttp2) for
@@ -183,22 +184,8 @@ describe('h2c server with @grpc/grpc-js as the client', () => {
   it('serves Echo and Health, UNIMPLEMENTED for another method, INTERNAL for a drawn error', async () => {
     const answers = answersOf([draw(10), draw(10, 500), draw(7)]);
     const port = await serve('grpc', answers);
-    const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    cleanups.push(() => client.close());
-    const root = builtinRoot();
-    const call = (name: string, message: Record<string, unknown>, path = `/${name}`) => {
-      const method = unaryMethod(root, name);
-      const reply = method.resolvedResponseType!;
-      return new Promise<Record<string, unknown>>((resolve, reject) =>
-        client.makeUnaryRequest(
-          path,
-          () => Buffer.from(encodeRequest(method, message)),
-          (bytes: Buffer) => reply.toObject(reply.decode(bytes), { defaults: true }),
-          {},
-          (error, value) => (error ? reject(error) : resolve(value!)),
-        ),
-      );
-    };
+    const { call, close } = grpcJsCaller(port);
+    cleanups.push(close);
     // The draws in turn: 10 bytes, an error, then response_bytes wins over the drawn 7.
     expect(((await call(ECHO_METHOD, {})).payload as Buffer).length).toBe(10);
     await expect(call(ECHO_METHOD, {})).rejects.toMatchObject({ code: grpc.status.INTERNAL });
