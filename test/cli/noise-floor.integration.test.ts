@@ -10,7 +10,8 @@ describe('an A/A run', () => {
     ]);
     expect(result.code, result.stderr).toBe(0);
     const { run } = readRun(out);
-    expect(run.phases.map((p) => p.mode)).toEqual(['baseline', 'baseline-aa', 'baseline', 'baseline-aa', 'baseline', 'baseline-aa']);
+    // Rotated: each round starts one mode later.
+    expect(run.phases.map((p) => p.mode)).toEqual(['baseline', 'baseline-aa', 'baseline-aa', 'baseline', 'baseline', 'baseline-aa']);
     const [aa, ...rest] = run.comparisons;
     expect(rest).toEqual([]);
     expect(aa!.mode).toBe('baseline-aa');
